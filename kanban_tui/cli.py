@@ -1,0 +1,242 @@
+"""The ``seller-kanban`` command.
+
+With no subcommand it opens the board. Subcommands script the same service API the board
+uses. This module never imports Textual unless the board is opened, so ``list --json``
+starts as fast as SQLModel allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kanban_tui import __version__
+from kanban_tui.errors import KanbanError, UsageError
+
+ENV_DB = "SELLER_KANBAN_DB"
+COLUMN_CHOICES = ("daily", "weekly", "monthly")
+ALL_COLUMNS = (*COLUMN_CHOICES, "done")
+PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with our messages: ``error`` prints the usage and a translated line."""
+
+    def error(self, message: str) -> Any:
+        from kanban_tui.i18n import t
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {t('cli.error')}: {message}\n")
+
+
+def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db", env=ENV_DB)
+    )
+    common.add_argument(
+        "--lang", choices=("en", "zh"), default=argparse.SUPPRESS, help=t("cli.opt.lang")
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kanban_tui.i18n import t
+
+    common = _common(t)
+    parser = _Parser(
+        prog="seller-kanban",
+        description=t("cli.description"),
+        epilog=t("cli.epilog"),
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"seller-kanban {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=t("cli.command"), parser_class=_Parser)
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=t(f"cli.{name}.help"),
+            description=t(f"cli.{name}.help"),
+            parents=[common],
+            **kwargs,
+        )
+
+    def card_fields(p: argparse.ArgumentParser, editing: bool) -> None:
+        if editing:
+            p.add_argument("--title", help=t("cli.opt.title"))
+        p.add_argument("--category", help=t("cli.opt.category"))
+        p.add_argument("--estimate", metavar="MIN", help=t("cli.opt.estimate"))
+        p.add_argument("--priority", choices=PRIORITY_CHOICES, help=t("cli.opt.priority"))
+        p.add_argument("--due", metavar="YYYY-MM-DD", help=t("cli.opt.due"))
+        p.add_argument("--notes", metavar="TEXT", help=t("cli.opt.notes"))
+        p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    add = command("add")
+    add.add_argument("title", help=t("cli.opt.title"))
+    add.add_argument("--column", choices=COLUMN_CHOICES, default="daily", help=t("cli.opt.column"))
+    card_fields(add, editing=False)
+
+    listing = command("list")
+    listing.add_argument("--column", choices=ALL_COLUMNS, help=t("cli.opt.column"))
+    listing.add_argument("--all", action="store_true", help=t("cli.opt.all"))
+    listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    move = command("move")
+    move.add_argument("id", type=int, help=t("cli.opt.id"))
+    move.add_argument("--to", required=True, choices=ALL_COLUMNS, help=t("cli.opt.to"))
+    move.add_argument("--position", type=int, metavar="N", help=t("cli.opt.position"))
+    move.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    for name in ("done", "reopen", "delete"):
+        p = command(name)
+        p.add_argument("id", type=int, help=t("cli.opt.id"))
+        p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    edit = command("edit")
+    edit.add_argument("id", type=int, help=t("cli.opt.id"))
+    card_fields(edit, editing=True)
+
+    return parser
+
+
+# --------------------------------------------------------------------------- helpers
+def _language(argv: Sequence[str], settings_lang: str | None) -> str:
+    from kanban_tui.i18n import from_locale, normalise
+
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return normalise(argv[index + 1]) or "en"
+        if arg.startswith("--lang="):
+            return normalise(arg.split("=", 1)[1]) or "en"
+    return settings_lang or from_locale() or "en"
+
+
+def _db_location(args: argparse.Namespace) -> str:
+    from kanban_tui import locations
+
+    return getattr(args, "db", None) or os.environ.get(ENV_DB) or str(locations.default_database())
+
+
+def _print_card(row: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(row.as_json(), ensure_ascii=False))
+    else:
+        print(row.id)
+
+
+def _line(row: Any) -> str:
+    from kanban_tui.domain.text import one_line
+    from kanban_tui.format import category_label
+    from kanban_tui.i18n import t
+
+    parts = [f"#{row.id:<5}", f"{t('column.' + row.column.value):<8}"]
+    if row.priority.value != "normal":
+        parts.append(f"[{t('priority.' + row.priority.value)}]")
+    parts.append(one_line(row.title))
+    details = [category_label(row.category)] if row.category else []
+    if row.estimate_minutes:
+        details.append(t("card.minutes", minutes=row.estimate_minutes))
+    if row.due:
+        details.append(t("card.due", date=row.due.isoformat()))
+    if details:
+        parts.append("(" + ", ".join(details) + ")")
+    return "  ".join(parts)
+
+
+def _fields(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    mapping = {"estimate": "estimate_minutes"}
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(args, name, None)
+        if value is not None:
+            values[mapping.get(name, name)] = value
+    return values
+
+
+# --------------------------------------------------------------------------- commands
+def _run(args: argparse.Namespace, settings: Any) -> int:
+    from kanban_tui.domain.models import Column
+    from kanban_tui.services.session import open_board
+
+    board = open_board(_db_location(args), settings)
+    service = board.cards
+    name = args.command
+    if name == "add":
+        values = _fields(args, "category", "estimate", "priority", "due", "notes")
+        row = service.add({"title": args.title, **values}, Column(args.column))
+        _print_card(row, args.json)
+    elif name == "list":
+        rows = service.list_cards(Column(args.column) if args.column else None, args.all)
+        if args.json:
+            print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
+        else:
+            for row in rows:
+                print(_line(row))
+    elif name == "move":
+        if args.position is not None and args.position < 0:
+            raise UsageError("--position", "must be 0 or more")
+        row = service.move(args.id, Column(args.to), args.position)
+        _print_card(row, args.json)
+    elif name in ("done", "reopen"):
+        row = service.set_done(args.id, name == "done")
+        _print_card(row, args.json)
+    elif name == "delete":
+        row = service.delete(args.id)
+        _print_card(row, args.json)
+    elif name == "edit":
+        values = _fields(args, "title", "category", "estimate", "priority", "due", "notes")
+        if not values:
+            raise UsageError("edit", "nothing to change: give --title, --category, …")
+        row = service.edit(args.id, values)
+        _print_card(row, args.json)
+    board.close()
+    return 0
+
+
+def _open_app(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kanban_tui.services.session import open_board
+
+    board = open_board(_db_location(args), settings)
+    from kanban_tui.ui.app import KanbanApp
+
+    app = KanbanApp(board, settings=settings, language=lang)
+    app.run()
+    board.close()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from kanban_tui import config
+    from kanban_tui.i18n import set_language
+
+    try:
+        try:
+            settings = config.load()
+        except KanbanError:
+            set_language(_language(argv, None))
+            raise
+        lang = _language(argv, settings.language)
+        set_language(lang)
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            return _open_app(args, settings, lang)
+        return _run(args, settings)
+    except KanbanError as exc:
+        print(
+            f"seller-kanban: {exc.title}: {exc.message}" if exc.message else exc.title,
+            file=sys.stderr,
+        )
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

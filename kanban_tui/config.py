@@ -1,0 +1,108 @@
+"""The user's settings: one typed model, read from ``config.toml`` and the environment.
+
+Precedence, highest first: command-line options, ``SELLER_KANBAN_*`` environment
+variables, ``config.toml`` in the user config dir, the defaults below. A bad file names
+itself, the key and the problem; the program then stops rather than run on half a config.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kanban_tui import locations
+from kanban_tui.errors import ConfigError
+
+ENV_PREFIX = "SELLER_KANBAN_"
+
+
+class Settings(BaseModel):
+    """Everything the user can set. Each field is documented in the README."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    language: Literal["en", "zh"] | None = Field(
+        default=None, description="UI language; unset means the locale decides (LANG=zh_CN → zh)."
+    )
+    theme: str = Field(default="textual-dark", description="Textual theme name, remembered.")
+    work_hours_per_day: float = Field(
+        default=8.0, gt=0, le=24, description="Hours of work in a day, for the time budget."
+    )
+    incident_buffer: float = Field(
+        default=0.125, ge=0, le=0.5, description="Share of the day kept free for incidents."
+    )
+    default_marketplace: str = Field(
+        default="US", min_length=2, max_length=3, description="Marketplace for new templates."
+    )
+    backups_kept: int = Field(default=14, ge=0, le=365, description="Daily backups kept.")
+    refresh_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often the board looks for outside changes."
+    )
+
+
+#: Environment variables read on top of the file (``SELLER_KANBAN_LANG`` → ``language``).
+_ENV_FIELDS = {
+    "LANG": "language",
+    "THEME": "theme",
+    "WORK_HOURS_PER_DAY": "work_hours_per_day",
+    "DEFAULT_MARKETPLACE": "default_marketplace",
+}
+
+
+def _describe(error: ValidationError, source: str) -> ConfigError:
+    item = error.errors()[0]
+    key = ".".join(str(part) for part in item["loc"]) or "(file)"
+    problem = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
+    return ConfigError(source, f"{key}: {problem} (got {item.get('input')!r})")
+
+
+def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read the config file (if any) and the environment into :class:`Settings`."""
+    path = path or locations.config_file()
+    environ = dict(os.environ) if environ is None else environ
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                raw = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise _describe(exc, str(path)) from None
+    overrides: dict[str, Any] = {}
+    for suffix, field in _ENV_FIELDS.items():
+        value = environ.get(ENV_PREFIX + suffix)
+        if value:
+            overrides[field] = value
+    if "language" in overrides:
+        from kanban_tui.i18n import normalise
+
+        overrides["language"] = normalise(overrides["language"]) or overrides["language"]
+    if overrides:
+        try:
+            settings = Settings.model_validate(settings.model_dump() | overrides)
+        except ValidationError as exc:
+            item = exc.errors()[0]
+            variable = ENV_PREFIX + next(k for k, f in _ENV_FIELDS.items() if f == item["loc"][0])
+            raise ConfigError(variable, f"{item['msg']} (got {item.get('input')!r})") from None
+    return settings
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings that differ from the defaults back to the file."""
+    import tomli_w
+
+    path = path or locations.config_file()
+    values = settings.model_dump(exclude_defaults=True, exclude_none=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(tomli_w.dumps(values), encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,108 @@
+"""Tables and value types of the board.
+
+These are SQLModel classes so storage can persist them, but nothing here opens a database,
+reads a file or imports Textual.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+#: Bumped by every change to the tables; ``storage.migrations`` upgrades older files.
+SCHEMA_VERSION = 1
+
+#: Written to the SQLite header (``PRAGMA application_id``) so a file can be recognised
+#: as ours before any table is read. The bytes spell "SKbn".
+APPLICATION_ID = 0x534B626E
+
+
+class Column(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    DONE = "done"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not Column.DONE
+
+
+#: Board order, left to right.
+COLUMNS: tuple[Column, ...] = (Column.DAILY, Column.WEEKLY, Column.MONTHLY, Column.DONE)
+OPEN_COLUMNS: tuple[Column, ...] = COLUMNS[:3]
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class Source(StrEnum):
+    """Where a card came from."""
+
+    MANUAL = "manual"
+    PLAN = "plan"
+    TEMPLATE = "template"
+
+
+def utcnow() -> datetime:
+    """Aware UTC now: the form timestamps are stored in."""
+    return datetime.now(UTC)
+
+
+class Card(SQLModel, table=True):
+    """One card on the board.
+
+    ``position`` is the card's place in its column, 0-based and gapless. Open columns show
+    ascending positions (0 at the top). The Done column appends the newest card at the end
+    and shows descending positions, so finishing a card never renumbers older ones.
+    """
+
+    __table_args__ = (
+        Index("ix_card_column_position", "column", "position"),
+        UniqueConstraint("template_id", "period_key", name="uq_card_template_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    notes: str = ""
+    column: Column = Field(default=Column.DAILY)
+    position: int = 0
+    category: str = ""
+    estimate_minutes: int = 0
+    priority: Priority = Field(default=Priority.NORMAL)
+    due: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    done_at: datetime | None = None
+    #: The open column a done card came from; reopening returns it there.
+    origin_column: Column | None = None
+    source: Source = Field(default=Source.MANUAL)
+    #: The recurring template that generated this card, if any (see the scheduler).
+    template_id: int | None = Field(default=None, index=True)
+    #: The template period this card stands for, e.g. ``2026-W48``.
+    period_key: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.column is Column.DONE
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database file itself."""
+
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,936 @@
+"""Recurrence rules of card templates: when a card appears and which period it belongs to.
+
+A template says *how often* (a :class:`Rule`), *at what local time* (a naive ``time``) and
+*in which zone* (an IANA name, normally the marketplace's). From these this module derives:
+
+* the fire moments — the instants a new card appears (:func:`occurrences_after`,
+  :func:`latest_occurrence`);
+* the period a card covers — a day, an ISO week, a month, a 14/28-day window or the
+  interval between two RRULE dates (:func:`period_of`, :func:`current_period`,
+  :func:`periods_between`).
+
+Everything is computed on local calendar dates in the template's zone, so "every day at
+08:00 Los Angeles time" stays 08:00 across daylight-saving changes. A local time that does
+not exist (spring-forward gap) fires at the first instant after the gap; an ambiguous one
+(fall-back) fires at its first instance.
+
+Pure: no I/O, no database, no UI. Only stdlib, pydantic, dateutil and zoneinfo.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "MARKETPLACES",
+    "Marketplace",
+    "Period",
+    "Rule",
+    "RuleError",
+    "RuleKind",
+    "current_period",
+    "fire_moment",
+    "latest_occurrence",
+    "local_day",
+    "marketplace",
+    "occurrences_after",
+    "period_of",
+    "periods_between",
+    "zone_label",
+]
+
+ONE_DAY = timedelta(days=1)
+#: How far back :func:`latest_occurrence` looks before giving up.
+LOOKBACK_DAYS = 400
+#: RRULE occurrences are generated from this local date unless the rule has an anchor.
+RRULE_EPOCH = date(2000, 1, 1)
+
+
+# --------------------------------------------------------------------------- marketplaces
+
+
+class Marketplace(BaseModel, frozen=True):
+    """An Amazon marketplace: its zone, names, currency and how it writes dates."""
+
+    code: str
+    tz: str
+    name_en: str
+    name_zh: str
+    currency: str
+    date_order: Literal["MDY", "DMY", "YMD"]
+    #: The city that names the zone in :func:`zone_label` ("Tokyo time", "东京时间").
+    city_en: str
+    city_zh: str
+
+
+def _market(
+    code: str, tz: str, names: tuple[str, str], currency: str, order: str, city: tuple[str, str]
+) -> Marketplace:
+    return Marketplace.model_validate(
+        {
+            "code": code,
+            "tz": tz,
+            "name_en": names[0],
+            "name_zh": names[1],
+            "currency": currency,
+            "date_order": order,
+            "city_en": city[0],
+            "city_zh": city[1],
+        }
+    )
+
+
+MARKETPLACES: dict[str, Marketplace] = {
+    m.code: m
+    for m in (
+        _market("US", "America/Los_Angeles", ("United States", "美国"), "USD", "MDY",
+                ("Los Angeles", "洛杉矶")),
+        _market("CA", "America/Toronto", ("Canada", "加拿大"), "CAD", "MDY",
+                ("Toronto", "多伦多")),
+        _market("MX", "America/Mexico_City", ("Mexico", "墨西哥"), "MXN", "DMY",
+                ("Mexico City", "墨西哥城")),
+        _market("UK", "Europe/London", ("United Kingdom", "英国"), "GBP", "DMY",
+                ("London", "伦敦")),
+        _market("DE", "Europe/Berlin", ("Germany", "德国"), "EUR", "DMY", ("Berlin", "柏林")),
+        _market("FR", "Europe/Paris", ("France", "法国"), "EUR", "DMY", ("Paris", "巴黎")),
+        _market("IT", "Europe/Rome", ("Italy", "意大利"), "EUR", "DMY", ("Rome", "罗马")),
+        _market("ES", "Europe/Madrid", ("Spain", "西班牙"), "EUR", "DMY", ("Madrid", "马德里")),
+        _market("JP", "Asia/Tokyo", ("Japan", "日本"), "JPY", "YMD", ("Tokyo", "东京")),
+        _market("IN", "Asia/Kolkata", ("India", "印度"), "INR", "DMY", ("Kolkata", "加尔各答")),
+    )
+}  # fmt: skip
+
+#: Other spellings people use for a marketplace code.
+_MARKET_ALIASES = {"GB": "UK"}
+
+
+def marketplace(code: str) -> Marketplace:
+    """The marketplace with this code (case-insensitive, e.g. ``"jp"``)."""
+    key = code.strip().upper()
+    key = _MARKET_ALIASES.get(key, key)
+    try:
+        return MARKETPLACES[key]
+    except KeyError:
+        known = ", ".join(MARKETPLACES)
+        raise RuleError(f"unknown marketplace {code!r} (use {known})") from None
+
+
+def _is_chinese(lang: str) -> bool:
+    return lang.strip().lower().startswith("zh")
+
+
+def zone_label(code: str, lang: str) -> str:
+    """How the marketplace's zone is named in text: "Tokyo time" / "东京时间"."""
+    market = marketplace(code)
+    if _is_chinese(lang):
+        return f"{market.city_zh}时间"
+    return f"{market.city_en} time"
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class RuleError(ValueError):
+    """A rule (or marketplace code) that cannot be understood, in plain language.
+
+    ``position`` is the 0-based index into the rule text where the problem starts, when
+    there is one.
+    """
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+def _error(problem: str, position: int, hint: str = "") -> RuleError:
+    """A :class:`RuleError` whose message reads "<problem> at <position> (<hint>)"."""
+    message = f"{problem} at {position}"
+    if hint:
+        message += f" ({hint})"
+    return RuleError(message, position)
+
+
+class RuleKind(StrEnum):
+    DAILY = "daily"
+    WEEKDAYS = "weekdays"
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    MONTHLY_LAST = "monthly-last"
+    MONTHLY_LAST_BUSINESS = "monthly-last-business"
+    FOUR_WEEKLY = "4weekly"
+    RRULE = "rrule"
+
+
+_DAY_ABBR = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_NAMES_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_WEEKDAY_WORDS = {
+    **{abbr: i for i, abbr in enumerate(_DAY_ABBR)},
+    **{name.lower(): i for i, name in enumerate(_DAY_NAMES_EN)},
+}
+_WEEKDAY_HINT = "use " + ", ".join(_DAY_ABBR)
+_MON_TO_FRI = (0, 1, 2, 3, 4)
+
+#: The words accepted before the ``:``; the enum values are accepted as aliases.
+_KIND_WORDS = {kind.value: kind for kind in RuleKind}
+_KIND_HINT = (
+    "use daily, weekdays, weekly:mon, biweekly:2026-01-05, monthly:15, monthly:last, "
+    "monthly:last-business, 4weekly:2026-01-05 or rrule:FREQ=..."
+)
+_DATE_HINT = "use a real date written YYYY-MM-DD, e.g. 2026-01-05"
+_MONTHLY_HINT = "use a day 1–31, last or last-business"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _strip(text: str, offset: int) -> tuple[str, int]:
+    """``text`` without surrounding blanks, and the absolute position where it starts.
+
+    ``offset`` is where ``text`` starts in the whole rule. A blank ``text`` is placed at
+    its end, which is where the missing value was expected.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return "", offset + len(text)
+    return stripped, offset + text.index(stripped[0])
+
+
+def _split(text: str, offset: int, separator: str) -> list[tuple[str, int]]:
+    """``text`` split on ``separator``, each part stripped and with its absolute position."""
+    parts = []
+    for raw in text.split(separator):
+        parts.append(_strip(raw, offset))
+        offset += len(raw) + len(separator)
+    return parts
+
+
+def _parse_weekday(word: str, position: int) -> int:
+    if not word:
+        raise _error("missing weekday", position, _WEEKDAY_HINT)
+    try:
+        return _WEEKDAY_WORDS[word.lower()]
+    except KeyError:
+        raise _error(f"unknown weekday {word.lower()!r}", position, _WEEKDAY_HINT) from None
+
+
+def _parse_date(word: str, position: int) -> date:
+    if not word:
+        raise _error("missing date", position, _DATE_HINT)
+    if _ISO_DATE.fullmatch(word):
+        try:
+            return date.fromisoformat(word)
+        except ValueError:
+            pass
+    raise _error(f"bad date {word!r}", position, _DATE_HINT)
+
+
+def _parse_monthly(word: str, position: int) -> Rule:
+    lowered = "".join(word.lower().split())
+    if lowered == "last":
+        return Rule(kind=RuleKind.MONTHLY_LAST)
+    if lowered == "last-business":
+        return Rule(kind=RuleKind.MONTHLY_LAST_BUSINESS)
+    if not word:
+        raise _error("missing day of the month", position, _MONTHLY_HINT)
+    if not word.isdigit():
+        raise _error(f"bad day of the month {word!r}", position, _MONTHLY_HINT)
+    day = int(word)
+    if not 1 <= day <= 31:
+        raise _error(f"day of the month {day} is out of range", position, _MONTHLY_HINT)
+    return Rule(kind=RuleKind.MONTHLY, day=day)
+
+
+# ----------------------------------------------------------------- RRULE bodies
+
+_RRULE_HINT = "e.g. FREQ=MONTHLY;BYDAY=1MO"
+_RRULE_KEYS = (
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+)
+_TIME_OF_DAY_KEYS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_RRULE_DAY = re.compile(r"([+-]?)(\d{0,2})(MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL = re.compile(r"\d{8}(T\d{6})?")
+#: Allowed magnitude of each number in an integer-list part (0 is never allowed).
+_NUMBER_LIMITS = {
+    "BYMONTH": 12,
+    "BYMONTHDAY": 31,
+    "BYYEARDAY": 366,
+    "BYWEEKNO": 53,
+    "BYSETPOS": 366,
+}
+_VALUE_HINTS = {
+    "FREQ": "use DAILY, WEEKLY, MONTHLY or YEARLY",
+    "INTERVAL": "use a whole number of 1 or more",
+    "COUNT": "use a whole number of 1 or more",
+    "UNTIL": "use a local date YYYYMMDD or date-time YYYYMMDDTHHMMSS, without Z",
+    "BYDAY": "use MO, TU, WE, TH, FR, SA, SU, optionally numbered as in 1MO or -1FR",
+    "BYMONTHDAY": "use days 1 to 31 or -31 to -1, separated by commas",
+    "BYYEARDAY": "use days 1 to 366 or -366 to -1, separated by commas",
+    "BYWEEKNO": "use weeks 1 to 53 or -53 to -1, separated by commas",
+    "BYMONTH": "use months 1 to 12, separated by commas",
+    "BYSETPOS": "use positions 1 to 366 or -366 to -1, separated by commas",
+    "WKST": "use MO, TU, WE, TH, FR, SA or SU",
+}
+
+
+def _valid_rrule_value(key: str, value: str) -> bool:
+    """Whether ``value`` is well-formed for ``key`` (ranges included)."""
+    items = value.split(",")
+    if key == "FREQ":
+        return value in _FREQUENCIES
+    if key in ("INTERVAL", "COUNT"):
+        return value.isdigit() and int(value) >= 1
+    if key == "UNTIL":
+        return _UNTIL.fullmatch(value) is not None
+    if key == "WKST":
+        return value in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    if key == "BYDAY":
+        for item in items:
+            match = _RRULE_DAY.fullmatch(item)
+            if match is None or (match.group(1) and not match.group(2)):
+                return False
+            if match.group(2) and not 1 <= int(match.group(2)) <= 53:
+                return False
+        return True
+    limit = _NUMBER_LIMITS[key]
+    return all(re.fullmatch(r"[+-]?\d+", item) and 1 <= abs(int(item)) <= limit for item in items)
+
+
+def _rrule_parts(body: str, offset: int = 0) -> tuple[list[tuple[str, int]], int]:
+    """Check an RRULE body part by part; return its canonical parts with their positions,
+    and where the body proper starts (after an optional ``RRULE:`` prefix).
+
+    Canonical parts are ``KEY=VALUE`` in upper case without blanks, in the given order.
+    ``offset`` is where ``body`` starts in the whole rule text, for error positions.
+    Whether the parts make sense together is checked by :func:`_rrule_dates`.
+    """
+    text, position = _strip(body, offset)
+    if text.upper().startswith("RRULE:"):
+        text, position = _strip(text[len("RRULE:") :], position + len("RRULE:"))
+    if not text:
+        raise _error("missing RRULE", position, _RRULE_HINT)
+    parts: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for part, part_position in _split(text, position, ";"):
+        if not part:
+            continue  # tolerate "FREQ=DAILY;" and ";;"
+        key, equals, value = part.partition("=")
+        key = key.strip().upper()
+        value = "".join(value.split()).upper()
+        if key.startswith("DTSTART"):
+            raise _error(
+                "DTSTART is not allowed in the RRULE",
+                part_position,
+                "the rule starts at a fixed date; remove it",
+            )
+        if key in _TIME_OF_DAY_KEYS:
+            raise _error(
+                f"{key} is not allowed in the RRULE",
+                part_position,
+                "the time of day is set separately; remove it",
+            )
+        if not equals:
+            raise _error(f"RRULE part {part!r} has no '='", part_position, "write KEY=VALUE")
+        if key not in _RRULE_KEYS:
+            raise _error(
+                f"unknown RRULE key {key!r}", part_position, "use " + ", ".join(_RRULE_KEYS)
+            )
+        if key in seen:
+            raise _error(f"RRULE key {key} given twice", part_position)
+        if {key, *seen} >= {"COUNT", "UNTIL"}:
+            raise _error("COUNT and UNTIL cannot both be given", part_position, "keep one")
+        if key == "FREQ" and value in ("HOURLY", "MINUTELY", "SECONDLY"):
+            raise _error(
+                f"FREQ={value} is not supported",
+                part_position,
+                "a card appears at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY",
+            )
+        if not _valid_rrule_value(key, value):
+            raise _error(f"bad RRULE value {key}={value}", part_position, _VALUE_HINTS[key])
+        seen.add(key)
+        parts.append((f"{key}={value}", part_position))
+    if "FREQ" not in seen:
+        raise _error("the RRULE has no FREQ", position, _RRULE_HINT)
+    return parts, position
+
+
+def _canonical_rrule(body: str) -> str:
+    """``body`` checked and in canonical form (see :func:`_rrule_parts`)."""
+    return ";".join(part for part, _ in _rrule_parts(body)[0])
+
+
+class _RRuleDates:
+    """The occurrence dates of one RRULE, generated lazily and kept sorted for bisection.
+
+    Raises ``ValueError``/``TypeError`` when dateutil refuses the rule.
+    """
+
+    def __init__(self, body: str, start: date) -> None:
+        rule = rrulestr(body, dtstart=datetime.combine(start, time()))
+        self._source: Iterator[datetime] = iter(rule)
+        self._dates: list[date] = []
+        self._exhausted = False
+        self._lock = threading.Lock()
+
+    def _grow(self) -> bool:
+        """Generate one more date; False when the rule has no more."""
+        with self._lock:
+            if self._exhausted:
+                return False
+            try:
+                self._dates.append(next(self._source).date())
+            except StopIteration:
+                self._exhausted = True
+                return False
+            return True
+
+    def _cover(self, day: date) -> None:
+        """Generate until the first date after ``day`` is known (or there is none)."""
+        while not self._dates or self._dates[-1] <= day:
+            if not self._grow():
+                return
+
+    def last_on_or_before(self, day: date) -> date | None:
+        self._cover(day)
+        index = bisect_right(self._dates, day)
+        return self._dates[index - 1] if index else None
+
+    def first_after(self, day: date) -> date | None:
+        self._cover(day)
+        index = bisect_right(self._dates, day)
+        return self._dates[index] if index < len(self._dates) else None
+
+    def from_day(self, start: date) -> Iterator[date]:
+        """Dates on or after ``start``, ascending."""
+        self._cover(start)
+        index = bisect_left(self._dates, start)
+        while index < len(self._dates) or self._grow():
+            yield self._dates[index]
+            index += 1
+
+    def between(self, first: date, last: date) -> list[date]:
+        """Dates in ``[first, last]``, ascending."""
+        self._cover(last)
+        return self._dates[bisect_left(self._dates, first) : bisect_right(self._dates, last)]
+
+
+def _refused_by_dateutil(body: str, start: date) -> bool:
+    try:
+        _RRuleDates(body, start)
+    except (ValueError, TypeError, KeyError):
+        return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _rrule_dates(body: str, start: date) -> _RRuleDates:
+    """The occurrence dates of a canonical RRULE body generated from the local ``start``.
+
+    Raises :class:`RuleError` (without a position) when dateutil refuses the rule or when
+    it never produces a date. An impossible rule (FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30)
+    takes dateutil a few seconds to rule out; possible ones answer at once.
+    """
+    try:
+        dates = _RRuleDates(body, start)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise RuleError(f"dateutil refuses the RRULE {body} ({exc})") from None
+    if dates.first_after(start - ONE_DAY) is None:
+        raise RuleError(f"the RRULE {body} never produces a date from {start.isoformat()}")
+    return dates
+
+
+def _check_rrule_parts(parts: list[tuple[str, int]], body_position: int, start: date) -> str:
+    """The canonical body of ``parts`` once dateutil accepts it and it produces dates;
+    otherwise a :class:`RuleError` placed at the first part dateutil refuses on its own
+    (next to FREQ), or at the start of the body."""
+    body = ";".join(part for part, _ in parts)
+    if _refused_by_dateutil(body, start):
+        freq = next(part for part, _ in parts if part.startswith("FREQ="))
+        for part, position in parts:
+            alone = part if part == freq else f"{freq};{part}"
+            if _refused_by_dateutil(alone, start):
+                key = part.partition("=")[0]
+                raise _error(f"bad RRULE value {part}", position, _VALUE_HINTS[key])
+        raise _error("the RRULE is not valid", body_position, _RRULE_HINT)
+    try:
+        _rrule_dates(body, start)
+    except RuleError:
+        raise _error(
+            "the RRULE never produces a date",
+            body_position,
+            "its parts cannot happen together, like BYMONTH=2;BYMONTHDAY=30",
+        ) from None
+    return body
+
+
+# --------------------------------------------------------------------------- the rule
+
+
+class Rule(BaseModel, frozen=True):
+    """How often a template makes a card. See the module docstring and :meth:`parse`."""
+
+    kind: RuleKind
+    #: 0=Mon..6=Sun. WEEKDAYS: the chosen days (empty means Mon–Fri); WEEKLY: exactly one.
+    weekdays: tuple[int, ...] = ()
+    #: MONTHLY: 1..31; a day past the month's end means the month's last day.
+    day: int | None = None
+    #: BIWEEKLY / FOUR_WEEKLY: the first day of one window. RRULE: generation start.
+    anchor: date | None = None
+    #: RRULE: the RFC 5545 RRULE body, e.g. "FREQ=MONTHLY;BYDAY=1MO" (stored canonical).
+    rrule: str | None = None
+
+    @field_validator("weekdays")
+    @classmethod
+    def _sorted_weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= day <= 6 for day in value):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        return tuple(sorted(set(value)))
+
+    @field_validator("rrule")
+    @classmethod
+    def _canonical(cls, value: str | None) -> str | None:
+        return None if value is None else _canonical_rrule(value)
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Rule:
+        kind = self.kind
+        uses = {
+            "weekdays": kind in (RuleKind.WEEKDAYS, RuleKind.WEEKLY),
+            "day": kind is RuleKind.MONTHLY,
+            "anchor": kind in (RuleKind.BIWEEKLY, RuleKind.FOUR_WEEKLY, RuleKind.RRULE),
+            "rrule": kind is RuleKind.RRULE,
+        }
+        for field, used in uses.items():
+            if not used and getattr(self, field) not in (None, ()):
+                raise ValueError(f"a {kind.value} rule has no {field}")
+        if kind is RuleKind.WEEKLY and len(self.weekdays) != 1:
+            raise ValueError("a weekly rule has exactly one weekday")
+        if kind is RuleKind.MONTHLY and (self.day is None or not 1 <= self.day <= 31):
+            raise ValueError("a monthly rule needs a day from 1 to 31")
+        if kind in (RuleKind.BIWEEKLY, RuleKind.FOUR_WEEKLY) and self.anchor is None:
+            raise ValueError(f"a {kind.value} rule needs an anchor date")
+        if kind is RuleKind.RRULE:
+            if self.rrule is None:
+                raise ValueError("an rrule rule needs an RRULE body")
+            _rrule_dates(self.rrule, self.anchor or RRULE_EPOCH)
+        return self
+
+    # ------------------------------------------------------------ text form
+
+    @classmethod
+    def parse(cls, text: str) -> Rule:
+        """Read the compact text form (case-insensitive, blanks allowed around parts).
+
+        ``daily`` · ``weekdays`` · ``weekdays:mon,wed,fri`` · ``weekly:mon`` ·
+        ``biweekly:2026-01-05`` · ``monthly:15`` · ``monthly:last`` ·
+        ``monthly:last-business`` · ``4weekly:2026-01-05`` ·
+        ``rrule:FREQ=MONTHLY;BYDAY=1MO`` (optionally ``rrule:RRULE:FREQ=…``, and with a
+        generation start ``rrule:2026-01-05:FREQ=…``).
+
+        Raises :class:`RuleError` with the position of the problem.
+        """
+        if not text.strip():
+            raise _error("empty rule", 0, _KIND_HINT)
+        head, colon, tail = text.partition(":")
+        word, word_position = _strip(head, 0)
+        kind = _KIND_WORDS.get(word.lower())
+        if kind is None:
+            raise _error(f"unknown rule kind {word.lower()!r}", word_position, _KIND_HINT)
+        value, position = _strip(tail, len(head) + 1) if colon else ("", len(text))
+        try:
+            return _parse_value(kind, value, position, tail, len(head) + 1)
+        except ValidationError as exc:  # a shape problem the checks above did not catch
+            raise RuleError(f"invalid rule {text.strip()!r}: {exc.errors()[0]['msg']}") from None
+
+    def __str__(self) -> str:
+        """The compact text form, canonical lower case; ``Rule.parse(str(r)) == r``."""
+        match self.kind:
+            case RuleKind.WEEKDAYS if self.weekdays:
+                return "weekdays:" + ",".join(_DAY_ABBR[day] for day in self.weekdays)
+            case RuleKind.WEEKLY:
+                return f"weekly:{_DAY_ABBR[self.weekdays[0]]}"
+            case RuleKind.BIWEEKLY | RuleKind.FOUR_WEEKLY:
+                return f"{self.kind.value}:{_anchor(self).isoformat()}"
+            case RuleKind.MONTHLY:
+                return f"monthly:{self.day}"
+            case RuleKind.MONTHLY_LAST:
+                return "monthly:last"
+            case RuleKind.MONTHLY_LAST_BUSINESS:
+                return "monthly:last-business"
+            case RuleKind.RRULE:
+                start = f"{self.anchor.isoformat()}:" if self.anchor else ""
+                return f"rrule:{start}{self.rrule}"
+            case _:
+                return self.kind.value
+
+    def describe(self, lang: str, at: time, marketplace_code: str) -> str:
+        """In words, e.g. "every Monday 09:00 Tokyo time" / "每周一 09:00 东京时间".
+
+        ``lang`` starting with "zh" gives Chinese; anything else English.
+        """
+        zh = _is_chinese(lang)
+        when = at.strftime("%H:%M:%S" if at.second else "%H:%M")
+        return f"{self._cadence_words(zh)} {when} {zone_label(marketplace_code, lang)}"
+
+    def _cadence_words(self, zh: bool) -> str:
+        match self.kind:
+            case RuleKind.DAILY:
+                return "每天" if zh else "every day"
+            case RuleKind.WEEKDAYS if self.weekdays in ((), _MON_TO_FRI):
+                return "工作日(周一至周五)" if zh else "weekdays (Mon–Fri)"
+            case RuleKind.WEEKDAYS:
+                if zh:
+                    return "每" + "、".join(_DAY_NAMES_ZH[day] for day in self.weekdays)
+                return "every " + ", ".join(_DAY_NAMES_EN[day][:3] for day in self.weekdays)
+            case RuleKind.WEEKLY:
+                day = self.weekdays[0]
+                return f"每{_DAY_NAMES_ZH[day]}" if zh else f"every {_DAY_NAMES_EN[day]}"
+            case RuleKind.BIWEEKLY:
+                anchor = _anchor(self)
+                if zh:
+                    return f"每两周({_DAY_NAMES_ZH[anchor.weekday()]}起,自{anchor.isoformat()})"
+                return (
+                    f"every two weeks on {_DAY_NAMES_EN[anchor.weekday()]} "
+                    f"from {anchor.isoformat()}"
+                )
+            case RuleKind.MONTHLY:
+                day = self.day or 1
+                if zh:
+                    return f"每月{day}日" + ("(无此日则为月末)" if day > 28 else "")
+                suffix = " (or the month's last day)" if day > 28 else ""
+                return f"monthly on day {day}{suffix}"
+            case RuleKind.MONTHLY_LAST:
+                return "每月最后一天" if zh else "monthly on the last day"
+            case RuleKind.MONTHLY_LAST_BUSINESS:
+                return "每月最后一个工作日" if zh else "monthly on the last business day"
+            case RuleKind.FOUR_WEEKLY:
+                anchor = _anchor(self)
+                return (
+                    f"每四周(自{anchor.isoformat()})" if zh else f"every four weeks from {anchor}"
+                )
+            case RuleKind.RRULE:
+                if zh:
+                    since = f"(自{self.anchor.isoformat()})" if self.anchor else ""
+                    return f"自定义: {self.rrule}{since}"
+                since = f" from {self.anchor.isoformat()}" if self.anchor else ""
+                return f"custom: {self.rrule}{since}"
+        raise AssertionError(self.kind)  # pragma: no cover
+
+
+def _parse_value(kind: RuleKind, value: str, position: int, raw: str, raw_offset: int) -> Rule:
+    """Build a rule of ``kind`` from the text after the colon.
+
+    ``value``/``position``: that text stripped and where it starts; ``raw``/``raw_offset``:
+    the same text unstripped, for splitting lists with exact positions.
+    """
+    match kind:
+        case RuleKind.DAILY | RuleKind.MONTHLY_LAST | RuleKind.MONTHLY_LAST_BUSINESS:
+            if value:
+                raise _error(f"{kind.value} takes no value", position, f"write just {kind.value}")
+            return Rule(kind=kind)
+        case RuleKind.WEEKDAYS:
+            if not value:
+                return Rule(kind=kind)
+            days = [_parse_weekday(word, at) for word, at in _split(raw, raw_offset, ",")]
+            return Rule(kind=kind, weekdays=tuple(days))
+        case RuleKind.WEEKLY:
+            words = _split(raw, raw_offset, ",") if value else [(value, position)]
+            if len(words) > 1:
+                raise _error("weekly takes exactly one weekday", words[1][1], "e.g. weekly:mon")
+            return Rule(kind=kind, weekdays=(_parse_weekday(*words[0]),))
+        case RuleKind.BIWEEKLY | RuleKind.FOUR_WEEKLY:
+            return Rule(kind=kind, anchor=_parse_date(value, position))
+        case RuleKind.MONTHLY:
+            return _parse_monthly(value, position)
+        case RuleKind.RRULE:
+            return _parse_rrule(value, position)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _parse_rrule(value: str, position: int) -> Rule:
+    anchor = None
+    start = re.match(r"([0-9][0-9-]*)\s*:", value)
+    if start:
+        anchor = _parse_date(start.group(1), position)
+        value, position = _strip(value[start.end() :], position + start.end())
+    parts, body_position = _rrule_parts(value, position)
+    body = _check_rrule_parts(parts, body_position, anchor or RRULE_EPOCH)
+    return Rule(kind=RuleKind.RRULE, rrule=body, anchor=anchor)
+
+
+def _anchor(rule: Rule) -> date:
+    if rule.anchor is None:  # pragma: no cover - excluded by Rule's validation
+        raise ValueError(f"a {rule.kind.value} rule needs an anchor date")
+    return rule.anchor
+
+
+# --------------------------------------------------------------------------- periods
+
+
+class Period(BaseModel, frozen=True):
+    """The stretch of local days one card covers: ``[start, end)``."""
+
+    #: "2026-11-25" (day), "2026-W48" (ISO week), "2026-11" (month), or the start date
+    #: of a 14/28-day window or RRULE interval.
+    key: str
+    start: date
+    #: The first local day after the period.
+    end: date
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day < self.end
+
+
+def _day_period(day: date) -> Period:
+    return Period(key=day.isoformat(), start=day, end=day + ONE_DAY)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _last_business_day(year: int, month: int) -> date:
+    last = date(year, month, _days_in_month(year, month))
+    return last - timedelta(days=max(0, last.weekday() - 4))
+
+
+def period_of(rule: Rule, day: date) -> Period:
+    """The period of ``rule`` that contains the local date ``day``.
+
+    DAILY/WEEKDAYS: the day. WEEKLY: the ISO week. MONTHLY*: the calendar month.
+    BIWEEKLY/FOUR_WEEKLY: the 14/28-day window aligned on the anchor (also before it).
+    RRULE: from the occurrence on or before ``day`` up to the next occurrence; a day before
+    the first occurrence, or after the last one of a finite rule, is its own one-day period
+    (and so is the last occurrence).
+    """
+    match rule.kind:
+        case RuleKind.DAILY | RuleKind.WEEKDAYS:
+            return _day_period(day)
+        case RuleKind.WEEKLY:
+            iso = day.isocalendar()
+            start = day - timedelta(days=day.weekday())
+            return Period(key=f"{iso.year}-W{iso.week:02d}", start=start, end=start + 7 * ONE_DAY)
+        case RuleKind.MONTHLY | RuleKind.MONTHLY_LAST | RuleKind.MONTHLY_LAST_BUSINESS:
+            start = day.replace(day=1)
+            end = start + _days_in_month(day.year, day.month) * ONE_DAY
+            return Period(key=f"{day.year:04d}-{day.month:02d}", start=start, end=end)
+        case RuleKind.BIWEEKLY | RuleKind.FOUR_WEEKLY:
+            length = 14 if rule.kind is RuleKind.BIWEEKLY else 28
+            anchor = _anchor(rule)
+            start = anchor + ((day - anchor).days // length * length) * ONE_DAY
+            return Period(key=start.isoformat(), start=start, end=start + length * ONE_DAY)
+        case RuleKind.RRULE:
+            dates = _dates_of(rule)
+            previous = dates.last_on_or_before(day)
+            if previous is None:
+                return _day_period(day)
+            following = dates.first_after(previous)
+            if following is None:
+                return _day_period(day)
+            return Period(key=previous.isoformat(), start=previous, end=following)
+    raise AssertionError(rule.kind)  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- occurrences
+
+
+def _dates_of(rule: Rule) -> _RRuleDates:
+    if rule.rrule is None:  # pragma: no cover - excluded by Rule's validation
+        raise ValueError("not an rrule rule")
+    return _rrule_dates(rule.rrule, rule.anchor or RRULE_EPOCH)
+
+
+def _is_occurrence(rule: Rule, day: date) -> bool:
+    """Whether a card of a non-RRULE rule appears on the local date ``day``."""
+    match rule.kind:
+        case RuleKind.DAILY:
+            return True
+        case RuleKind.WEEKDAYS:
+            return day.weekday() in (rule.weekdays or _MON_TO_FRI)
+        case RuleKind.WEEKLY:
+            return day.weekday() == rule.weekdays[0]
+        case RuleKind.BIWEEKLY:
+            return (day - _anchor(rule)).days % 14 == 0
+        case RuleKind.FOUR_WEEKLY:
+            return (day - _anchor(rule)).days % 28 == 0
+        case RuleKind.MONTHLY:
+            return day.day == min(rule.day or 1, _days_in_month(day.year, day.month))
+        case RuleKind.MONTHLY_LAST:
+            return day.day == _days_in_month(day.year, day.month)
+        case RuleKind.MONTHLY_LAST_BUSINESS:
+            return day == _last_business_day(day.year, day.month)
+    raise AssertionError(rule.kind)  # pragma: no cover
+
+
+def _dates_from(rule: Rule, start: date) -> Iterator[date]:
+    """Occurrence dates on or after ``start``, ascending (endless unless a finite RRULE)."""
+    if rule.kind is RuleKind.RRULE:
+        yield from _dates_of(rule).from_day(start)
+        return
+    day = start
+    while True:
+        if _is_occurrence(rule, day):
+            yield day
+        day += ONE_DAY
+
+
+def _dates_back(rule: Rule, last: date, first: date) -> Iterator[date]:
+    """Occurrence dates in ``[first, last]``, newest first."""
+    if rule.kind is RuleKind.RRULE:
+        yield from reversed(_dates_of(rule).between(first, last))
+        return
+    day = last
+    while day >= first:
+        if _is_occurrence(rule, day):
+            yield day
+        day -= ONE_DAY
+
+
+@lru_cache(maxsize=64)
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {tz!r}") from None
+
+
+def _require_aware(name: str, moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {moment!r}")
+
+
+def _require_naive_time(at: time) -> None:
+    if at.tzinfo is not None:
+        raise ValueError(f"the time of day is a local wall-clock time without a zone, got {at!r}")
+
+
+def _resolve(local: datetime, zone: ZoneInfo) -> datetime:
+    """The instant the wall-clock time ``local`` (naive) happens in ``zone``.
+
+    An ambiguous time (fall-back) gives its first instance; a time that does not exist
+    (spring-forward gap) gives the first instant after the gap.
+    """
+    first = local.replace(tzinfo=zone, fold=0)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local:
+        return first
+    # In a gap: fold=1 reads the time with the offset after the change (an instant before
+    # the change), fold=0 with the offset before it (an instant after the change). Find the
+    # change itself, to the second, between the two.
+    before = int(local.replace(tzinfo=zone, fold=1).timestamp())
+    after = int(first.timestamp())
+    new_offset = datetime.fromtimestamp(after, zone).utcoffset()
+    while after - before > 1:
+        middle = (before + after) // 2
+        if datetime.fromtimestamp(middle, zone).utcoffset() == new_offset:
+            after = middle
+        else:
+            before = middle
+    return datetime.fromtimestamp(after, zone)
+
+
+def fire_moment(day: date, at: time, tz: str) -> datetime:
+    """The instant a card for local date ``day`` appears: ``day`` at ``at`` in ``tz``."""
+    _require_naive_time(at)
+    return _resolve(datetime.combine(day, at), _zone(tz))
+
+
+def local_day(now: datetime, tz: str) -> date:
+    """The calendar date in ``tz`` at the instant ``now``."""
+    _require_aware("now", now)
+    return now.astimezone(_zone(tz)).date()
+
+
+def occurrences_after(rule: Rule, at: time, tz: str, after: datetime, count: int) -> list[datetime]:
+    """The next ``count`` fire moments strictly after ``after``, as aware times in ``tz``.
+
+    Fewer (possibly none) when a finite RRULE runs out.
+    """
+    _require_aware("after", after)
+    _require_naive_time(at)
+    zone = _zone(tz)
+    moments: list[datetime] = []
+    if count <= 0:
+        return moments
+    for day in _dates_from(rule, local_day(after, tz) - ONE_DAY):
+        moment = _resolve(datetime.combine(day, at), zone)
+        if moment > after:
+            moments.append(moment)
+            if len(moments) == count:
+                break
+    return moments
+
+
+def latest_occurrence(rule: Rule, at: time, tz: str, now: datetime) -> datetime | None:
+    """The most recent fire moment at or before ``now``; None if there was none in the
+    last 400 days."""
+    _require_aware("now", now)
+    _require_naive_time(at)
+    zone = _zone(tz)
+    today = local_day(now, tz)
+    for day in _dates_back(rule, today + ONE_DAY, today - LOOKBACK_DAYS * ONE_DAY):
+        moment = _resolve(datetime.combine(day, at), zone)
+        if moment <= now:
+            return moment
+    return None
+
+
+def current_period(rule: Rule, at: time, tz: str, now: datetime) -> Period | None:
+    """The period whose card should exist at ``now``.
+
+    That is the period of the latest fire moment, as long as it still contains today's
+    local date; None when it has ended and the next card has not appeared yet.
+    """
+    latest = latest_occurrence(rule, at, tz, now)
+    if latest is None:
+        return None
+    period = period_of(rule, latest.astimezone(_zone(tz)).date())
+    return period if period.contains(local_day(now, tz)) else None
+
+
+def periods_between(rule: Rule, at: time, tz: str, since: datetime, now: datetime) -> list[Period]:
+    """The distinct periods whose fire moment lies in ``(since, now]``, oldest first.
+
+    Used to record the periods missed while the app was closed.
+    """
+    _require_aware("since", since)
+    _require_aware("now", now)
+    _require_naive_time(at)
+    if now <= since:
+        return []
+    zone = _zone(tz)
+    last = local_day(now, tz) + ONE_DAY
+    periods: list[Period] = []
+    seen: set[str] = set()
+    for day in _dates_from(rule, local_day(since, tz) - ONE_DAY):
+        if day > last:
+            break
+        moment = _resolve(datetime.combine(day, at), zone)
+        if since < moment <= now:
+            period = period_of(rule, day)
+            if period.key not in seen:
+                seen.add(period.key)
+                periods.append(period)
+    return periods

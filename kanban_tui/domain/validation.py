@@ -1,0 +1,104 @@
+"""Validation of what a user types into a card form or passes to the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from kanban_tui.domain.models import Priority
+
+TITLE_MAX = 200
+NOTES_MAX = 10_000
+CATEGORY_MAX = 40
+ESTIMATE_MAX = 480
+
+
+def clean_text(value: Any) -> Any:
+    """Normalise free text: NUL cannot live in SQLite text, so it becomes the ␀ symbol."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    return value
+
+
+def _strip(value: Any) -> Any:
+    value = clean_text(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def _estimate(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return 0
+        if not value.lstrip("-").isdigit():
+            raise ValueError("estimate must be whole minutes")
+    return value
+
+
+Title = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=TITLE_MAX)]
+Notes = Annotated[str, BeforeValidator(clean_text), Field(max_length=NOTES_MAX)]
+Category = Annotated[str, BeforeValidator(_strip), Field(max_length=CATEGORY_MAX)]
+Estimate = Annotated[int, BeforeValidator(_estimate), Field(ge=0, le=ESTIMATE_MAX, strict=False)]
+Due = Annotated[date | None, BeforeValidator(_blank_to_none)]
+
+
+class CardFields(BaseModel):
+    """The editable fields of a card, all validated."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    title: Title
+    notes: Notes = ""
+    category: Category = ""
+    estimate_minutes: Estimate = 0
+    priority: Priority = Priority.NORMAL
+    due: Due = None
+
+
+class CardPatch(BaseModel):
+    """A partial edit: only the fields given are validated and changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    notes: Notes | None = None
+    category: Category | None = None
+    estimate_minutes: Estimate | None = None
+    priority: Priority | None = None
+    due: Due = None
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """One plain message per field, for showing next to the field."""
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "form"
+        messages.setdefault(field, _humanise(item))
+    return messages
+
+
+def _humanise(item: Any) -> str:
+    from kanban_tui.i18n import t
+
+    kind = item.get("type", "")
+    loc = str(item["loc"][0]) if item["loc"] else ""
+    ctx = item.get("ctx") or {}
+    if loc == "estimate_minutes":
+        return t("validation.estimate", max=ESTIMATE_MAX)
+    if kind in ("string_too_short", "too_short"):
+        return t("validation.empty")
+    if kind in ("string_too_long", "too_long"):
+        return t("validation.too_long", max=ctx.get("max_length"))
+    if kind.startswith("date"):
+        return t("validation.date")
+    if kind == "enum":
+        return t("validation.choice", choices=", ".join(p.value for p in Priority))
+    return t("validation.invalid")

@@ -1,0 +1,366 @@
+"""Reading numbers, money, percentages and dates as Amazon reports and spreadsheets write them.
+
+Every function raises :class:`ParseError` with a plain-language message on bad input.
+
+Decimal mark: ``decimal`` is ``"."``, ``","`` or ``None`` (guess from the text). Guessing
+follows these rules, which agree with every Amazon download seen so far:
+
+* ``1,234.56`` / ``1.234,56``: the mark that comes last is the decimal mark;
+* a mark that appears twice or more (``1,234,567``, ``1.234.567``) groups thousands;
+* a single mark followed by other than three digits (``12,5``, ``0,97``) is the decimal mark;
+* ``1,234`` is one thousand two hundred thirty-four, ``1.234`` is one point two three four.
+  When a file's convention is known, pass ``decimal`` to settle that last case.
+
+Grouping may be Western (``1,234,567``) or Indian (``1,08,218``); spaces (including the
+no-break spaces French formatting uses) and apostrophes (Swiss) also group digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+DateOrder = Literal["MDY", "DMY", "YMD"]
+DecimalMark = Literal[".", ","] | None
+
+
+class ParseError(ValueError):
+    """A value could not be read; ``str(error)`` is meant for the user."""
+
+
+#: ISO codes accepted before or after an amount (``USD 12.00``, ``12,00 EUR``).
+ISO_CURRENCIES = frozenset(
+    {
+        "AED",
+        "AUD",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CNY",
+        "EGP",
+        "EUR",
+        "GBP",
+        "INR",
+        "JPY",
+        "MXN",
+        "NZD",
+        "PLN",
+        "SAR",
+        "SEK",
+        "SGD",
+        "TRY",
+        "USD",
+    }
+)
+
+#: Currency symbols (after NFKC normalisation, so ``￥`` arrives as ``¥``). A bare ``$`` is
+#: resolved by the ``dollar`` argument of :func:`parse_money`. ``\\`` is the yen sign as
+#: Shift_JIS files decode it.
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "US$": "USD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "MX$": "MXN",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "NZ$": "NZD",
+    "SG$": "SGD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "E£": "EGP",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "\\": "JPY",
+    "₹": "INR",
+    "Rs.": "INR",
+    "Rs": "INR",
+    "₺": "TRY",
+    "TL": "TRY",
+    "zł": "PLN",
+    "kr": "SEK",
+}
+
+_SYMBOL_PATTERN = "|".join(
+    re.escape(symbol) for symbol in sorted([*CURRENCY_SYMBOLS, "$"], key=len, reverse=True)
+)
+_CURRENCY = rf"(?:{_SYMBOL_PATTERN}|[A-Za-z]{{3}})"
+_NUMBER = r"\d(?:[\d.,'\s]*\d)?"
+_MONEY = re.compile(
+    rf"(?P<sign1>[-+])?\s*(?P<pre>{_CURRENCY})?\s*(?P<sign2>[-+])?\s*"
+    rf"(?P<num>{_NUMBER})\s*(?P<post>{_CURRENCY})?"
+)
+_PLAIN = re.compile(rf"(?P<sign>[-+])?\s*(?P<num>{_NUMBER})")
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2010": "-", "\ufe63": "-"})
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _clean(text: str) -> str:
+    """NFKC (full-width digits and ``￥`` become ASCII / ``¥``), Unicode minus → ``-``, trim."""
+    return unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS).strip()
+
+
+def _describe(decimal: DecimalMark) -> str:
+    return f" with {decimal!r} as the decimal mark" if decimal else ""
+
+
+def _check_groups(groups: list[str], text: str, decimal: DecimalMark) -> None:
+    """Digit groups of ``1,234,567`` (3s) or ``1,08,218`` (2s then 3) are valid."""
+    first, *middle, last = groups
+    middle_sizes = {len(group) for group in middle}
+    valid = (
+        (all(_DIGITS.fullmatch(group) for group in groups)
+        and 1 <= len(first) <= 3
+        and len(last) == 3
+        and middle_sizes <= {3})
+        or (middle_sizes == {2}
+        and len(first) <= 2)
+    )
+    if not valid or not all(_DIGITS.fullmatch(group) for group in groups):
+        raise ParseError(f"{text!r} is not a number{_describe(decimal)} (digit groups look wrong)")
+
+
+def _guess_decimal(number: str) -> DecimalMark:
+    has_comma, has_dot = "," in number, "." in number
+    if has_comma and has_dot:
+        return "," if number.rfind(",") > number.rfind(".") else "."
+    mark: Literal[".", ","] = "," if has_comma else "."
+    if not (has_comma or has_dot) or number.count(mark) > 1:
+        return None
+    if " " in number:
+        return mark  # "1 234,567": spaces group, so the mark is decimal
+    head, tail = number.split(mark)
+    if len(tail) != 3 or mark == ".":
+        return mark
+    return None if 1 <= len(head) <= 3 and not head.startswith("0") else ","
+
+
+def _number(number: str, decimal: DecimalMark, text: str) -> Decimal:
+    """Digits with grouping and decimal marks (no sign, no symbol) → ``Decimal``."""
+    number = re.sub(r"[\s']+", " ", number)
+    mark = decimal if decimal is not None else _guess_decimal(number)
+    fraction = ""
+    if mark is not None and mark in number:
+        if number.count(mark) > 1:
+            raise ParseError(f"{text!r} is not a number{_describe(decimal)}")
+        number, fraction = number.split(mark)
+        if not _DIGITS.fullmatch(fraction):
+            raise ParseError(f"{text!r} is not a number{_describe(decimal)}")
+    separators = {char for char in number if not char.isdigit()}
+    if len(separators) > 1:
+        raise ParseError(f"{text!r} is not a number{_describe(decimal)} (mixed digit grouping)")
+    if separators:
+        groups = number.split(separators.pop())
+        _check_groups(groups, text, decimal)
+        number = "".join(groups)
+    if not _DIGITS.fullmatch(number):
+        raise ParseError(f"{text!r} is not a number{_describe(decimal)}")
+    return Decimal(f"{number}.{fraction}" if fraction else number)
+
+
+def parse_number(text: str, *, decimal: DecimalMark = None) -> Decimal:
+    """A plain number with optional sign and grouping: ``-1,234.5``, ``1.234,5`` → Decimal."""
+    cleaned = _clean(text)
+    match = _PLAIN.fullmatch(cleaned)
+    if not cleaned or match is None:
+        raise ParseError(f"{text!r} is not a number")
+    value = _number(match["num"], decimal, text)
+    return -value if match["sign"] == "-" else value
+
+
+def _currency_code(symbol: str, dollar: str, text: str) -> str:
+    if symbol == "$":
+        return dollar
+    if symbol in CURRENCY_SYMBOLS:
+        return CURRENCY_SYMBOLS[symbol]
+    code = symbol.upper()
+    if code not in ISO_CURRENCIES:
+        raise ParseError(f"{text!r}: unknown currency {symbol!r}")
+    return code
+
+
+def parse_money(
+    text: str, *, decimal: DecimalMark = None, dollar: str = "USD"
+) -> tuple[Decimal, str | None]:
+    """An amount and its ISO currency (``None`` when the text shows none).
+
+    ``$1,234.56``, ``US$1,234.56``, ``MX$5,310.54``, ``￥1,234``, ``1.234,56 €``,
+    ``€1.234,56``, ``£12.50``, ``₹1,08,218.36``, ``USD 12.00``, ``-$3.00``, ``$-3.00`` and
+    the accountants' ``($3.00)`` are read. A bare ``$`` means ``dollar`` (CAD on amazon.ca).
+    """
+    cleaned = _clean(text)
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        negative = True
+        cleaned = cleaned[1:-1].strip()
+    match = _MONEY.fullmatch(cleaned)
+    if not cleaned or match is None:
+        raise ParseError(f"{text!r} is not an amount of money")
+    signs = [sign for sign in (match["sign1"], match["sign2"]) if sign]
+    if len(signs) > 1 or (signs and negative):
+        raise ParseError(f"{text!r} has more than one sign")
+    if match["pre"] and match["post"]:
+        raise ParseError(f"{text!r} shows a currency twice")
+    symbol = match["pre"] or match["post"]
+    currency = _currency_code(symbol, dollar, text) if symbol else None
+    value = _number(match["num"], decimal, text)
+    if negative or signs == ["-"]:
+        value = -value
+    return value, currency
+
+
+def parse_percent(text: str, *, decimal: DecimalMark = None) -> Decimal:
+    """``12.34%`` → ``Decimal("0.1234")``; also ``0,97%`` and Turkish ``%12,5``.
+
+    The ``%`` sign is required: a bare ``12.34`` could be a fraction or a percentage.
+    """
+    cleaned = _clean(text)
+    if cleaned.endswith("%"):
+        body = cleaned[:-1]
+    elif cleaned.startswith("%"):
+        body = cleaned[1:]
+    else:
+        raise ParseError(f"{text!r} is not a percentage (no % sign)")
+    try:
+        return parse_number(body, decimal=decimal).scaleb(-2)
+    except ParseError:
+        raise ParseError(f"{text!r} is not a percentage{_describe(decimal)}") from None
+
+
+def parse_count(text: str, *, decimal: DecimalMark = None) -> int:
+    """A whole, non-negative count: ``1,514``, ``1.514`` (European), ``1 514``, ``12``."""
+    cleaned = _clean(text)
+    value: Decimal | None = None
+    if decimal is None and _PLAIN.fullmatch(cleaned) and not cleaned.startswith(("-", "+")):
+        # A count has no fraction, so try every mark as grouping first: "1.514" is 1514.
+        try:
+            value = _number(re.sub(r"[.,]", ",", cleaned), ",", text)
+        except ParseError:
+            value = None
+    if value is None:
+        value = parse_number(cleaned, decimal=decimal)
+    if value != value.to_integral_value():
+        raise ParseError(f"{text!r} is not a whole number")
+    if value < 0:
+        raise ParseError(f"{text!r} is negative; a count cannot be")
+    return int(value)
+
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_TIME_SUFFIX = re.compile(
+    r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[AP]M|UTC|GMT|[A-Z]{3,4}|[-+]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})")
+_MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{2}|\d{4})")
+_MONTH_ONLY = (
+    re.compile(r"(?P<month>[A-Za-z]{3,9})\.?[\s-]+(?P<year>\d{4})"),
+    re.compile(r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*月?"),
+    re.compile(r"(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})"),
+)
+_ORDER_NAMES = {"MDY": "month/day/year", "DMY": "day/month/year", "YMD": "year/month/day"}
+
+
+def _month_number(name: str, text: str) -> int:
+    number = _MONTHS.get(name[:3].casefold())
+    full_names = ("january", "february", "march", "april", "june", "july", "august")
+    valid = number is not None and (
+        len(name) == 3
+        or name.casefold() == "sept"
+        or any(full.startswith(name.casefold()) for full in full_names)
+        or name.casefold() in ("september", "october", "november", "december")
+    )
+    if number is None or not valid:
+        raise ParseError(f"{text!r}: {name!r} is not a month name")
+    return number
+
+
+def _year(digits: str) -> int:
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _make_date(year: int, month: int, day: int, text: str, order: DateOrder | None) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        hint = ""
+        if order == "MDY" and month > 12 >= day:
+            hint = "; it looks day-first: set the date order to day/month/year"
+        elif order == "DMY" and month > 12 >= day:
+            hint = "; it looks month-first: set the date order to month/day/year"
+        raise ParseError(f"{text!r} is not a valid date{hint}") from None
+
+
+def parse_date(text: str, order: DateOrder, fmt: str | None = None) -> date:
+    """A calendar date.
+
+    With ``fmt`` (a ``strptime`` format) only that format is accepted. Otherwise:
+    ``2026-11-25``, ``2026/11/25`` and ``2026年11月25日`` are year-first whatever ``order``
+    says; ``May 16, 2026`` and ``16 May 2026`` use the month name; ``11/25/2026``,
+    ``25/11/2026``, ``5/1/26`` (two-digit years are 20xx) follow ``order``. A time of day
+    after the date is ignored.
+    """
+    if order not in _ORDER_NAMES:
+        raise ValueError(f"date order must be MDY, DMY or YMD, got {order!r}")
+    cleaned = _clean(text)
+    if not cleaned:
+        raise ParseError("the date is empty")
+    if fmt is not None:
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            raise ParseError(f"{text!r} does not match the date format {fmt!r}") from None
+    cleaned = _TIME_SUFFIX.sub("", cleaned).strip()
+    if match := _YEAR_FIRST.fullmatch(cleaned):
+        year, month, day = (int(part) for part in match.groups())
+        return _make_date(year, month, day, text, None)
+    if match := _NUMERIC.fullmatch(cleaned):
+        first, _, second, third = match.groups()
+        if order == "MDY":
+            return _make_date(_year(third), int(first), int(second), text, order)
+        if order == "DMY":
+            return _make_date(_year(third), int(second), int(first), text, order)
+        # YMD with a two-digit year: 26/05/16
+        if len(third) == 2 or len(first) == 2:
+            return _make_date(_year(first), int(second), int(third), text, order)
+    if match := _MONTH_FIRST.fullmatch(cleaned):
+        name, day, year = match.groups()
+        return _make_date(int(year), _month_number(name, text), int(day), text, None)
+    if match := _DAY_FIRST.fullmatch(cleaned):
+        day, name, year = match.groups()
+        return _make_date(_year(year), _month_number(name, text), int(day), text, None)
+    raise ParseError(
+        f"{text!r} is not a date (expected e.g. 5/16/2026, 2026-05-16 or May 16, 2026; "
+        f"date order {_ORDER_NAMES[order]})"
+    )
+
+
+def parse_month(text: str) -> date:
+    """A month without a day (``May 2026``, ``2026-05``, ``05/2026``, ``2026年5月``) → its 1st."""
+    cleaned = _clean(text)
+    for pattern in _MONTH_ONLY:
+        if match := pattern.fullmatch(cleaned):
+            month_text = match["month"]
+            month = (
+                int(month_text) if month_text.isdigit() else _month_number(month_text, text)
+            )
+            return _make_date(int(match["year"]), month, 1, text, None)
+    raise ParseError(f"{text!r} is not a month (expected e.g. May 2026 or 2026-05)")

@@ -1,0 +1,1 @@
+"""Services: the small API the CLI and the widgets call. Widgets never open sessions."""

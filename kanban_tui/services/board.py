@@ -1,0 +1,396 @@
+"""The board service: every card operation the CLI and the UI perform.
+
+Each public method is one unit of work committed at once. Operations the user may regret
+(add, edit, move, reorder, done, delete) push an :class:`Action` on the undo stack; undo
+and redo replay them as their own units of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
+from kanban_tui.domain.validation import CardFields, CardPatch, field_errors
+from kanban_tui.errors import KanbanError, NotFoundError, ValidationFailed
+from kanban_tui.storage import cards as repo
+from kanban_tui.storage.database import Database
+
+UNDO_LIMIT = 200
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Aware local now."""
+    return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """An immutable snapshot of a card, as the CLI and widgets see it."""
+
+    id: int
+    title: str
+    notes: str
+    column: Column
+    position: int
+    category: str
+    estimate_minutes: int
+    priority: Priority
+    due: date | None
+    created_at: datetime
+    updated_at: datetime
+    done_at: datetime | None
+    origin_column: Column | None
+    source: str
+    template_id: int | None
+    period_key: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.column is Column.DONE
+
+    @classmethod
+    def of(cls, card: Card) -> CardRow:
+        assert card.id is not None
+        return cls(
+            id=card.id,
+            title=card.title,
+            notes=card.notes,
+            column=Column(card.column),
+            position=card.position,
+            category=card.category,
+            estimate_minutes=card.estimate_minutes,
+            priority=Priority(card.priority),
+            due=card.due,
+            created_at=card.created_at,
+            updated_at=card.updated_at,
+            done_at=card.done_at,
+            origin_column=Column(card.origin_column) if card.origin_column else None,
+            source=str(card.source),
+            template_id=card.template_id,
+            period_key=card.period_key,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        def stamp(value: datetime | None) -> str | None:
+            return as_utc(value).isoformat() if value else None
+
+        return {
+            "id": self.id,
+            "title": self.title,
+            "notes": self.notes,
+            "column": self.column.value,
+            "position": self.position,
+            "category": self.category,
+            "estimate_minutes": self.estimate_minutes,
+            "priority": self.priority.value,
+            "due": self.due.isoformat() if self.due else None,
+            "done": self.done,
+            "done_at": stamp(self.done_at),
+            "created_at": stamp(self.created_at),
+            "updated_at": stamp(self.updated_at),
+            "origin_column": self.origin_column.value if self.origin_column else None,
+            "source": self.source,
+            "template_id": self.template_id,
+            "period_key": self.period_key,
+        }
+
+
+@dataclass
+class Action:
+    """One undoable step: what to run to undo it and to redo it."""
+
+    label: str
+    undo: Callable[[Session], int | None]
+    redo: Callable[[Session], int | None]
+
+
+@dataclass
+class History:
+    done: list[Action] = field(default_factory=list)
+    undone: list[Action] = field(default_factory=list)
+
+    def push(self, action: Action) -> None:
+        self.done.append(action)
+        del self.done[:-UNDO_LIMIT]
+        self.undone.clear()
+
+
+def _snapshot(card: Card) -> dict[str, Any]:
+    return card.model_dump()
+
+
+def _restore(session: Session, snapshot: dict[str, Any]) -> Card:
+    card = Card.model_validate(snapshot)
+    return repo.insert(session, card, Column(snapshot["column"]), snapshot["position"])
+
+
+def _load(session: Session, card_id: int) -> Card:
+    card = repo.get(session, card_id)
+    if card is None:
+        raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+    return card
+
+
+class BoardService:
+    """Card operations over one open :class:`Database`."""
+
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.history = History()
+
+    # ----------------------------------------------------------------- reading
+    def today(self) -> date:
+        return self.clock().date()
+
+    def done_since(self) -> datetime:
+        """Start of the current week (Monday 00:00 local), in UTC."""
+        now = self.clock()
+        monday = (now - timedelta(days=now.weekday())).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        return monday.astimezone(UTC)
+
+    def view(self, text: str = "") -> repo.View:
+        return repo.View(text=text, done_since=self.done_since())
+
+    def summary(self, column: Column, text: str = "") -> tuple[int, int]:
+        with self.db.read() as session:
+            return repo.summary(session, column, self.view(text))
+
+    def rows(self, column: Column, offset: int, limit: int, text: str = "") -> list[CardRow]:
+        with self.db.read() as session:
+            found = repo.page(session, column, self.view(text), offset, limit)
+            return [CardRow.of(card) for card in found]
+
+    def locate(self, card_id: int, text: str = "") -> tuple[Column, int] | None:
+        """The column and row where ``card_id`` is shown, or None if it is not shown."""
+        with self.db.read() as session:
+            card = repo.get(session, card_id)
+            if card is None:
+                return None
+            view = self.view(text)
+            row = repo.row_of(session, card, view)
+            shown = repo.page(session, Column(card.column), view, row, 1)
+            if not shown or shown[0].id != card_id:
+                return None
+            return Column(card.column), row
+
+    def card(self, card_id: int) -> CardRow:
+        with self.db.read() as session:
+            return CardRow.of(_load(session, card_id))
+
+    def list_cards(self, column: Column | None = None, include_all: bool = False) -> list[CardRow]:
+        """Cards column by column in board order; Done only this week unless ``include_all``."""
+        since = None if include_all else self.done_since()
+        result: list[CardRow] = []
+        with self.db.read() as session:
+            for current in COLUMNS if column is None else (column,):
+                view = repo.View(done_since=since)
+                result.extend(CardRow.of(c) for c in repo.page(session, current, view, 0, -1))
+        return result
+
+    def count(self) -> int:
+        with self.db.read() as session:
+            return sum(repo.length(session, c) for c in COLUMNS)
+
+    # ----------------------------------------------------------------- writing
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def _run(self, work: Callable[[Session], int | None]) -> CardRow | None:
+        card_id = self.db.transact(work)
+        return self.card(card_id) if card_id is not None else None
+
+    def _record(
+        self, label: str, do: Callable[[Session], int | None], undo: Callable[[Session], int | None]
+    ) -> CardRow | None:
+        result = self._run(do)
+        self.history.push(Action(label, undo=undo, redo=do))
+        return result
+
+    def add(
+        self,
+        fields: CardFields | dict[str, Any],
+        column: Column = Column.DAILY,
+        position: int | None = None,
+        source: Source = Source.MANUAL,
+    ) -> CardRow:
+        values = _validate(CardFields, fields)
+        if not column.is_open:
+            raise KanbanError(column.value, "new cards go to Daily, Weekly or Monthly")
+        snapshot: dict[str, Any] = {}
+
+        def do(session: Session) -> int | None:
+            if snapshot:
+                return repo.insert(
+                    session, Card.model_validate(snapshot), column, snapshot["position"]
+                ).id
+            now = self._now()
+            card = Card(**values.model_dump(), created_at=now, updated_at=now, source=source)
+            repo.insert(session, card, column, position)
+            snapshot.update(_snapshot(card))
+            return card.id
+
+        def undo(session: Session) -> int | None:
+            repo.remove(session, _load(session, snapshot["id"]))
+            return None
+
+        row = self._record("add", do, undo)
+        assert row is not None
+        return row
+
+    def edit(self, card_id: int, changes: CardPatch | dict[str, Any]) -> CardRow:
+        patch = _validate(CardPatch, changes)
+        given = patch.model_dump(exclude_unset=True)
+        before: dict[str, Any] = {}
+
+        def apply(values: dict[str, Any]) -> Callable[[Session], int | None]:
+            def work(session: Session) -> int | None:
+                card = _load(session, card_id)
+                if not before:
+                    before.update({name: getattr(card, name) for name in given})
+                for name, value in values.items():
+                    setattr(card, name, value)
+                card.updated_at = self._now()
+                session.add(card)
+                return card_id
+
+            return work
+
+        row = self._record("edit", apply(given), apply(before))
+        assert row is not None
+        return row
+
+    def move(self, card_id: int, column: Column, position: int | None = None) -> CardRow:
+        """Move a card to ``column`` (at ``position``; None = the end, Done = newest)."""
+        with self.db.read() as session:
+            card = _load(session, card_id)
+            origin = (Column(card.column), card.position, card.done_at, card.origin_column)
+        if column is origin[0] and position is None:
+            return self.card(card_id)
+        if column is Column.DONE and origin[0] is Column.DONE:
+            raise KanbanError(f"#{card_id}", "is already done")
+        now = self._now()
+
+        def place(
+            to: Column, at: int | None, done_at: datetime | None, came_from: Column | None
+        ) -> Callable[[Session], int | None]:
+            def work(session: Session) -> int | None:
+                card = _load(session, card_id)
+                repo.move(session, card, to, at)
+                card.done_at = done_at
+                card.origin_column = came_from
+                card.updated_at = now
+                session.add(card)
+                return card_id
+
+            return work
+
+        if column is Column.DONE:
+            forward = place(column, None, now, origin[0])
+        else:
+            forward = place(column, position, None, None)
+        backward = place(origin[0], origin[1], origin[2], origin[3])
+        label = (
+            "done" if column is Column.DONE else ("reopen" if origin[0] is Column.DONE else "move")
+        )
+        row = self._record(label, forward, backward)
+        assert row is not None
+        return row
+
+    def step(self, card_id: int, direction: int, row: int | None = None) -> CardRow:
+        """Move a card to the previous (-1) or next (+1) column, landing on ``row``."""
+        current = self.card(card_id).column
+        index = COLUMNS.index(current) + direction
+        if not 0 <= index < len(COLUMNS):
+            return self.card(card_id)
+        return self.move(card_id, COLUMNS[index], row)
+
+    def reorder(self, card_id: int, delta: int) -> CardRow:
+        """Move a card up (-1) or down (+1) within its open column."""
+        card = self.card(card_id)
+        if card.done:
+            raise KanbanError(f"#{card_id}", "done cards are ordered by when they were finished")
+        target = card.position + delta
+        if target < 0:
+            return card
+        return self.move(card_id, card.column, target)
+
+    def set_done(self, card_id: int, done: bool) -> CardRow:
+        card = self.card(card_id)
+        if done == card.done:
+            return card
+        if done:
+            return self.move(card_id, Column.DONE)
+        return self.move(card_id, card.origin_column or Column.DAILY)
+
+    def toggle_done(self, card_id: int) -> CardRow:
+        return self.set_done(card_id, not self.card(card_id).done)
+
+    def delete(self, card_id: int) -> CardRow:
+        shown = self.card(card_id)
+        snapshot: dict[str, Any] = {}
+
+        def do(session: Session) -> int | None:
+            card = _load(session, card_id)
+            snapshot.update(_snapshot(card))
+            repo.remove(session, card)
+            return None
+
+        def undo(session: Session) -> int | None:
+            return _restore(session, snapshot).id
+
+        self._record("delete", do, undo)
+        return shown
+
+    # ------------------------------------------------------------- undo/redo
+    def undo(self) -> tuple[str, int | None] | None:
+        """Undo the last action; returns its label and the card to focus, or None."""
+        if not self.history.done:
+            return None
+        action = self.history.done.pop()
+        try:
+            card_id = self.db.transact(action.undo)
+        except NotFoundError:
+            raise KanbanError(action.label, "the card was changed elsewhere; cannot undo") from None
+        self.history.undone.append(action)
+        return action.label, card_id
+
+    def redo(self) -> tuple[str, int | None] | None:
+        if not self.history.undone:
+            return None
+        action = self.history.undone.pop()
+        try:
+            card_id = self.db.transact(action.redo)
+        except NotFoundError:
+            raise KanbanError(action.label, "the card was changed elsewhere; cannot redo") from None
+        self.history.done.append(action)
+        return action.label, card_id
+
+    def data_version(self) -> int:
+        return self.db.data_version()
+
+
+def as_utc(value: datetime) -> datetime:
+    """Stored timestamps are UTC; SQLite may hand them back without a zone."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _validate(model: type[Any], values: Any) -> Any:
+    if isinstance(values, model):
+        return values
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise ValidationFailed("invalid card", field_errors(exc)) from None
+
+
+__all__ = ["OPEN_COLUMNS", "BoardService", "CardRow"]

@@ -1,0 +1,146 @@
+"""Card queries and the position bookkeeping that keeps every column gapless.
+
+All functions take an open :class:`~sqlmodel.Session`; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlmodel import Session, col, select
+
+from kanban_tui.domain.models import Card, Column
+
+
+@dataclass(frozen=True)
+class View:
+    """What one column shows: a text filter and, for Done, the oldest done time shown."""
+
+    text: str = ""
+    done_since: datetime | None = None
+
+
+def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [col(Card.column) == column]
+    if column is Column.DONE and view.done_since is not None:
+        conditions.append(col(Card.done_at) >= view.done_since)
+    needle = view.text.strip()
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                col(Card.title).ilike(pattern, escape="\\"),
+                col(Card.category).ilike(pattern, escape="\\"),
+                col(Card.notes).ilike(pattern, escape="\\"),
+            )
+        )
+    return conditions
+
+
+def _order(column: Column) -> ColumnElement[int]:
+    return col(Card.position).desc() if column is Column.DONE else col(Card.position).asc()
+
+
+def summary(session: Session, column: Column, view: View) -> tuple[int, int]:
+    """Number of cards and summed estimate (minutes) that the column shows."""
+    statement = select(func.count(), func.coalesce(func.sum(Card.estimate_minutes), 0)).where(
+        and_(*_conditions(column, view))
+    )
+    count, minutes = session.exec(statement).one()
+    return int(count), int(minutes)
+
+
+def page(session: Session, column: Column, view: View, offset: int, limit: int) -> Sequence[Card]:
+    """The cards shown in rows ``offset`` … ``offset + limit - 1`` of the column."""
+    statement = (
+        select(Card)
+        .where(and_(*_conditions(column, view)))
+        .order_by(_order(column))
+        .offset(offset)
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def row_of(session: Session, card: Card, view: View) -> int:
+    """The row index at which ``card`` is shown in its column under ``view``."""
+    conditions = _conditions(card.column, view)
+    if card.column is Column.DONE:
+        conditions.append(col(Card.position) > card.position)
+    else:
+        conditions.append(col(Card.position) < card.position)
+    return int(session.exec(select(func.count()).where(and_(*conditions))).one())
+
+
+def length(session: Session, column: Column) -> int:
+    return int(session.exec(select(func.count()).where(col(Card.column) == column)).one())
+
+
+def get(session: Session, card_id: int) -> Card | None:
+    return session.get(Card, card_id)
+
+
+def _shift(
+    session: Session, column: Column, start: int, delta: int, stop: int | None = None
+) -> None:
+    """Add ``delta`` to positions in ``[start, stop)`` of ``column``."""
+    session.flush()
+    condition = and_(col(Card.column) == column, col(Card.position) >= start)
+    if stop is not None:
+        condition = and_(condition, col(Card.position) < stop)
+    session.execute(
+        update(Card).where(condition).values(position=col(Card.position) + delta),
+        execution_options={"synchronize_session": False},
+    )
+    # loaded cards may hold stale positions now; reload them on next access
+    session.expire_all()
+
+
+def detach(session: Session, card: Card) -> None:
+    """Take ``card`` out of its column, closing the gap it leaves."""
+    _shift(session, card.column, card.position + 1, -1)
+
+
+def move(session: Session, card: Card, column: Column, position: int | None) -> None:
+    """Move ``card`` to ``column`` at ``position`` keeping both columns gapless."""
+    detach(session, card)
+    # the card still carries its old position; park it outside the column while shifting
+    card.position = -1
+    session.add(card)
+    session.flush()
+    target_size = length(session, column) - (1 if card.column is column else 0)
+    target = target_size if position is None else max(0, min(position, target_size))
+    _shift(session, column, target, +1)
+    card.column = column
+    card.position = target
+    session.add(card)
+    session.flush()
+
+
+def insert(session: Session, card: Card, column: Column, position: int | None) -> Card:
+    """Add a new (or restored) card to ``column`` at ``position``."""
+    size = length(session, column)
+    target = size if position is None else max(0, min(position, size))
+    _shift(session, column, target, +1)
+    card.column = column
+    card.position = target
+    session.add(card)
+    session.flush()
+    return card
+
+
+def remove(session: Session, card: Card) -> None:
+    detach(session, card)
+    session.delete(card)
+    session.flush()
+
+
+def all_cards(session: Session, column: Column | None = None) -> Sequence[Card]:
+    statement = select(Card)
+    if column is not None:
+        statement = statement.where(col(Card.column) == column)
+    statement = statement.order_by(col(Card.column), col(Card.position))
+    return session.exec(statement).all()

@@ -1,0 +1,300 @@
+"""Opening the SQLite file safely and running units of work on it.
+
+* A file is checked *before* anything writes to it: the SQLite magic, our application id
+  and the schema version are read from the 100-byte header, then ``PRAGMA quick_check``
+  runs on a read-only connection. A file that is not ours, damaged or from a newer version
+  is refused with a clear message and left byte-for-byte untouched.
+* Every connection runs in WAL mode with a busy timeout and foreign keys on.
+* Writes go through :meth:`Database.transact`, which starts ``BEGIN IMMEDIATE`` (so two
+  writers queue on the busy timeout instead of failing on a lock upgrade) and retries the
+  whole unit of work if SQLite still reports the database busy.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import sqlite3
+import struct
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine
+
+from kanban_tui.domain.models import APPLICATION_ID, SCHEMA_VERSION
+from kanban_tui.errors import DatabaseError
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 5_000
+WRITE_RETRIES = 5
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("immediate", default=False)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the database lives: a file path, or ``None`` for an in-memory database."""
+
+    path: Path | None
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path else ":memory:"
+
+
+def resolve_target(location: str | os.PathLike[str]) -> Target:
+    """Turn ``--db`` (a path or an SQLAlchemy URL) into a :class:`Target`."""
+    text = os.fspath(location)
+    if text in (":memory:", "sqlite://", "sqlite:///:memory:"):
+        return Target(None)
+    if "://" in text:
+        try:
+            url = make_url(text)
+        except _SQLAlchemyError as exc:
+            raise DatabaseError(text, f"not a database URL ({exc})") from None
+        if url.get_backend_name() != "sqlite":
+            raise DatabaseError(text, "only SQLite databases are supported (sqlite:///PATH)")
+        if not url.database or url.database == ":memory:":
+            return Target(None)
+        return Target(Path(url.database).expanduser())
+    return Target(Path(text).expanduser())
+
+
+def inspect_file(path: Path) -> int | None:
+    """Check an existing file without writing to it.
+
+    Returns the schema version it holds, or ``None`` when the path does not exist yet.
+    Raises :class:`DatabaseError` for anything we must not open.
+    """
+    if not path.exists():
+        return None
+    if path.is_dir():
+        raise DatabaseError(str(path), "is a directory, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise DatabaseError(str(path), f"cannot be read ({exc.strerror})") from None
+    if not header:
+        raise DatabaseError(str(path), "is an empty file, not a seller-kanban database")
+    if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
+        raise DatabaseError(str(path), "is not a SQLite database (another program's file?)")
+    # Read the ids through SQLite, not the raw header: a change still in the WAL is not
+    # in the main file's header yet.
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+            user_version = probe.execute("PRAGMA user_version").fetchone()[0]
+            if application_id != _signed(APPLICATION_ID):
+                raise DatabaseError(
+                    str(path), "is a SQLite database of another program, not seller-kanban"
+                )
+            if user_version > SCHEMA_VERSION:
+                raise DatabaseError(
+                    str(path),
+                    f"was written by a newer seller-kanban (schema {user_version}, this "
+                    f"version reads up to {SCHEMA_VERSION}); upgrade seller-kanban to open it",
+                )
+            result = probe.execute("PRAGMA quick_check").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(str(path), f"is damaged and cannot be read ({exc})") from None
+    if not result or result[0] != "ok":
+        raise DatabaseError(str(path), f"is damaged: integrity check says {result[0]!r}")
+    return user_version
+
+
+def _signed(value: int) -> int:
+    return struct.unpack(">i", struct.pack(">I", value))[0]
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DatabaseError(str(path), "is read-only; seller-kanban needs to write to it")
+    if folder.exists() and not os.access(folder, os.W_OK):
+        raise DatabaseError(
+            str(path), f"its folder {folder} is read-only (SQLite needs to write a journal there)"
+        )
+
+
+def is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def describe_write_error(label: str, exc: BaseException) -> DatabaseError:
+    text = str(getattr(exc, "orig", exc))
+    if "full" in text.lower():
+        return DatabaseError(label, "the disk is full; nothing was changed")
+    if "readonly" in text.lower() or "read-only" in text.lower():
+        return DatabaseError(label, "is read-only; nothing was changed")
+    if is_busy(exc):
+        return DatabaseError(label, "is busy in another program; nothing was changed, try again")
+    return DatabaseError(label, f"could not be written ({text}); nothing was changed")
+
+
+class Database:
+    """An open seller-kanban database."""
+
+    def __init__(self, engine: Engine, target: Target) -> None:
+        self.engine = engine
+        self.target = target
+        self._version_conn: sqlite3.Connection | None = None
+
+    @property
+    def label(self) -> str:
+        return self.target.label
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading (a deferred transaction, rolled back at the end)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def transact(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one ``BEGIN IMMEDIATE`` transaction and commit it.
+
+        The whole unit of work is retried when SQLite reports the database busy, so a
+        user never sees "database is locked" while a cron job or a second window writes.
+        """
+        delay = 0.05
+        for attempt in range(WRITE_RETRIES):
+            token = _immediate.set(True)
+            try:
+                with Session(self.engine, expire_on_commit=False) as session:
+                    result = work(session)
+                    session.commit()
+                    return result
+            except OperationalError as exc:
+                if is_busy(exc) and attempt < WRITE_RETRIES - 1:
+                    time.sleep(delay)
+                    delay *= 2
+                    continue
+                raise describe_write_error(self.label, exc) from None
+            finally:
+                _immediate.reset(token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits.
+
+        Uses one dedicated connection, so polling it costs a single cheap PRAGMA.
+        """
+        if self.target.path is None:
+            return 0
+        if self._version_conn is None:
+            self._version_conn = sqlite3.connect(
+                str(self.target.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+        row = self._version_conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        if self._version_conn is not None:
+            self._version_conn.close()
+            self._version_conn = None
+        self.engine.dispose()
+
+
+def _install_pragmas(engine: Engine, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is broken).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: object) -> None:
+        statement = "BEGIN IMMEDIATE" if _immediate.get() else "BEGIN"
+        connection.exec_driver_sql(statement)  # type: ignore[attr-defined]
+
+
+def open_database(location: str | os.PathLike[str], *, create: bool = True) -> Database:
+    """Open (and if needed create or upgrade) the database at ``location``."""
+    target = resolve_target(location)
+    if target.path is None:
+        engine = create_engine(
+            "sqlite://",
+            connect_args={"check_same_thread": False},
+            poolclass=StaticPool,
+        )
+        _install_pragmas(engine, in_memory=True)
+        db = Database(engine, target)
+        _initialise(db, None)
+        return db
+
+    path = target.path
+    version = inspect_file(path)
+    if version is None and not create:
+        raise DatabaseError(str(path), "does not exist")
+    _check_writable(path)
+    if version is None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                str(path), f"its folder cannot be created ({exc.strerror})"
+            ) from None
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    _install_pragmas(engine, in_memory=False)
+    db = Database(engine, target)
+    try:
+        _initialise(db, version)
+    except DatabaseError:
+        db.close()
+        if version is None:
+            _remove_new_file(path)
+        raise
+    except OperationalError as exc:
+        db.close()
+        if version is None:
+            _remove_new_file(path)
+        raise describe_write_error(str(path), exc) from None
+    return db
+
+
+def _remove_new_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+def _initialise(db: Database, version: int | None) -> None:
+    from kanban_tui.storage.migrations import upgrade
+
+    if version is None:
+
+        def create(session: Session) -> None:
+            connection = session.connection()
+            SQLModel.metadata.create_all(connection)
+            connection.exec_driver_sql(f"PRAGMA application_id = {_signed(APPLICATION_ID)}")
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+        db.transact(create)
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif version < SCHEMA_VERSION:
+        upgrade(db, version)

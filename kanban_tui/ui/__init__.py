@@ -1,0 +1,1 @@
+"""The Textual UI: the app, its screens, widgets and one stylesheet."""

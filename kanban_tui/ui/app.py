@@ -1,0 +1,94 @@
+"""The Textual application: one board screen, its dialogs, and the watchers around it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kanban_tui import config
+from kanban_tui.i18n import set_language, t
+from kanban_tui.services.session import Board
+from kanban_tui.ui.actions import BOARD_ACTIONS
+from kanban_tui.ui.screens.board import BoardScreen
+from kanban_tui.ui.screens.dialogs import ErrorScreen
+
+
+class KanbanApp(App[None]):
+    """seller-kanban's board."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "seller-kanban"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        board: Board,
+        *,
+        settings: config.Settings | None = None,
+        language: str = "en",
+        save_settings: bool = True,
+    ) -> None:
+        set_language(language)
+        super().__init__()
+        self.board = board
+        self.settings = settings or config.Settings()
+        self.save_settings = save_settings
+        self._data_version: int | None = None
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen(self.board.cards))
+        self._data_version = self.board.cards.data_version()
+        self.set_interval(self.settings.refresh_seconds, self.poll_database, name="poll-db")
+
+    @property
+    def board_screen(self) -> BoardScreen:
+        return next(s for s in self.screen_stack if isinstance(s, BoardScreen))
+
+    # ----------------------------------------------------------- watchers
+    def poll_database(self) -> None:
+        """Repaint when another process committed (``PRAGMA data_version`` moved)."""
+        try:
+            version = self.board.cards.data_version()
+        except Exception:  # the next poll tries again; a broken DB shows on the next action
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.board_screen.refresh_from_outside()
+
+    def watch_theme(self, theme: str) -> None:
+        if not self.save_settings or theme == self.settings.theme:
+            return
+        self.settings.theme = theme
+        try:
+            config.save(self.settings)
+        except OSError as exc:
+            self.notify(t("app.theme_not_saved", error=str(exc)), severity="warning", markup=False)
+
+    # -------------------------------------------------------------- errors
+    def show_error(self, title: str, message: str) -> None:
+        self.push_screen(ErrorScreen(title, message))
+
+    # ------------------------------------------------------------- palette
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, BoardScreen):
+            for item in BOARD_ACTIONS:
+                if item.id in ("clear_filter",):
+                    continue
+                yield SystemCommand(
+                    t(f"action.{item.id}"),
+                    t("palette.key", key=item.key_text),
+                    _runner(screen, item.action),
+                )
+
+
+def _runner(screen: Screen[Any], action: str) -> Any:
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run

@@ -1,0 +1,1 @@
+"""Screens: the board and its modal dialogs."""

@@ -1,0 +1,291 @@
+"""The board: four columns side by side, driven entirely from the keyboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kanban_tui.domain.models import COLUMNS, Column
+from kanban_tui.errors import KanbanError
+from kanban_tui.format import categories_matching, duration
+from kanban_tui.i18n import t
+from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.ui.actions import BOARD_ACTIONS
+from kanban_tui.ui.screens.card_form import CardForm
+from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from kanban_tui.ui.widgets.column import ColumnView
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(a.keys, a.action, t(f"action.{a.id}"), show=a.footer, key_display=a.display or None)
+        for a in BOARD_ACTIONS
+    ]
+
+
+class BoardScreen(Screen[None]):
+    """The main screen. It holds the focus model and calls the board service."""
+
+    BINDINGS = bindings()
+
+    def __init__(self, service: BoardService) -> None:
+        super().__init__()
+        self.service = service
+        self.filter_text = ""
+        self.focus_index = 0
+
+    # --------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="columns"):
+            for column in COLUMNS:
+                with Vertical(classes="column-pane", id=f"pane-{column.value}"):
+                    yield Static(id=f"head-{column.value}", classes="column-head")
+                    yield ColumnView(
+                        column, self._rows, self.service.today, id=f"col-{column.value}"
+                    )
+        yield Input(id="filter", placeholder=t("board.filter_placeholder"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.columns[0].focus()
+
+    @property
+    def columns(self) -> list[ColumnView]:
+        return [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]
+
+    @property
+    def column(self) -> ColumnView:
+        return self.columns[self.focus_index]
+
+    def column_of(self, column: Column) -> ColumnView:
+        return self.columns[COLUMNS.index(column)]
+
+    # ---------------------------------------------------------------- data
+    def _rows(self, column: Column, offset: int, limit: int) -> list[CardRow]:
+        return self.service.rows(column, offset, limit, self._filter())
+
+    def _filter(self) -> str:
+        return self.filter_text
+
+    def reload(self, *only: Column, focus: int | None = None) -> None:
+        """Re-read the counts of ``only`` (default: every column) and repaint them."""
+        text = self._filter()
+        total = 0
+        for view in self.columns:
+            if only and view.column not in only:
+                total += view.count
+                continue
+            count, minutes = self.service.summary(view.column, text)
+            view.set_count(count)
+            total += count
+            head = self.query_one(f"#head-{view.column.value}", Static)
+            head.update(
+                Text.assemble(
+                    (t(f"column.{view.column.value}"), "bold"),
+                    f"  {count}",
+                    ("  ·  " + duration(minutes)) if minutes else "",
+                )
+            )
+        self._update_topbar(total)
+        if focus is not None:
+            self.focus_card(focus)
+
+    def _update_topbar(self, total: int) -> None:
+        today = self.service.clock()
+        bar = Text.assemble(
+            (" seller-kanban ", "bold reverse"),
+            f"  {today:%Y-%m-%d} {t('weekday.' + str(today.weekday()))}",
+            f"   {t('board.cards_shown', count=total)}",
+        )
+        if self.filter_text:
+            bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
+        self.query_one("#topbar", Static).update(bar)
+
+    def focus_card(self, card_id: int) -> None:
+        found = self.service.locate(card_id, self._filter())
+        if found is None:
+            return
+        column, row = found
+        self.focus_index = COLUMNS.index(column)
+        view = self.column
+        view.cursor = row
+        view.focus()
+
+    def refresh_from_outside(self) -> None:
+        """Another process changed the database: repaint, keeping the focused card."""
+        card = self.column.current
+        self.reload()
+        if card is not None:
+            self.focus_card(card.id)
+
+    # ------------------------------------------------------------- actions
+    def _guard(self, work: Any) -> Any:
+        try:
+            return work()
+        except KanbanError as exc:
+            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            return None
+
+    def action_focus_column(self, delta: int) -> None:
+        index = max(0, min(len(COLUMNS) - 1, self.focus_index + delta))
+        row = self.column.cursor
+        self.focus_index = index
+        self.column.cursor = min(row, max(0, self.column.count - 1))
+        self.column.focus()
+
+    def action_cursor(self, delta: int) -> None:
+        self.column.move_cursor(delta)
+
+    def action_move_card(self, delta: int) -> None:
+        card = self.column.current
+        if card is None:
+            return
+        moved = self._guard(lambda: self.service.step(card.id, delta, self.column.cursor))
+        if moved is None or moved.column is card.column:
+            return
+        self.reload(card.column, moved.column, focus=moved.id)
+        if moved.done:
+            self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+
+    def action_reorder(self, delta: int) -> None:
+        card = self.column.current
+        if card is None:
+            return
+        moved = self._guard(lambda: self.service.reorder(card.id, delta))
+        if moved is not None:
+            self.reload(moved.column, focus=moved.id)
+
+    def action_toggle_done(self) -> None:
+        card = self.column.current
+        if card is None:
+            return
+        row = self.column.cursor
+        changed = self._guard(lambda: self.service.toggle_done(card.id))
+        if changed is None:
+            return
+        self.reload(card.column, changed.column)
+        self.column.cursor = min(row, max(0, self.column.count - 1))
+        key = "board.done_note" if changed.done else "board.reopened_note"
+        self.notify(t(key, title=changed.title[:40]), markup=False)
+
+    def action_new_card(self) -> None:
+        column = self.column.column if self.column.column.is_open else Column.DAILY
+
+        def created(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            card = self._guard(lambda: self.service.add(values, column))
+            if card is not None:
+                self.reload(column, focus=card.id)
+
+        self.app.push_screen(CardForm(None, t(f"column.{column.value}")), created)
+
+    def action_edit_card(self) -> None:
+        card = self.column.current
+        if card is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            changes = {k: v for k, v in values.items() if getattr(card, k) != v}
+            if not changes:
+                return
+            updated = self._guard(lambda: self.service.edit(card.id, changes))
+            if updated is not None:
+                self.reload(updated.column, focus=updated.id)
+
+        self.app.push_screen(CardForm(card), saved)
+
+    def action_delete_card(self) -> None:
+        card = self.column.current
+        if card is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self._guard(lambda: self.service.delete(card.id)) is not None:
+                self.reload(card.column)
+                self.notify(t("board.deleted_note", title=card.title[:40]), markup=False)
+
+        self.app.push_screen(ConfirmScreen(t("board.confirm_delete", title=card.title)), answered)
+
+    def _history(self, step: str) -> None:
+        result = self._guard(getattr(self.service, step))
+        if result is None:
+            if not self.service.history.done and step == "undo":
+                self.notify(t("board.nothing_to_undo"), severity="warning")
+            elif not self.service.history.undone and step == "redo":
+                self.notify(t("board.nothing_to_redo"), severity="warning")
+            return
+        label, card_id = result
+        self.reload(focus=card_id)
+        self.notify(t(f"board.{step}_note", action=t(f"history.{label}")))
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("visible")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not self.filter_text and not box.has_class("visible"):
+            return
+        box.value = ""
+        box.remove_class("visible")
+        self._apply_filter("")
+        self.column.focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(BOARD_ACTIONS))
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    # -------------------------------------------------------------- events
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        if not self.filter_text:
+            self.query_one("#filter", Input).remove_class("visible")
+        self.column.focus()
+
+    def _apply_filter(self, text: str) -> None:
+        card = self.column.current
+        self.filter_text = text.strip()
+        for view in self.columns:
+            view.cursor = 0
+        self.reload(focus=card.id if card else None)
+
+    @on(ColumnView.CardClicked)
+    def _clicked(self, event: ColumnView.CardClicked) -> None:
+        self.focus_index = self.columns.index(event.column)
+        event.column.cursor = event.row
+        event.column.focus()
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget = event.widget
+        if isinstance(widget, ColumnView):
+            self.focus_index = self.columns.index(widget)
+
+
+__all__ = ["BoardScreen", "categories_matching"]

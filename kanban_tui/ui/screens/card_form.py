@@ -1,0 +1,132 @@
+"""The new/edit card form: validated by the domain's pydantic model, errors by the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from kanban_tui.domain.models import Priority
+from kanban_tui.domain.validation import CardFields, field_errors
+from kanban_tui.format import CATEGORY_KEYS, category_label
+from kanban_tui.i18n import t
+from kanban_tui.services.board import CardRow
+
+FIELDS = ("title", "category", "estimate_minutes", "priority", "due", "notes")
+
+
+class CardForm(ModalScreen[dict[str, Any] | None]):
+    """Returns the validated field values, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("form.save")),
+        Binding("escape", "cancel", t("form.cancel")),
+    ]
+
+    def __init__(self, card: CardRow | None = None, column_label: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.card = card
+        self.column_label = column_label
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        heading = (
+            t("form.edit_title", id=card.id)
+            if card
+            else t("form.new_title", column=self.column_label)
+        )
+        with Vertical(id="card-form", classes="dialog"):
+            yield Static(heading, classes="dialog-title")
+            yield Label(t("form.title"))
+            yield Input(card.title if card else "", id="title", max_length=0)
+            yield Label("", id="title-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                with Vertical():
+                    yield Label(t("form.category"))
+                    yield Input(
+                        category_label(card.category) if card else "",
+                        id="category",
+                        placeholder=", ".join(category_label(k) for k in CATEGORY_KEYS[:4]) + "…",
+                    )
+                    yield Label("", id="category-error", classes="field-error")
+                with Vertical():
+                    yield Label(t("form.estimate"))
+                    yield Input(
+                        str(card.estimate_minutes) if card else "",
+                        id="estimate_minutes",
+                        placeholder="0–480",
+                    )
+                    yield Label("", id="estimate_minutes-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                with Vertical():
+                    yield Label(t("form.priority"))
+                    yield Select(
+                        [(t(f"priority.{p.value}"), p.value) for p in Priority],
+                        value=card.priority.value if card else Priority.NORMAL.value,
+                        allow_blank=False,
+                        id="priority",
+                    )
+                    yield Label("", id="priority-error", classes="field-error")
+                with Vertical():
+                    yield Label(t("form.due"))
+                    yield Input(
+                        card.due.isoformat() if card and card.due else "",
+                        id="due",
+                        placeholder="YYYY-MM-DD",
+                    )
+                    yield Label("", id="due-error", classes="field-error")
+            yield Label(t("form.notes"))
+            yield TextArea(card.notes if card else "", id="notes", soft_wrap=True)
+            yield Label("", id="notes-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("form.save"), id="save", variant="primary")
+                yield Button(t("form.cancel"), id="cancel")
+            yield Static(t("form.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        category = self.query_one("#category", Input).value.strip()
+        for key in CATEGORY_KEYS:
+            if category and category.casefold() == category_label(key).casefold():
+                category = key
+        return {
+            "title": self.query_one("#title", Input).value,
+            "category": category,
+            "estimate_minutes": self.query_one("#estimate_minutes", Input).value,
+            "priority": self.query_one("#priority", Select).value,
+            "due": self.query_one("#due", Input).value,
+            "notes": self.query_one("#notes", TextArea).text,
+        }
+
+    def action_save(self) -> None:
+        for name in FIELDS:
+            self.query_one(f"#{name}-error", Label).update("")
+        try:
+            fields = CardFields.model_validate(self.values())
+        except ValidationError as exc:
+            errors = field_errors(exc)
+            for name, message in errors.items():
+                self.query_one(f"#{name}-error", Label).update(message)
+            first = next(iter(errors))
+            self.query_one(f"#{first}").focus()
+            return
+        self.dismiss(fields.model_dump())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()

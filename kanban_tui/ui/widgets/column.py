@@ -1,0 +1,223 @@
+"""One board column, drawn with Textual's Line API.
+
+A column never mounts a widget per card: it knows how many cards it shows and asks its
+data source for the page of rows under the viewport, so 10,000 cards cost what 30 do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kanban_tui.domain.models import Column
+from kanban_tui.domain.text import one_line
+from kanban_tui.format import PRIORITY_MARKS, category_label, due_state, duration
+from kanban_tui.i18n import t
+from kanban_tui.services.board import CardRow
+
+CARD_HEIGHT = 3
+PAGE_SIZE = 64
+
+#: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
+RowSource = Callable[[Column, int, int], list[CardRow]]
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` terminal cells, with … when cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+class ColumnView(ScrollView, can_focus=True):
+    """The cards of one column; ``cursor`` is the focused card's row."""
+
+    COMPONENT_CLASSES = {
+        "card--title",
+        "card--meta",
+        "card--cursor",
+        "card--cursor-blurred",
+        "card--low",
+        "card--normal",
+        "card--high",
+        "card--urgent",
+        "card--overdue",
+        "card--today",
+        "card--done",
+        "card--empty",
+    }
+
+    BINDINGS = [
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class CardClicked(Message):
+        """The user clicked a card (or the column's empty space)."""
+
+        def __init__(self, column: ColumnView, row: int) -> None:
+            super().__init__()
+            self.column = column
+            self.row = row
+
+    def __init__(
+        self,
+        column: Column,
+        source: RowSource,
+        today: Callable[[], date],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.column = column
+        self.source = source
+        self.today = today
+        self.count = 0
+        self._pages: dict[int, list[CardRow]] = {}
+
+    # ------------------------------------------------------------------ data
+    def set_count(self, count: int) -> None:
+        """New number of rows; drops cached pages so the next paint reads fresh rows."""
+        self.count = count
+        self._pages.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
+        self.cursor = max(0, min(self.cursor, count - 1))
+        self.refresh()
+
+    def row(self, index: int) -> CardRow | None:
+        if not 0 <= index < self.count:
+            return None
+        page, offset = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self.source(self.column, page * PAGE_SIZE, PAGE_SIZE)
+            self._pages[page] = rows
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def current(self) -> CardRow | None:
+        return self.row(self.cursor)
+
+    def page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+
+    # ---------------------------------------------------------------- cursor
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_card(old)
+        self._refresh_card(new)
+        self.scroll_to_region(
+            Region(0, new * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, force=True
+        )
+
+    def _refresh_card(self, index: int) -> None:
+        top = index * CARD_HEIGHT - round(self.scroll_offset.y)
+        self.refresh(Region(0, top, self.size.width, CARD_HEIGHT))
+
+    def move_cursor(self, delta: int) -> None:
+        if self.count:
+            self.cursor = max(0, min(self.count - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(direction * self.page_rows())
+
+    def on_focus(self) -> None:
+        self._refresh_card(self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_card(self.cursor)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.count * CARD_HEIGHT)
+
+    def on_click(self, event: Click) -> None:
+        row = (event.y + round(self.scroll_offset.y)) // CARD_HEIGHT
+        self.post_message(self.CardClicked(self, min(row, max(0, self.count - 1))))
+
+    # --------------------------------------------------------------- drawing
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index, part = divmod(y + round(self.scroll_offset.y), CARD_HEIGHT)
+        if self.count == 0:
+            if y == 1:
+                style = self.get_component_rich_style("card--empty")
+                hint = t("board.empty_done") if self.column is Column.DONE else t("board.empty")
+                return Strip([Segment(fit(" " + hint, width), style)], width)
+            return Strip.blank(width, self.rich_style)
+        card = self.row(index)
+        if card is None or part == 2:
+            return Strip.blank(width, self.rich_style)
+        base = self.rich_style
+        if index == self.cursor:
+            name = "card--cursor" if self.has_focus else "card--cursor-blurred"
+            base = base + self.get_component_rich_style(name)
+        segments = (
+            self._title_line(card, width, base) if part == 0 else self._meta_line(card, width, base)
+        )
+        return Strip(segments, width)
+
+    def _title_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
+        if card.done:
+            mark, mark_style = "✓", self.get_component_rich_style("card--done")
+        else:
+            mark = PRIORITY_MARKS[card.priority.value]
+            mark_style = self.get_component_rich_style(f"card--{card.priority.value}")
+        title_style = base + self.get_component_rich_style("card--title")
+        if card.priority.value == "urgent" and not card.done:
+            title_style += self.get_component_rich_style("card--urgent")
+        return [
+            Segment(" ", base),
+            Segment(mark, base + mark_style),
+            Segment(" ", base),
+            Segment(fit(one_line(card.title), width - 3), title_style),
+        ]
+
+    def _meta_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
+        meta = base + self.get_component_rich_style("card--meta")
+        parts: list[tuple[str, Style]] = []
+        if card.category:
+            parts.append((one_line(category_label(card.category)), meta))
+        if card.estimate_minutes:
+            parts.append((duration(card.estimate_minutes), meta))
+        if card.done and card.done_at:
+            local = card.done_at.astimezone()
+            parts.append((t("card.done_at", when=local.strftime("%a %H:%M")), meta))
+        else:
+            state = due_state(card.due, self.today())
+            if state:
+                text, kind = state
+                style = base + self.get_component_rich_style(
+                    "card--overdue"
+                    if kind == "overdue"
+                    else "card--today"
+                    if kind == "today"
+                    else "card--meta"
+                )
+                parts.append((text, style))
+        segments = [Segment("   ", base)]
+        used = 3
+        for number, (text, style) in enumerate(parts):
+            piece = (" · " if number else "") + text
+            room = width - used
+            if room <= 0:
+                break
+            piece = fit(piece, room) if cell_len(piece) > room else piece
+            segments.append(Segment(piece, style))
+            used += cell_len(piece)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return segments
