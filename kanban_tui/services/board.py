@@ -159,7 +159,11 @@ class BoardService:
         return monday.astimezone(UTC)
 
     def view(self, text: str = "") -> repo.View:
-        return repo.View(text=text, done_since=self.done_since())
+        from kanban_tui.format import categories_matching
+
+        return repo.View(
+            text=text, done_since=self.done_since(), categories=tuple(categories_matching(text))
+        )
 
     def summary(self, column: Column, text: str = "") -> tuple[int, int]:
         with self.db.read() as session:

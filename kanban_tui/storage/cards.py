@@ -21,6 +21,8 @@ class View:
 
     text: str = ""
     done_since: datetime | None = None
+    #: Category keys whose translated name matches ``text`` (e.g. 广告 → ``ads``).
+    categories: tuple[str, ...] = ()
 
 
 def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
@@ -30,13 +32,14 @@ def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
     needle = view.text.strip()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                col(Card.title).ilike(pattern, escape="\\"),
-                col(Card.category).ilike(pattern, escape="\\"),
-                col(Card.notes).ilike(pattern, escape="\\"),
-            )
-        )
+        matches = [
+            col(Card.title).ilike(pattern, escape="\\"),
+            col(Card.category).ilike(pattern, escape="\\"),
+            col(Card.notes).ilike(pattern, escape="\\"),
+        ]
+        if view.categories:
+            matches.append(col(Card.category).in_(view.categories))
+        conditions.append(or_(*matches))
     return conditions
 
 

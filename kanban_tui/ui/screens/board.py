@@ -111,6 +111,8 @@ class BoardScreen(Screen[None]):
         self.query_one("#topbar", Static).update(bar)
 
     def focus_card(self, card_id: int) -> None:
+        """Put the cursor on ``card_id`` (if shown); the board takes the keyboard focus
+        unless the user is typing in the filter box."""
         found = self.service.locate(card_id, self._filter())
         if found is None:
             return
@@ -118,7 +120,8 @@ class BoardScreen(Screen[None]):
         self.focus_index = COLUMNS.index(column)
         view = self.column
         view.cursor = row
-        view.focus()
+        if not isinstance(self.focused, Input):
+            view.focus()
 
     def refresh_from_outside(self) -> None:
         """Another process changed the database: repaint, keeping the focused card."""
@@ -240,15 +243,15 @@ class BoardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        box.add_class("visible")
+        box.display = True
         box.focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        if not self.filter_text and not box.has_class("visible"):
+        if not self.filter_text and not box.display:
             return
         box.value = ""
-        box.remove_class("visible")
+        box.display = False
         self._apply_filter("")
         self.column.focus()
 
@@ -266,7 +269,7 @@ class BoardScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         if not self.filter_text:
-            self.query_one("#filter", Input).remove_class("visible")
+            self.query_one("#filter", Input).display = False
         self.column.focus()
 
     def _apply_filter(self, text: str) -> None:

@@ -1,0 +1,49 @@
+"""Shared fixtures: every test runs with its own data and config folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from kanban_tui import i18n
+
+#: The fixed "now" of UI tests: Wednesday 2026-11-25 09:30 at UTC+8 (a seller in Shenzhen).
+FIXED_NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point data and config at temporary folders and clear language/db overrides."""
+    data = tmp_path / "data"
+    conf = tmp_path / "config"
+    monkeypatch.setenv("SELLER_KANBAN_DATA_DIR", str(data))
+    monkeypatch.setenv("SELLER_KANBAN_CONFIG_DIR", str(conf))
+    for name in ("SELLER_KANBAN_DB", "SELLER_KANBAN_LANG", "SELLER_KANBAN_THEME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    yield tmp_path
+    i18n.set_language("en")
+
+
+class FakeClock:
+    """A clock tests can move; returns aware datetimes."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

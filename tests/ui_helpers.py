@@ -1,0 +1,42 @@
+"""Helpers for driving the board in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kanban_tui import config
+from kanban_tui.domain.models import Column
+from kanban_tui.services.session import Board, open_board
+from kanban_tui.ui.app import KanbanApp
+from kanban_tui.ui.screens.board import BoardScreen
+from kanban_tui.ui.widgets.column import ColumnView
+
+
+def make_app(
+    db: Path | str, clock: object, *, lang: str = "en", **settings: object
+) -> tuple[KanbanApp, Board]:
+    from kanban_tui.i18n import set_language
+
+    set_language(lang)
+    values = {"refresh_seconds": 0.1, **settings}
+    chosen = config.Settings(**values)  # type: ignore[arg-type]
+    board = open_board(str(db), chosen, clock=clock)  # type: ignore[arg-type]
+    return KanbanApp(board, settings=chosen, language=lang, save_settings=False), board
+
+
+def screen(app: KanbanApp) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen
+
+
+def column(app: KanbanApp, which: Column) -> ColumnView:
+    return app.screen.query_one(f"#col-{which.value}", ColumnView)
+
+
+def shown_lines(view: ColumnView) -> list[str]:
+    """The text the column paints, line by line (what the user reads)."""
+    return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+
+
+def shown_titles(view: ColumnView) -> list[str]:
+    return [line.strip()[2:].rstrip() for line in shown_lines(view)[0::3] if line.strip()]
