@@ -33,6 +33,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {t('cli.error')}: {message}\n")
 
 
+#: argparse's own messages, translated through our catalog (argparse looks ``_`` up at call time).
+_ARGPARSE_MESSAGES = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positional",
+    "options": "argparse.options",
+    "show this help message and exit": "argparse.help",
+    "show program's version number and exit": "argparse.version",
+    "the following arguments are required: %s": "argparse.required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+    "expected one argument": "argparse.expected_one",
+    "invalid %(type)s value: %(value)r": "argparse.invalid_value",
+}
+
+
+def _translate_argparse() -> None:
+    from kanban_tui.i18n import t
+
+    def gettext(message: str) -> str:
+        key = _ARGPARSE_MESSAGES.get(message)
+        return t(key) if key else message
+
+    argparse._ = gettext  # type: ignore[attr-defined]
+
+
 def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -47,6 +73,7 @@ def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     from kanban_tui.i18n import t
 
+    _translate_argparse()
     common = _common(t)
     parser = _Parser(
         prog="seller-kanban",

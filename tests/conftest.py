@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -9,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from kanban_tui import i18n
+
+# Local time shows on the board (done times); pin the zone so snapshots match anywhere.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
 
 #: The fixed "now" of UI tests: Wednesday 2026-11-25 09:30 at UTC+8 (a seller in Shenzhen).
 FIXED_NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone(timedelta(hours=8)))

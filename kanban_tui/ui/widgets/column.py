@@ -195,7 +195,8 @@ class ColumnView(ScrollView, can_focus=True):
             parts.append((duration(card.estimate_minutes), meta))
         if card.done and card.done_at:
             local = card.done_at.astimezone()
-            parts.append((t("card.done_at", when=local.strftime("%a %H:%M")), meta))
+            when = f"{t(f'weekday.{local.weekday()}')} {local:%H:%M}"
+            parts.append((t("card.done_at", when=when), meta))
         else:
             state = due_state(card.due, self.today())
             if state:
