@@ -129,6 +129,53 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("id", type=int, help=t("cli.opt.id"))
     card_fields(edit, editing=True)
 
+    tick = command("tick")
+    tick.add_argument("--now", metavar="ISO-TIME", help=t("cli.opt.now"))
+    tick.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    templates = command(
+        "templates",
+        epilog=t("cli.templates.rules"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tsub = templates.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
+    tsub.required = True
+
+    def template_command(name: str) -> argparse.ArgumentParser:
+        return tsub.add_parser(
+            name,
+            help=t(f"cli.templates.{name}"),
+            description=t(f"cli.templates.{name}"),
+            parents=[common],
+        )
+
+    def template_fields(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--title-zh", metavar="TEXT", help=t("cli.opt.title_zh"))
+        p.add_argument("--category", help=t("cli.opt.category"))
+        p.add_argument("--estimate", metavar="MIN", help=t("cli.opt.estimate"))
+        p.add_argument("--priority", choices=PRIORITY_CHOICES, help=t("cli.opt.priority"))
+        p.add_argument("--column", choices=COLUMN_CHOICES, help=t("cli.opt.column"))
+        p.add_argument("--rule", help=t("cli.opt.rule"))
+        p.add_argument("--at", metavar="HH:MM", help=t("cli.opt.at"))
+        p.add_argument("--marketplace", metavar="CODE", help=t("cli.opt.marketplace"))
+        p.add_argument("--on-period-end", choices=("expire", "carry"), help=t("cli.opt.on_end"))
+        p.add_argument("--checklist", action="append", metavar="ITEM", help=t("cli.opt.checklist"))
+        p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    tlist = template_command("list")
+    tlist.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    tadd = template_command("add")
+    tadd.add_argument("title", help=t("cli.opt.title"))
+    template_fields(tadd)
+    tedit = template_command("edit")
+    tedit.add_argument("id", type=int, help=t("cli.opt.template_id"))
+    tedit.add_argument("--title", help=t("cli.opt.title"))
+    template_fields(tedit)
+    for name in ("pause", "resume", "delete"):
+        p = template_command(name)
+        p.add_argument("id", type=int, help=t("cli.opt.template_id"))
+        p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
     return parser
 
 
@@ -191,7 +238,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     from kanban_tui.domain.models import Column
     from kanban_tui.services.session import open_board
 
-    board = open_board(_db_location(args), settings)
+    board = open_board(_db_location(args), settings, interactive=False)
     service = board.cards
     name = args.command
     if name == "add":
@@ -222,8 +269,96 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             raise UsageError("edit", "nothing to change: give --title, --category, …")
         row = service.edit(args.id, values)
         _print_card(row, args.json)
+    elif name == "tick":
+        _tick(board, args)
+    elif name == "templates":
+        _templates(board, args)
     board.close()
     return 0
+
+
+def _parse_now(text: str | None) -> Any:
+    from datetime import datetime
+
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            "--now", f"not an ISO time: {text!r} (e.g. 2026-11-25T08:00:00+00:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise UsageError("--now", "give a UTC offset, e.g. 2026-11-25T08:00:00+00:00")
+    return moment
+
+
+def _tick(board: Any, args: argparse.Namespace) -> None:
+    from kanban_tui.i18n import t
+
+    result = board.templates.tick(_parse_now(args.now))
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return
+    for group in ("created", "expired", "carried_over", "missed"):
+        items = getattr(result, group)
+        print(t(f"cli.tick.{group}", count=len(items)))
+        for item in items:
+            card = f"#{item.card_id}" if item.card_id else "—"
+            print(f"  {card:<7} {item.period_key:<11} {item.title}")
+
+
+def _template_values(args: argparse.Namespace) -> dict[str, Any]:
+    mapping = {
+        "title": "title_en",
+        "title_zh": "title_zh",
+        "category": "category",
+        "estimate": "estimate_minutes",
+        "priority": "priority",
+        "column": "column",
+        "rule": "rule",
+        "at": "at",
+        "marketplace": "marketplace",
+        "on_period_end": "on_period_end",
+        "checklist": "checklist",
+    }
+    return {
+        field: getattr(args, name)
+        for name, field in mapping.items()
+        if getattr(args, name, None) is not None
+    }
+
+
+def _templates(board: Any, args: argparse.Namespace) -> None:
+    from kanban_tui.i18n import language, t
+
+    service = board.templates
+    action = args.action
+    if action == "list":
+        rows = service.rows()
+        if args.json:
+            print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
+            return
+        for row in rows:
+            state = "" if row.active else f" [{t('templates.paused')}]"
+            due = row.next_due.strftime("%Y-%m-%d %H:%M %Z") if row.next_due else "—"
+            print(f"{row.id:>4}  {row.title(language())}{state}")
+            print(f"      {row.describe(language())} · {t('templates.next', when=due)}")
+        return
+    if action == "add":
+        values = _template_values(args)
+        values.setdefault("marketplace", board.settings.default_marketplace)
+        row = service.add(values)
+    elif action == "edit":
+        values = _template_values(args)
+        if not values:
+            raise UsageError("templates edit", "nothing to change: give --title, --rule, …")
+        row = service.edit(args.id, values)
+    elif action in ("pause", "resume"):
+        row = service.set_active(args.id, action == "resume")
+    else:
+        row = service.delete(args.id)
+    print(json.dumps(row.as_json(), ensure_ascii=False) if args.json else row.id)
 
 
 def _open_app(args: argparse.Namespace, settings: Any, lang: str) -> int:
@@ -263,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `seller-kanban list | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

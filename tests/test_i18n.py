@@ -56,7 +56,9 @@ def test_chinese_is_really_chinese():
     zh = i18n.catalog("zh")
     assert zh["column.daily"] == "每日"
     assert zh["column.done"] == "已完成"
-    untranslated = [k for k, v in zh.items() if v == i18n.catalog("en")[k] and re.search("[a-z]{4}", v)]
+    untranslated = [
+        k for k, v in zh.items() if v == i18n.catalog("en")[k] and re.search("[a-z]{4}", v)
+    ]
     # a few strings are the same in both (command examples); anything else is a miss
     assert [k for k in untranslated if not k.startswith(("palette.", "argparse."))] == []
 

@@ -20,12 +20,19 @@ def _board(tmp_path: Path, clock, lang: str):
     app, board = make_app(tmp_path / "snap.db", clock, lang=lang)
     cards = board.cards
     cards.add(
-        {"title": "Restock SKU-42 before Black Friday", "category": "inventory", "estimate_minutes": 25,
-         "priority": "urgent", "due": "2026-11-24"},
+        {
+            "title": "Restock SKU-42 before Black Friday",
+            "category": "inventory",
+            "estimate_minutes": 25,
+            "priority": "urgent",
+            "due": "2026-11-24",
+        },
         Column.DAILY,
         0,
     )
-    cards.add({"title": "[bold]literal markup[/bold] 与中文标题", "due": "2026-11-25"}, Column.WEEKLY)
+    cards.add(
+        {"title": "[bold]literal markup[/bold] 与中文标题", "due": "2026-11-25"}, Column.WEEKLY
+    )
     first_weekly = cards.list_cards(Column.WEEKLY)[0]
     cards.set_done(first_weekly.id, True)
     return app

@@ -564,7 +564,7 @@ def sales_pacing(
         raise ValueError("the sales goal cannot be negative")
     remaining = max(goal - sales_so_far, Decimal(0))
     days_left = days_in_month - day_of_month
-    projection = sales_so_far / day_of_month * days_in_month if day_of_month else None
+    projection = sales_so_far * days_in_month / day_of_month if day_of_month else None
     needed = remaining / days_left if days_left else None
     return Pacing(
         needed_per_day=needed, projection=projection, remaining=remaining, days_left=days_left

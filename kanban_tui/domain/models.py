@@ -58,6 +58,15 @@ class Source(StrEnum):
     TEMPLATE = "template"
 
 
+class OnPeriodEnd(StrEnum):
+    """What happens to a generated card still open when its period ends."""
+
+    #: Closed as missed (moved out of the open columns, counted as missed).
+    EXPIRE = "expire"
+    #: Stays where it is and shows how long it has been overdue.
+    CARRY = "carry"
+
+
 def utcnow() -> datetime:
     """Aware UTC now: the form timestamps are stored in."""
     return datetime.now(UTC)
@@ -95,10 +104,65 @@ class Card(SQLModel, table=True):
     template_id: int | None = Field(default=None, index=True)
     #: The template period this card stands for, e.g. ``2026-W48``.
     period_key: str | None = None
+    #: Set when the scheduler closed the card as missed at its period's end.
+    missed_at: datetime | None = None
+    #: JSON list of ``{"text": str, "done": bool}`` checklist items.
+    checklist: str = ""
 
     @property
     def done(self) -> bool:
         return self.column is Column.DONE
+
+
+class Template(SQLModel, table=True):
+    """A recurring task: the scheduler makes one card from it per period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Stable key of a default-plan task (``account-health``), so loading the plan twice
+    #: never duplicates it; None for the user's own templates.
+    key: str | None = Field(default=None, unique=True)
+    title_en: str
+    title_zh: str = ""
+    category: str = ""
+    estimate_minutes: int = 0
+    priority: Priority = Field(default=Priority.NORMAL)
+    #: Newline-separated checklist items copied into every card.
+    checklist: str = ""
+    column: Column = Field(default=Column.DAILY)
+    #: The rule in its compact text form (see :mod:`kanban_tui.domain.recurrence`).
+    rule: str = "daily"
+    #: Local time of day (``HH:MM``) the card appears, in the marketplace's zone.
+    at: str = "00:00"
+    marketplace: str = "US"
+    active: bool = True
+    on_period_end: OnPeriodEnd = Field(default=OnPeriodEnd.CARRY)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    #: Deleting a template keeps its cards and statistics; it is hidden instead.
+    deleted_at: datetime | None = None
+    #: The latest tick moment this template was brought up to date for.
+    checked_until: datetime | None = None
+
+
+class PeriodRecord(SQLModel, table=True):
+    """One period of one template: planned, and how it ended (for the review)."""
+
+    __tablename__ = "period_record"
+    __table_args__ = (
+        UniqueConstraint("template_id", "period_key", name="uq_record_template_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="template.id", index=True)
+    period_key: str
+    period_start: date
+    #: First local day after the period.
+    period_end: date
+    #: The generated card; None for a period missed while nothing was running.
+    card_id: int | None = None
+    missed: bool = False
+    carried_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Meta(SQLModel, table=True):

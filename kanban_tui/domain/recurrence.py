@@ -193,7 +193,7 @@ _KIND_HINT = (
 )
 _DATE_HINT = "use a real date written YYYY-MM-DD, e.g. 2026-01-05"
 _MONTHLY_HINT = "use a day 1–31, last or last-business"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _strip(text: str, offset: int) -> tuple[str, int]:
@@ -245,7 +245,7 @@ def _parse_monthly(word: str, position: int) -> Rule:
         return Rule(kind=RuleKind.MONTHLY_LAST_BUSINESS)
     if not word:
         raise _error("missing day of the month", position, _MONTHLY_HINT)
-    if not word.isdigit():
+    if not re.fullmatch("[0-9]+", word):
         raise _error(f"bad day of the month {word!r}", position, _MONTHLY_HINT)
     day = int(word)
     if not 1 <= day <= 31:
@@ -271,8 +271,8 @@ _RRULE_KEYS = (
 )
 _TIME_OF_DAY_KEYS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 _FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_RRULE_DAY = re.compile(r"([+-]?)(\d{0,2})(MO|TU|WE|TH|FR|SA|SU)")
-_UNTIL = re.compile(r"\d{8}(T\d{6})?")
+_RRULE_DAY = re.compile(r"([+-]?)([0-9]{0,2})(MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL = re.compile(r"[0-9]{8}(T[0-9]{6})?")
 #: Allowed magnitude of each number in an integer-list part (0 is never allowed).
 _NUMBER_LIMITS = {
     "BYMONTH": 12,
@@ -302,7 +302,7 @@ def _valid_rrule_value(key: str, value: str) -> bool:
     if key == "FREQ":
         return value in _FREQUENCIES
     if key in ("INTERVAL", "COUNT"):
-        return value.isdigit() and int(value) >= 1
+        return re.fullmatch("[0-9]+", value) is not None and int(value) >= 1
     if key == "UNTIL":
         return _UNTIL.fullmatch(value) is not None
     if key == "WKST":
@@ -316,7 +316,9 @@ def _valid_rrule_value(key: str, value: str) -> bool:
                 return False
         return True
     limit = _NUMBER_LIMITS[key]
-    return all(re.fullmatch(r"[+-]?\d+", item) and 1 <= abs(int(item)) <= limit for item in items)
+    return all(
+        re.fullmatch(r"[+-]?[0-9]+", item) and 1 <= abs(int(item)) <= limit for item in items
+    )
 
 
 def _rrule_parts(body: str, offset: int = 0) -> tuple[list[tuple[str, int]], int]:
@@ -628,9 +630,9 @@ class Rule(BaseModel, frozen=True):
                 return "每月最后一个工作日" if zh else "monthly on the last business day"
             case RuleKind.FOUR_WEEKLY:
                 anchor = _anchor(self)
-                return (
-                    f"每四周(自{anchor.isoformat()})" if zh else f"every four weeks from {anchor}"
-                )
+                if zh:
+                    return f"每四周(自{anchor.isoformat()})"
+                return f"every four weeks from {anchor.isoformat()}"
             case RuleKind.RRULE:
                 if zh:
                     since = f"(自{self.anchor.isoformat()})" if self.anchor else ""
@@ -817,9 +819,15 @@ def _zone(tz: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {tz!r}") from None
 
 
-def _require_aware(name: str, moment: datetime) -> None:
+def _utc(name: str, moment: datetime) -> datetime:
+    """``moment`` in UTC; refuses naive datetimes.
+
+    Comparisons are made in UTC because two datetimes in the same zone compare by wall
+    clock, which is wrong during a fall-back hour (PEP 495).
+    """
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware, got {moment!r}")
+    return moment.astimezone(UTC)
 
 
 def _require_naive_time(at: time) -> None:
@@ -859,8 +867,7 @@ def fire_moment(day: date, at: time, tz: str) -> datetime:
 
 def local_day(now: datetime, tz: str) -> date:
     """The calendar date in ``tz`` at the instant ``now``."""
-    _require_aware("now", now)
-    return now.astimezone(_zone(tz)).date()
+    return _utc("now", now).astimezone(_zone(tz)).date()
 
 
 def occurrences_after(rule: Rule, at: time, tz: str, after: datetime, count: int) -> list[datetime]:
@@ -868,7 +875,7 @@ def occurrences_after(rule: Rule, at: time, tz: str, after: datetime, count: int
 
     Fewer (possibly none) when a finite RRULE runs out.
     """
-    _require_aware("after", after)
+    after = _utc("after", after)
     _require_naive_time(at)
     zone = _zone(tz)
     moments: list[datetime] = []
@@ -886,7 +893,7 @@ def occurrences_after(rule: Rule, at: time, tz: str, after: datetime, count: int
 def latest_occurrence(rule: Rule, at: time, tz: str, now: datetime) -> datetime | None:
     """The most recent fire moment at or before ``now``; None if there was none in the
     last 400 days."""
-    _require_aware("now", now)
+    now = _utc("now", now)
     _require_naive_time(at)
     zone = _zone(tz)
     today = local_day(now, tz)
@@ -915,8 +922,8 @@ def periods_between(rule: Rule, at: time, tz: str, since: datetime, now: datetim
 
     Used to record the periods missed while the app was closed.
     """
-    _require_aware("since", since)
-    _require_aware("now", now)
+    since = _utc("since", since)
+    now = _utc("now", now)
     _require_naive_time(at)
     if now <= since:
         return []

@@ -108,18 +108,13 @@ def _describe(decimal: DecimalMark) -> str:
 
 
 def _check_groups(groups: list[str], text: str, decimal: DecimalMark) -> None:
-    """Digit groups of ``1,234,567`` (3s) or ``1,08,218`` (2s then 3) are valid."""
+    """Digit groups of ``1,234,567`` (threes) or ``1,08,218`` (Indian: twos, then three)."""
     first, *middle, last = groups
     middle_sizes = {len(group) for group in middle}
-    valid = (
-        (all(_DIGITS.fullmatch(group) for group in groups)
-        and 1 <= len(first) <= 3
-        and len(last) == 3
-        and middle_sizes <= {3})
-        or (middle_sizes == {2}
-        and len(first) <= 2)
-    )
-    if not valid or not all(_DIGITS.fullmatch(group) for group in groups):
+    western = 1 <= len(first) <= 3 and middle_sizes <= {3} and len(last) == 3
+    indian = 1 <= len(first) <= 2 and middle_sizes == {2} and len(last) == 3
+    digits = all(_DIGITS.fullmatch(group) for group in groups)
+    if not digits or not (western or indian):
         raise ParseError(f"{text!r} is not a number{_describe(decimal)} (digit groups look wrong)")
 
 
@@ -189,9 +184,12 @@ def parse_money(
 
     ``$1,234.56``, ``US$1,234.56``, ``MX$5,310.54``, ``￥1,234``, ``1.234,56 €``,
     ``€1.234,56``, ``£12.50``, ``₹1,08,218.36``, ``USD 12.00``, ``-$3.00``, ``$-3.00`` and
-    the accountants' ``($3.00)`` are read. A bare ``$`` means ``dollar`` (CAD on amazon.ca).
+    the accountants' ``($3.00)`` are read, also inside CSV quotes (``"MX$5,310.54"``). A
+    bare ``$`` means ``dollar`` (CAD on amazon.ca).
     """
     cleaned = _clean(text)
+    if len(cleaned) >= 2 and cleaned[0] == cleaned[-1] == '"':
+        cleaned = cleaned[1:-1].strip()  # a CSV cell copied with its quotes
     negative = False
     if cleaned.startswith("(") and cleaned.endswith(")"):
         negative = True
@@ -234,10 +232,13 @@ def parse_count(text: str, *, decimal: DecimalMark = None) -> int:
     """A whole, non-negative count: ``1,514``, ``1.514`` (European), ``1 514``, ``12``."""
     cleaned = _clean(text)
     value: Decimal | None = None
-    if decimal is None and _PLAIN.fullmatch(cleaned) and not cleaned.startswith(("-", "+")):
-        # A count has no fraction, so try every mark as grouping first: "1.514" is 1514.
+    marks = {char for char in cleaned if char in ".,"}
+    if decimal is None and len(marks) == 1 and _PLAIN.fullmatch(cleaned):
+        # A count has no fraction, so a lone kind of mark is tried as grouping first:
+        # "1.514" is 1514 here, while parse_number would read 1.514.
+        grouping_only: DecimalMark = "," if marks == {"."} else "."
         try:
-            value = _number(re.sub(r"[.,]", ",", cleaned), ",", text)
+            value = parse_number(cleaned, decimal=grouping_only)
         except ParseError:
             value = None
     if value is None:
@@ -249,19 +250,25 @@ def parse_count(text: str, *, decimal: DecimalMark = None) -> int:
     return int(value)
 
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+#: English month names, their three-letter abbreviations and "sept".
+_MONTHS: dict[str, int] = {
+    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
 }
 _TIME_SUFFIX = re.compile(
     r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[AP]M|UTC|GMT|[A-Z]{3,4}|[-+]\d{2}:?\d{2})?$",
@@ -280,15 +287,8 @@ _ORDER_NAMES = {"MDY": "month/day/year", "DMY": "day/month/year", "YMD": "year/m
 
 
 def _month_number(name: str, text: str) -> int:
-    number = _MONTHS.get(name[:3].casefold())
-    full_names = ("january", "february", "march", "april", "june", "july", "august")
-    valid = number is not None and (
-        len(name) == 3
-        or name.casefold() == "sept"
-        or any(full.startswith(name.casefold()) for full in full_names)
-        or name.casefold() in ("september", "october", "november", "december")
-    )
-    if number is None or not valid:
+    number = _MONTHS.get(name.casefold())
+    if number is None:
         raise ParseError(f"{text!r}: {name!r} is not a month name")
     return number
 
@@ -330,23 +330,21 @@ def parse_date(text: str, order: DateOrder, fmt: str | None = None) -> date:
             raise ParseError(f"{text!r} does not match the date format {fmt!r}") from None
     cleaned = _TIME_SUFFIX.sub("", cleaned).strip()
     if match := _YEAR_FIRST.fullmatch(cleaned):
-        year, month, day = (int(part) for part in match.groups())
-        return _make_date(year, month, day, text, None)
+        return _make_date(int(match[1]), int(match[2]), int(match[3]), text, None)
     if match := _NUMERIC.fullmatch(cleaned):
         first, _, second, third = match.groups()
         if order == "MDY":
             return _make_date(_year(third), int(first), int(second), text, order)
         if order == "DMY":
             return _make_date(_year(third), int(second), int(first), text, order)
-        # YMD with a two-digit year: 26/05/16
-        if len(third) == 2 or len(first) == 2:
+        if len(third) <= 2:  # year first with two digits: 26/05/16
             return _make_date(_year(first), int(second), int(third), text, order)
     if match := _MONTH_FIRST.fullmatch(cleaned):
-        name, day, year = match.groups()
-        return _make_date(int(year), _month_number(name, text), int(day), text, None)
+        month = _month_number(match[1], text)
+        return _make_date(int(match[3]), month, int(match[2]), text, None)
     if match := _DAY_FIRST.fullmatch(cleaned):
-        day, name, year = match.groups()
-        return _make_date(_year(year), _month_number(name, text), int(day), text, None)
+        month = _month_number(match[2], text)
+        return _make_date(_year(match[3]), month, int(match[1]), text, None)
     raise ParseError(
         f"{text!r} is not a date (expected e.g. 5/16/2026, 2026-05-16 or May 16, 2026; "
         f"date order {_ORDER_NAMES[order]})"
@@ -359,8 +357,6 @@ def parse_month(text: str) -> date:
     for pattern in _MONTH_ONLY:
         if match := pattern.fullmatch(cleaned):
             month_text = match["month"]
-            month = (
-                int(month_text) if month_text.isdigit() else _month_number(month_text, text)
-            )
+            month = int(month_text) if month_text.isdigit() else _month_number(month_text, text)
             return _make_date(int(match["year"]), month, 1, text, None)
     raise ParseError(f"{text!r} is not a month (expected e.g. May 2026 or 2026-05)")

@@ -26,6 +26,8 @@ class PlanTask(BaseModel):
     category: str
     estimate: int = Field(ge=0, le=480)
     priority: Priority = Priority.NORMAL
+    #: Set by the caller (the user's default marketplace); the files do not carry it.
+    marketplace: str | None = None
 
 
 @cache

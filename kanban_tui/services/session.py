@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import select
-
-from kanban_tui.domain.models import Card, Column, Meta, Source
+from kanban_tui.domain.models import Meta
+from kanban_tui.scheduler.generate import TickResult
 from kanban_tui.services.board import BoardService, Clock, system_clock
+from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage.database import Database, open_database
 
-PLAN_SEEDED = "plan_seeded"
+PLAN_LOADED = "plan_loaded"
+#: The language the board was last opened in: generated card titles follow it, so a cron
+#: ``tick`` run without a locale still writes the seller's language.
+CARD_LANGUAGE = "card_language"
 
 
 @dataclass
@@ -20,43 +23,75 @@ class Board:
 
     db: Database
     cards: BoardService
+    templates: TemplateService
     settings: Any
+    #: What the start-up tick did (cards for today, missed periods while closed).
+    first_tick: TickResult | None = None
 
     def close(self) -> None:
         self.db.close()
 
 
-def open_board(location: str, settings: Any, clock: Clock = system_clock) -> Board:
+def open_board(
+    location: str, settings: Any, clock: Clock = system_clock, *, interactive: bool = True
+) -> Board:
+    """Open the database and load the default plan on first use.
+
+    ``interactive`` is the board itself: it ticks at once and records its language for
+    generated cards. Scripted commands tick only on a brand-new database (so its first
+    ``list`` already shows the plan) and use the board's language.
+    """
+    from kanban_tui.i18n import language
+
     db = open_database(location)
-    board = Board(db=db, cards=BoardService(db, clock), settings=settings)
-    seed_default_plan(board)
+    lang = _card_language(db, language(), remember=interactive)
+    board = Board(
+        db=db,
+        cards=BoardService(db, clock),
+        templates=TemplateService(db, clock, lang),
+        settings=settings,
+    )
+    added = load_default_plan(board)
+    if interactive or added:
+        board.first_tick = board.templates.tick()
     return board
 
 
-def seed_default_plan(board: Board) -> int:
-    """Put the default plan on a new board once, in the user's language."""
-    from kanban_tui.i18n import language
+def _card_language(db: Database, lang: str, *, remember: bool) -> str:
+    def work(session: Any) -> str:
+        stored = session.get(Meta, CARD_LANGUAGE)
+        if stored is None or remember:
+            if stored is None:
+                session.add(Meta(key=CARD_LANGUAGE, value=lang))
+            elif stored.value != lang:
+                stored.value = lang
+                session.add(stored)
+            return lang
+        return str(stored.value)
+
+    return db.transact(work)
+
+
+def load_default_plan(board: Board) -> int:
+    """Turn the default plan into recurring templates, once per database.
+
+    The marker in ``meta`` means a user who deleted plan templates does not get them back;
+    templates are keyed, so loading the plan twice never duplicates one either.
+    """
     from kanban_tui.services.plan import default_plan
-    from kanban_tui.storage import cards as repo
 
-    tasks = default_plan(language())
-
-    def work(session: Any) -> int:
-        if session.get(Meta, PLAN_SEEDED) is not None:
+    with board.db.read() as session:
+        if session.get(Meta, PLAN_LOADED) is not None:
             return 0
-        if session.exec(select(Card.id).limit(1)).first() is not None:
-            session.add(Meta(key=PLAN_SEEDED, value="existing cards"))
-            return 0
-        for task in tasks:
-            card = Card(
-                title=task.title,
-                category=task.category,
-                estimate_minutes=task.estimate,
-                priority=task.priority,
-                source=Source.PLAN,
-            )
-            repo.insert(session, card, Column(task.column), None)
-        session.add(Meta(key=PLAN_SEEDED, value=language()))
-        return len(tasks)
+    english = default_plan("en")
+    chinese = {task.key: task.title for task in default_plan("zh")}
+    market = getattr(board.settings, "default_marketplace", "US")
+    tasks = [task.model_copy(update={"marketplace": market}) for task in english]
+    added = board.templates.load_plan(tasks, chinese)
 
-    return board.db.transact(work)
+    def mark(session: Any) -> None:
+        if session.get(Meta, PLAN_LOADED) is None:
+            session.add(Meta(key=PLAN_LOADED, value="1"))
+
+    board.db.transact(mark)
+    return added

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import os
 import sqlite3
+import stat
 import struct
 import time
 from collections.abc import Callable, Iterator
@@ -90,9 +91,13 @@ def inspect_file(path: Path) -> int | None:
     if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
         raise DatabaseError(str(path), "is not a SQLite database (another program's file?)")
     # Read the ids through SQLite, not the raw header: a change still in the WAL is not
-    # in the main file's header yet.
+    # in the main file's header yet. With no WAL beside the file everything committed is
+    # in the main file, so open it immutable: a read-only connection to a WAL database
+    # would otherwise leave new -wal/-shm files next to a file we may refuse.
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=5)
         try:
             application_id = probe.execute("PRAGMA application_id").fetchone()[0]
             user_version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -112,7 +117,13 @@ def inspect_file(path: Path) -> int | None:
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(str(path), f"is damaged and cannot be read ({exc})") from None
     if not result or result[0] != "ok":
-        raise DatabaseError(str(path), f"is damaged: integrity check says {result[0]!r}")
+        # quick_check reports many lines; the user gets the first real finding, on one line
+        found = [
+            line.strip()
+            for line in str(result[0] if result else "no answer").splitlines()
+            if line.strip() and not line.startswith("***")
+        ]
+        raise DatabaseError(str(path), f"is damaged: integrity check says {(found or ['?'])[0]!r}")
     return user_version
 
 
@@ -120,11 +131,22 @@ def _signed(value: int) -> int:
     return struct.unpack(">i", struct.pack(">I", value))[0]
 
 
+def _read_only(path: Path) -> bool:
+    """True if ``path`` cannot or should not be written.
+
+    ``os.access`` alone is not enough: it says yes to root for any file, so a file (or
+    folder) with no write bit at all is also treated as read-only.
+    """
+    if not os.access(path, os.W_OK):
+        return True
+    return not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def _check_writable(path: Path) -> None:
     folder = path.parent
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and _read_only(path):
         raise DatabaseError(str(path), "is read-only; seller-kanban needs to write to it")
-    if folder.exists() and not os.access(folder, os.W_OK):
+    if folder.exists() and _read_only(folder):
         raise DatabaseError(
             str(path), f"its folder {folder} is read-only (SQLite needs to write a journal there)"
         )

@@ -58,7 +58,9 @@ class KanbanApp(App[None]):
             return
         if version != self._data_version:
             self._data_version = version
-            self.board_screen.refresh_from_outside()
+            screen = self.board_screen
+            if screen.is_mounted:
+                screen.refresh_from_outside()
 
     def watch_theme(self, theme: str) -> None:
         if not self.save_settings or theme == self.settings.theme:

@@ -1,0 +1,255 @@
+"""One scheduler tick: create the current period's cards, record missed periods, and close
+or carry over cards whose period ended.
+
+A tick is one ``BEGIN IMMEDIATE`` transaction, and every (template, period) pair is unique
+in the database, so two processes ticking at the same moment (the open board and a cron
+job) can never create a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from kanban_tui.domain.models import Card, Column, OnPeriodEnd, PeriodRecord, Source, Template
+from kanban_tui.domain.recurrence import (
+    Period,
+    Rule,
+    current_period,
+    local_day,
+    marketplace,
+    occurrences_after,
+    periods_between,
+)
+from kanban_tui.storage import cards as repo
+from kanban_tui.storage.database import Database
+
+
+@dataclass(frozen=True)
+class TickItem:
+    """A card the tick created, expired or carried over."""
+
+    card_id: int | None
+    template_id: int
+    period_key: str
+    title: str
+    column: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "card_id": self.card_id,
+            "template_id": self.template_id,
+            "period_key": self.period_key,
+            "title": self.title,
+            "column": self.column,
+        }
+
+
+@dataclass
+class TickResult:
+    created: list[TickItem] = field(default_factory=list)
+    expired: list[TickItem] = field(default_factory=list)
+    carried_over: list[TickItem] = field(default_factory=list)
+    missed: list[TickItem] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "created": [i.as_json() for i in self.created],
+            "expired": [i.as_json() for i in self.expired],
+            "carried_over": [i.as_json() for i in self.carried_over],
+            "missed": [i.as_json() for i in self.missed],
+        }
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.expired or self.carried_over or self.missed)
+
+
+def parse_at(value: str) -> time:
+    hour, minute = value.split(":")
+    return time(int(hour), int(minute))
+
+
+def zone_of(template: Template) -> str:
+    return marketplace(template.marketplace).tz
+
+
+def title_for(template: Template, lang: str) -> str:
+    return template.title_zh if lang == "zh" and template.title_zh else template.title_en
+
+
+def checklist_json(lines: str) -> str:
+    items = [line.strip() for line in lines.splitlines() if line.strip()]
+    return (
+        json.dumps([{"text": i, "done": False} for i in items], ensure_ascii=False) if items else ""
+    )
+
+
+def next_due(template: Template, now: datetime) -> datetime | None:
+    """The next moment a card of ``template`` appears after ``now``."""
+    found = occurrences_after(
+        Rule.parse(template.rule), parse_at(template.at), zone_of(template), now, 1
+    )
+    return found[0] if found else None
+
+
+def tick(db: Database, now: datetime, lang: str) -> TickResult:
+    """Bring every active template up to date at ``now`` (aware)."""
+    if now.tzinfo is None:
+        raise ValueError("tick needs an aware datetime")
+    now_utc = now.astimezone(UTC)
+
+    def work(session: Session) -> TickResult:
+        result = TickResult()
+        templates = session.exec(
+            select(Template).where(col(Template.deleted_at).is_(None), col(Template.active))
+        ).all()
+        for template in templates:
+            _tick_template(session, template, now_utc, lang, result)
+        _close_ended(session, now_utc, result)
+        return result
+
+    return db.transact(work)
+
+
+def _tick_template(
+    session: Session, template: Template, now: datetime, lang: str, result: TickResult
+) -> None:
+    assert template.id is not None
+    rule = Rule.parse(template.rule)
+    at = parse_at(template.at)
+    tz = zone_of(template)
+    since = _aware(template.checked_until)
+    if since is not None and now <= since:
+        return  # the clock went back: everything up to ``since`` is already done
+    current = current_period(rule, at, tz, now)
+    if since is not None:
+        for period in periods_between(rule, at, tz, since, now):
+            if current is not None and period.key == current.key:
+                continue
+            if _record_missed(session, template, period):
+                result.missed.append(
+                    TickItem(
+                        None, template.id, period.key, title_for(template, lang), template.column
+                    )
+                )
+    if current is not None and _record_exists(session, template.id, current.key) is None:
+        card = _create_card(session, template, current, lang, now)
+        result.created.append(
+            TickItem(card.id, template.id, current.key, card.title, template.column)
+        )
+    template.checked_until = now
+    session.add(template)
+
+
+def _record_exists(session: Session, template_id: int, key: str) -> PeriodRecord | None:
+    return session.exec(
+        select(PeriodRecord).where(
+            col(PeriodRecord.template_id) == template_id, col(PeriodRecord.period_key) == key
+        )
+    ).first()
+
+
+def _record_missed(session: Session, template: Template, period: Period) -> bool:
+    assert template.id is not None
+    if _record_exists(session, template.id, period.key) is not None:
+        return False
+    session.add(
+        PeriodRecord(
+            template_id=template.id,
+            period_key=period.key,
+            period_start=period.start,
+            period_end=period.end,
+            missed=True,
+        )
+    )
+    return True
+
+
+def _create_card(
+    session: Session, template: Template, period: Period, lang: str, now: datetime
+) -> Card:
+    assert template.id is not None
+    card = Card(
+        title=title_for(template, lang),
+        category=template.category,
+        estimate_minutes=template.estimate_minutes,
+        priority=template.priority,
+        due=period.end - timedelta(days=1),
+        source=Source.TEMPLATE,
+        template_id=template.id,
+        period_key=period.key,
+        checklist=checklist_json(template.checklist),
+        created_at=now,
+        updated_at=now,
+    )
+    repo.insert(session, card, Column(template.column), None)
+    session.add(
+        PeriodRecord(
+            template_id=template.id,
+            period_key=period.key,
+            period_start=period.start,
+            period_end=period.end,
+            card_id=card.id,
+        )
+    )
+    session.flush()
+    return card
+
+
+def _close_ended(session: Session, now: datetime, result: TickResult) -> None:
+    """Expire or carry over open cards whose period has ended (in their template's zone)."""
+    rows = session.exec(
+        select(PeriodRecord, Template, Card)
+        .join(Template, col(Template.id) == col(PeriodRecord.template_id))
+        .join(Card, col(Card.id) == col(PeriodRecord.card_id))
+        .where(
+            col(PeriodRecord.missed).is_(False),
+            col(PeriodRecord.carried_at).is_(None),
+            col(Card.column) != Column.DONE,
+        )
+    ).all()
+    for record, template, card in rows:
+        today = local_day(now, zone_of(template))
+        if today < record.period_end:
+            continue
+        item = TickItem(card.id, template.id or 0, record.period_key, card.title, str(card.column))
+        if template.on_period_end is OnPeriodEnd.EXPIRE:
+            origin = Column(card.column)
+            repo.move(session, card, Column.DONE, None)
+            card.origin_column = origin
+            card.missed_at = now
+            card.done_at = None
+            session.add(card)
+            record.missed = True
+            result.expired.append(item)
+        else:
+            record.carried_at = now
+            result.carried_over.append(item)
+        session.add(record)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def outcome(record: PeriodRecord, card: Card | None, tz: str, today: date) -> str:
+    """``done`` (on time), ``late``, ``missed`` or ``open`` for one period."""
+    if record.missed or (record.card_id is not None and card is None):
+        return "missed"
+    if card is None:
+        return "missed"
+    if card.missed_at is not None:
+        return "missed"
+    if card.done_at is not None and card.column is Column.DONE:
+        finished = _aware(card.done_at)
+        assert finished is not None
+        done_day = local_day(finished, tz)
+        return "done" if done_day < record.period_end else "late"
+    return "open"

@@ -1,0 +1,384 @@
+"""Recurring templates: add, edit, pause, delete, list with statistics, and the default plan."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from kanban_tui.domain.models import Card, PeriodRecord, Template
+from kanban_tui.domain.recurrence import Rule, RuleError, marketplace, occurrences_after
+from kanban_tui.domain.templates import TemplateFields, rule_error_text
+from kanban_tui.domain.validation import field_errors
+from kanban_tui.errors import NotFoundError, ValidationFailed
+from kanban_tui.scheduler.generate import (
+    TickResult,
+    next_due,
+    outcome,
+    parse_at,
+    tick,
+    zone_of,
+)
+from kanban_tui.services.board import Clock, system_clock
+from kanban_tui.storage.database import Database
+
+STATS_PERIODS = 8
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A template as lists and screens show it."""
+
+    id: int
+    key: str | None
+    title_en: str
+    title_zh: str
+    category: str
+    estimate_minutes: int
+    priority: str
+    checklist: list[str]
+    column: str
+    rule: str
+    at: str
+    marketplace: str
+    active: bool
+    on_period_end: str
+    next_due: datetime | None
+    last_done: datetime | None
+    #: Outcome counts over the last :data:`STATS_PERIODS` ended or open periods.
+    recent: dict[str, int]
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" and self.title_zh else self.title_en
+
+    def describe(self, lang: str) -> str:
+        return Rule.parse(self.rule).describe(lang, parse_at(self.at), self.marketplace)
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Done (on time or late) over planned periods that have ended or are done."""
+        planned = sum(self.recent.values()) - self.recent.get("open", 0)
+        if planned <= 0:
+            return None
+        return (self.recent.get("done", 0) + self.recent.get("late", 0)) / planned
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "title_en": self.title_en,
+            "title_zh": self.title_zh,
+            "category": self.category,
+            "estimate_minutes": self.estimate_minutes,
+            "priority": self.priority,
+            "checklist": self.checklist,
+            "column": self.column,
+            "rule": self.rule,
+            "at": self.at,
+            "marketplace": self.marketplace,
+            "on_period_end": self.on_period_end,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "title": self.title_en,
+            "title_zh": self.title_zh,
+            "category": self.category,
+            "estimate_minutes": self.estimate_minutes,
+            "priority": self.priority,
+            "checklist": self.checklist,
+            "column": self.column,
+            "rule": self.rule,
+            "at": self.at,
+            "marketplace": self.marketplace,
+            "on_period_end": self.on_period_end,
+            "active": self.active,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "last_done": self.last_done.isoformat() if self.last_done else None,
+            "recent": self.recent,
+            "completion_rate": self.completion_rate,
+        }
+
+
+@dataclass(frozen=True)
+class PeriodStat:
+    """Completion of one template over a stretch of periods."""
+
+    template_id: int
+    planned: int
+    done: int
+    late: int
+    missed: int
+    open: int
+
+    @property
+    def rate(self) -> float | None:
+        closed = self.planned - self.open
+        return (self.done + self.late) / closed if closed else None
+
+
+def validate_fields(values: TemplateFields | dict[str, Any]) -> TemplateFields:
+    if isinstance(values, TemplateFields):
+        return values
+    try:
+        return TemplateFields.model_validate(values)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        for item in exc.errors():
+            if item["loc"] and item["loc"][0] == "rule":
+                errors["rule"] = str(item["msg"]).removeprefix("Value error, ")
+        raise ValidationFailed("invalid template", errors) from None
+
+
+def preview(rule: str, at: str, market: str, after: datetime, count: int = 5) -> list[datetime]:
+    """The next ``count`` moments a rule fires (for the live rule editor)."""
+    try:
+        parsed = Rule.parse(rule)
+        zone = marketplace(market).tz
+    except RuleError as exc:
+        raise ValidationFailed("invalid rule", {"rule": rule_error_text(rule, exc)}) from None
+    try:
+        moment = parse_at(at)
+    except ValueError:
+        raise ValidationFailed("invalid time", {"at": "use a time like 09:00"}) from None
+    return occurrences_after(parsed, moment, zone, after, count)
+
+
+class TemplateService:
+    """Templates over one database, and the scheduler tick."""
+
+    def __init__(self, db: Database, clock: Clock = system_clock, lang: str = "en") -> None:
+        self.db = db
+        self.clock = clock
+        self.lang = lang
+
+    # ------------------------------------------------------------- reading
+    def rows(self, include_paused: bool = True) -> list[TemplateRow]:
+        now = self.clock()
+        with self.db.read() as session:
+            templates = session.exec(
+                select(Template)
+                .where(col(Template.deleted_at).is_(None))
+                .order_by(col(Template.id))
+            ).all()
+            recent = self._recent(session, [t.id for t in templates if t.id is not None])
+            last_done = self._last_done(session)
+            return [
+                _row(t, now, recent.get(t.id or 0, {}), last_done.get(t.id or 0))
+                for t in templates
+                if include_paused or t.active
+            ]
+
+    def row(self, template_id: int) -> TemplateRow:
+        for found in self.rows():
+            if found.id == template_id:
+                return found
+        raise NotFoundError(f"template {template_id}", "no such template")
+
+    def _recent(self, session: Session, ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        today_cache: dict[str, Any] = {}
+        result: dict[int, dict[str, int]] = {}
+        now = self.clock()
+        for template_id in ids:
+            records = session.exec(
+                select(PeriodRecord, Card, Template)
+                .join(Template, col(Template.id) == col(PeriodRecord.template_id))
+                .outerjoin(Card, col(Card.id) == col(PeriodRecord.card_id))
+                .where(col(PeriodRecord.template_id) == template_id)
+                .order_by(col(PeriodRecord.period_start).desc())
+                .limit(STATS_PERIODS)
+            ).all()
+            counts: Counter[str] = Counter()
+            for record, card, template in records:
+                tz = zone_of(template)
+                if tz not in today_cache:
+                    from kanban_tui.domain.recurrence import local_day
+
+                    today_cache[tz] = local_day(now, tz)
+                counts[outcome(record, card, tz, today_cache[tz])] += 1
+            result[template_id] = dict(counts)
+        return result
+
+    def _last_done(self, session: Session) -> dict[int, datetime]:
+        from sqlalchemy import func
+
+        rows = session.exec(
+            select(Card.template_id, func.max(Card.done_at))
+            .where(col(Card.template_id).is_not(None), col(Card.done_at).is_not(None))
+            .group_by(col(Card.template_id))
+        ).all()
+        return {tid: _utc(done) for tid, done in rows if tid is not None and done is not None}
+
+    def stats(self, start: datetime | None = None, end: datetime | None = None) -> list[PeriodStat]:
+        """Planned / done on time / late / missed / open per template, for periods that
+        start in ``[start, end)`` (dates compared on the period start)."""
+        from kanban_tui.domain.recurrence import local_day
+
+        now = self.clock()
+        with self.db.read() as session:
+            statement = (
+                select(PeriodRecord, Card, Template)
+                .join(Template, col(Template.id) == col(PeriodRecord.template_id))
+                .outerjoin(Card, col(Card.id) == col(PeriodRecord.card_id))
+            )
+            if start is not None:
+                statement = statement.where(col(PeriodRecord.period_start) >= start.date())
+            if end is not None:
+                statement = statement.where(col(PeriodRecord.period_start) < end.date())
+            counts: dict[int, Counter[str]] = {}
+            for record, card, template in session.exec(statement).all():
+                tz = zone_of(template)
+                counts.setdefault(record.template_id, Counter())[
+                    outcome(record, card, tz, local_day(now, tz))
+                ] += 1
+        return [
+            PeriodStat(
+                template_id=tid,
+                planned=sum(c.values()),
+                done=c["done"],
+                late=c["late"],
+                missed=c["missed"],
+                open=c["open"],
+            )
+            for tid, c in sorted(counts.items())
+        ]
+
+    def next_moment(self) -> datetime | None:
+        """The earliest moment any active template fires next (for the scheduler)."""
+        now = self.clock()
+        moments = [r.next_due for r in self.rows(include_paused=False) if r.next_due]
+        return min(moments) if moments else None if now else None
+
+    # ------------------------------------------------------------- writing
+    def add(self, values: TemplateFields | dict[str, Any], key: str | None = None) -> TemplateRow:
+        fields = validate_fields(values)
+
+        def work(session: Session) -> int:
+            template = Template(key=key, **_stored(fields))
+            session.add(template)
+            session.flush()
+            assert template.id is not None
+            return template.id
+
+        return self.row(self.db.transact(work))
+
+    def edit(self, template_id: int, changes: dict[str, Any]) -> TemplateRow:
+        current = self.row(template_id)
+        merged = current.fields() | changes
+        if "rule" in changes and "on_period_end" not in changes:
+            merged["on_period_end"] = None
+        fields = validate_fields(merged)
+
+        def work(session: Session) -> int:
+            template = _load(session, template_id)
+            for name, value in _stored(fields).items():
+                setattr(template, name, value)
+            template.updated_at = datetime.now(UTC)
+            session.add(template)
+            return template_id
+
+        return self.row(self.db.transact(work))
+
+    def set_active(self, template_id: int, active: bool) -> TemplateRow:
+        def work(session: Session) -> int:
+            template = _load(session, template_id)
+            template.active = active
+            # resuming does not back-fill the paused stretch as missed
+            template.checked_until = None if active else template.checked_until
+            template.updated_at = datetime.now(UTC)
+            session.add(template)
+            return template_id
+
+        return self.row(self.db.transact(work))
+
+    def delete(self, template_id: int) -> TemplateRow:
+        shown = self.row(template_id)
+
+        def work(session: Session) -> None:
+            template = _load(session, template_id)
+            template.deleted_at = datetime.now(UTC)
+            template.active = False
+            session.add(template)
+
+        self.db.transact(work)
+        return shown
+
+    def tick(self, now: datetime | None = None) -> TickResult:
+        return tick(self.db, now or self.clock(), self.lang)
+
+    def load_plan(self, tasks: Iterable[Any], titles_zh: dict[str, str]) -> int:
+        """Create templates for the default plan's tasks not loaded yet (by key)."""
+        tasks = list(tasks)
+
+        def work(session: Session) -> int:
+            known = set(
+                session.exec(select(Template.key).where(col(Template.key).is_not(None))).all()
+            )
+            added = 0
+            for task in tasks:
+                if task.key in known:
+                    continue
+                fields = TemplateFields(
+                    title_en=task.title,
+                    title_zh=titles_zh.get(task.key, ""),
+                    category=task.category,
+                    estimate_minutes=task.estimate,
+                    priority=task.priority,
+                    column=task.column,
+                    rule=task.rule,
+                    at=task.at,
+                    marketplace=getattr(task, "marketplace", None) or "US",
+                )
+                session.add(Template(key=task.key, **_stored(fields)))
+                added += 1
+            return added
+
+        return self.db.transact(work)
+
+
+def _stored(fields: TemplateFields) -> dict[str, Any]:
+    values = fields.model_dump()
+    values["at"] = fields.at.strftime("%H:%M")
+    values["checklist"] = "\n".join(fields.checklist)
+    return values
+
+
+def _load(session: Session, template_id: int) -> Template:
+    template = session.get(Template, template_id)
+    if template is None or template.deleted_at is not None:
+        raise NotFoundError(f"template {template_id}", "no such template")
+    return template
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _row(
+    template: Template, now: datetime, recent: dict[str, int], last_done: datetime | None
+) -> TemplateRow:
+    assert template.id is not None
+    return TemplateRow(
+        id=template.id,
+        key=template.key,
+        title_en=template.title_en,
+        title_zh=template.title_zh,
+        category=template.category,
+        estimate_minutes=template.estimate_minutes,
+        priority=str(template.priority),
+        checklist=[line for line in template.checklist.splitlines() if line.strip()],
+        column=str(template.column),
+        rule=template.rule,
+        at=template.at,
+        marketplace=template.marketplace,
+        active=template.active,
+        on_period_end=str(template.on_period_end),
+        next_due=next_due(template, now) if template.active else None,
+        last_done=last_done,
+        recent=recent,
+    )
