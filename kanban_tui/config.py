@@ -42,6 +42,12 @@ class Settings(BaseModel):
     refresh_seconds: float = Field(
         default=1.0, gt=0, le=60, description="How often the board looks for outside changes."
     )
+    schedule_check_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="How often the board checks for a new day or a clock jump (sleep).",
+    )
 
 
 #: Environment variables read on top of the file (``SELLER_KANBAN_LANG`` → ``language``).

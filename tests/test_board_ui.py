@@ -38,7 +38,7 @@ async def test_board_opens_with_the_default_plan(db, clock):
         assert "1 h 45 m" in heads[0]
         daily = shown_lines(column(app, Column.DAILY))
         assert daily[0].startswith(" ▲ Check account health")
-        assert "account health · 15 m" in daily[1]
+        assert "account health · ↻ · 15 m" in daily[1]
         assert "Nothing finished this week" in "".join(shown_lines(column(app, Column.DONE)))
 
 

@@ -106,6 +106,9 @@ class Card(SQLModel, table=True):
     period_key: str | None = None
     #: Set when the scheduler closed the card as missed at its period's end.
     missed_at: datetime | None = None
+    #: Set when the scheduler carried an unfinished card past its period's end: the first
+    #: day after the period, in the template's zone (so overdue means overdue *there*).
+    overdue_since: date | None = None
     #: JSON list of ``{"text": str, "done": bool}`` checklist items.
     checklist: str = ""
 

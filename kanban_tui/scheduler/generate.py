@@ -128,15 +128,22 @@ def _tick_template(
         return  # the clock went back: everything up to ``since`` is already done
     current = current_period(rule, at, tz, now)
     if since is not None:
-        for period in periods_between(rule, at, tz, since, now):
-            if current is not None and period.key == current.key:
+        missed = [
+            period
+            for period in periods_between(rule, at, tz, since, now)
+            if current is None or period.key != current.key
+        ]
+        # one query for the periods already recorded, not one per period: after a long
+        # absence there are thousands, and the tick holds the write lock meanwhile
+        known = _recorded_keys(session, template.id, missed)
+        for period in missed:
+            if period.key in known:
                 continue
-            if _record_missed(session, template, period):
-                result.missed.append(
-                    TickItem(
-                        None, template.id, period.key, title_for(template, lang), template.column
-                    )
-                )
+            known.add(period.key)
+            _record_missed(session, template, period)
+            result.missed.append(
+                TickItem(None, template.id, period.key, title_for(template, lang), template.column)
+            )
     if current is not None and _record_exists(session, template.id, current.key) is None:
         card = _create_card(session, template, current, lang, now)
         result.created.append(
@@ -154,10 +161,22 @@ def _record_exists(session: Session, template_id: int, key: str) -> PeriodRecord
     ).first()
 
 
-def _record_missed(session: Session, template: Template, period: Period) -> bool:
+def _recorded_keys(session: Session, template_id: int, periods: list[Period]) -> set[str]:
+    """The keys among ``periods`` that already have a record."""
+    if not periods:
+        return set()
+    keys = {period.key for period in periods}
+    found = session.exec(
+        select(PeriodRecord.period_key).where(
+            col(PeriodRecord.template_id) == template_id,
+            col(PeriodRecord.period_start) >= min(period.start for period in periods),
+        )
+    ).all()
+    return keys.intersection(found)
+
+
+def _record_missed(session: Session, template: Template, period: Period) -> None:
     assert template.id is not None
-    if _record_exists(session, template.id, period.key) is not None:
-        return False
     session.add(
         PeriodRecord(
             template_id=template.id,
@@ -167,7 +186,6 @@ def _record_missed(session: Session, template: Template, period: Period) -> bool
             missed=True,
         )
     )
-    return True
 
 
 def _create_card(
@@ -229,6 +247,8 @@ def _close_ended(session: Session, now: datetime, result: TickResult) -> None:
             result.expired.append(item)
         else:
             record.carried_at = now
+            card.overdue_since = record.period_end
+            session.add(card)
             result.carried_over.append(item)
         session.add(record)
 

@@ -7,6 +7,7 @@ and redo replay them as their own units of work.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -50,6 +51,9 @@ class CardRow:
     source: str
     template_id: int | None
     period_key: str | None
+    missed_at: datetime | None = None
+    checklist: str = ""
+    overdue_since: date | None = None
 
     @property
     def done(self) -> bool:
@@ -75,6 +79,9 @@ class CardRow:
             source=str(card.source),
             template_id=card.template_id,
             period_key=card.period_key,
+            missed_at=card.missed_at,
+            checklist=card.checklist,
+            overdue_since=card.overdue_since,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -99,6 +106,10 @@ class CardRow:
             "source": self.source,
             "template_id": self.template_id,
             "period_key": self.period_key,
+            "missed": self.missed_at is not None,
+            "overdue_since": self.overdue_since.isoformat() if self.overdue_since else None,
+            "missed_at": stamp(self.missed_at),
+            "checklist": json.loads(self.checklist) if self.checklist else [],
         }
 
 

@@ -250,9 +250,8 @@ class TemplateService:
 
     def next_moment(self) -> datetime | None:
         """The earliest moment any active template fires next (for the scheduler)."""
-        now = self.clock()
         moments = [r.next_due for r in self.rows(include_paused=False) if r.next_due]
-        return min(moments) if moments else None if now else None
+        return min(moments) if moments else None
 
     # ------------------------------------------------------------- writing
     def add(self, values: TemplateFields | dict[str, Any], key: str | None = None) -> TemplateRow:
@@ -310,6 +309,89 @@ class TemplateService:
 
     def tick(self, now: datetime | None = None) -> TickResult:
         return tick(self.db, now or self.clock(), self.lang)
+
+    def make_recurring(self, card_id: int, rule: str, market: str) -> TemplateRow:
+        """Turn a card into a recurring task (the card form's Repeat field).
+
+        With no template yet, one is created from the card and the card becomes the current
+        period's card, so the next tick does not add a twin. A card that already has a
+        template gets the new rule on that template (resumed if it was paused).
+        """
+        from kanban_tui.domain.recurrence import current_period, local_day, period_of
+
+        with self.db.read() as session:
+            card = session.get(Card, card_id)
+            if card is None:
+                raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+            snapshot = card.model_copy()
+        if snapshot.template_id is not None and self._exists(snapshot.template_id):
+            row = self.edit(snapshot.template_id, {"rule": rule})
+            return row if row.active else self.set_active(row.id, True)
+        column = snapshot.origin_column if snapshot.column.value == "done" else snapshot.column
+        fields = validate_fields(
+            {
+                "title_en": snapshot.title,
+                "title_zh": snapshot.title if self.lang == "zh" else "",
+                "category": snapshot.category,
+                "estimate_minutes": snapshot.estimate_minutes,
+                "priority": snapshot.priority,
+                "column": column or "daily",
+                "rule": rule,
+                "marketplace": market,
+            }
+        )
+        now = self.clock()
+
+        def work(session: Session) -> int:
+            template = Template(**_stored(fields), checked_until=now)
+            session.add(template)
+            session.flush()
+            assert template.id is not None
+            parsed = Rule.parse(template.rule)
+            tz = zone_of(template)
+            period = current_period(parsed, parse_at(template.at), tz, now) or period_of(
+                parsed, local_day(now, tz)
+            )
+            card = session.get(Card, card_id)
+            if card is None:
+                raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+            card.template_id = template.id
+            card.period_key = period.key
+            session.add(card)
+            session.add(
+                PeriodRecord(
+                    template_id=template.id,
+                    period_key=period.key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    card_id=card_id,
+                )
+            )
+            return template.id
+
+        return self.row(self.db.transact(work))
+
+    def stop_recurring(self, card_id: int) -> TemplateRow | None:
+        """Repeat set back to "none": pause the card's template (its history stays)."""
+        with self.db.read() as session:
+            card = session.get(Card, card_id)
+            template_id = card.template_id if card else None
+        if template_id is None or not self._exists(template_id):
+            return None
+        return self.set_active(template_id, False)
+
+    def template_of(self, card_id: int) -> TemplateRow | None:
+        with self.db.read() as session:
+            card = session.get(Card, card_id)
+            template_id = card.template_id if card else None
+        if template_id is None or not self._exists(template_id):
+            return None
+        return self.row(template_id)
+
+    def _exists(self, template_id: int) -> bool:
+        with self.db.read() as session:
+            template = session.get(Template, template_id)
+            return template is not None and template.deleted_at is None
 
     def load_plan(self, tasks: Iterable[Any], titles_zh: dict[str, str]) -> int:
         """Create templates for the default plan's tasks not loaded yet (by key)."""

@@ -45,6 +45,7 @@ BOARD_ACTIONS: tuple[NamedAction, ...] = (
     NamedAction("redo", "ctrl+r", "redo", display="ctrl+r"),
     NamedAction("filter", "slash", "filter", footer=True, display="/"),
     NamedAction("clear_filter", "escape", "clear_filter", display="esc"),
+    NamedAction("templates", "t", "templates", footer=True, display="t"),
     NamedAction("help", "question_mark", "help", footer=True, display="?"),
     NamedAction("quit", "q", "quit", footer=True, display="q"),
 )

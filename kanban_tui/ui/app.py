@@ -10,6 +10,8 @@ from textual.screen import Screen
 
 from kanban_tui import config
 from kanban_tui.i18n import set_language, t
+from kanban_tui.scheduler.generate import TickResult
+from kanban_tui.scheduler.runner import ScheduleRunner
 from kanban_tui.services.session import Board
 from kanban_tui.ui.actions import BOARD_ACTIONS
 from kanban_tui.ui.screens.board import BoardScreen
@@ -37,6 +39,12 @@ class KanbanApp(App[None]):
         self.settings = settings or config.Settings()
         self.save_settings = save_settings
         self._data_version: int | None = None
+        self.runner = ScheduleRunner(
+            self.request_tick,
+            board.templates.next_moment,
+            board.cards.clock,
+            watch_seconds=self.settings.schedule_check_seconds,
+        )
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
@@ -44,6 +52,39 @@ class KanbanApp(App[None]):
         self.push_screen(BoardScreen(self.board.cards))
         self._data_version = self.board.cards.data_version()
         self.set_interval(self.settings.refresh_seconds, self.poll_database, name="poll-db")
+        self.runner.start()
+        if self.board.first_tick is not None:
+            self.announce(self.board.first_tick)
+
+    def on_unmount(self) -> None:
+        self.runner.shutdown()
+
+    # ---------------------------------------------------------- scheduler
+    def request_tick(self, reason: str = "") -> None:
+        """Generate due cards in a worker thread; the board updates when it is done."""
+        self.run_worker(self._tick_worker, thread=True, group="tick", exclusive=True)
+
+    def _tick_worker(self) -> None:
+        result = self.board.templates.tick()
+        self.call_from_thread(self._ticked, result)
+
+    def _ticked(self, result: TickResult) -> None:
+        self.runner.plan()
+        if result.changed:
+            screen = self.board_screen
+            if screen.is_mounted:
+                screen.refresh_from_outside()
+            self.announce(result)
+
+    def announce(self, result: TickResult) -> None:
+        """A toast per column: "3 new daily cards"."""
+        per_column: dict[str, int] = {}
+        for item in result.created:
+            per_column[item.column] = per_column.get(item.column, 0) + 1
+        for column, count in per_column.items():
+            self.notify(t("scheduler.new_cards", count=count, column=t(f"column.{column}")))
+        if result.expired:
+            self.notify(t("scheduler.expired", count=len(result.expired)), severity="warning")
 
     @property
     def board_screen(self) -> BoardScreen:

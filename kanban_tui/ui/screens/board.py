@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Static
 from kanban_tui.domain.models import COLUMNS, Column
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
-from kanban_tui.i18n import t
+from kanban_tui.i18n import language, t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.ui.actions import BOARD_ACTIONS
 from kanban_tui.ui.screens.card_form import CardForm
@@ -186,28 +186,55 @@ class BoardScreen(Screen[None]):
         def created(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
+            repeat = values.pop("repeat", "")
             card = self._guard(lambda: self.service.add(values, column))
             if card is not None:
+                self._apply_repeat(card.id, repeat, "")
                 self.reload(column, focus=card.id)
 
-        self.app.push_screen(CardForm(None, t(f"column.{column.value}")), created)
+        form = CardForm(None, t(f"column.{column.value}"), today=self.service.today())
+        self.app.push_screen(form, created)
 
     def action_edit_card(self) -> None:
         card = self.column.current
         if card is None:
             return
 
+        template = self._guard(lambda: self.templates.template_of(card.id))
+        current_rule = template.rule if template is not None and template.active else ""
+
         def saved(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
+            repeat = values.pop("repeat", "")
             changes = {k: v for k, v in values.items() if getattr(card, k) != v}
-            if not changes:
-                return
-            updated = self._guard(lambda: self.service.edit(card.id, changes))
-            if updated is not None:
-                self.reload(updated.column, focus=updated.id)
+            if changes:
+                updated = self._guard(lambda: self.service.edit(card.id, changes))
+                if updated is None:
+                    return
+            self._apply_repeat(card.id, repeat, current_rule)
+            self.reload(focus=card.id)
 
-        self.app.push_screen(CardForm(card), saved)
+        form = CardForm(card, today=self.service.today(), repeat=current_rule)
+        self.app.push_screen(form, saved)
+
+    @property
+    def templates(self) -> Any:
+        """The template service of the open board (for the card form's Repeat field)."""
+        return self.app.board.templates  # type: ignore[attr-defined]
+
+    def _apply_repeat(self, card_id: int, rule: str, before: str) -> None:
+        """Create, change or pause the card's recurring template from the Repeat field."""
+        if rule == before:
+            return
+        market = self.app.settings.default_marketplace  # type: ignore[attr-defined]
+        if rule:
+            row = self._guard(lambda: self.templates.make_recurring(card_id, rule, market))
+            if row is not None:
+                self.notify(t("board.repeating", rule=row.describe(language())), markup=False)
+        else:
+            self._guard(lambda: self.templates.stop_recurring(card_id))
+            self.notify(t("board.not_repeating"))
 
     def action_delete_card(self) -> None:
         card = self.column.current
@@ -257,6 +284,14 @@ class BoardScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(BOARD_ACTIONS))
+
+    def action_templates(self) -> None:
+        from kanban_tui.ui.screens.templates import TemplatesScreen
+
+        self.app.push_screen(
+            TemplatesScreen(self.app.board.templates, language()),  # type: ignore[attr-defined]
+            lambda _: self.reload(),
+        )
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,12 +14,34 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import Priority
+from kanban_tui.domain.recurrence import Rule, RuleError
+from kanban_tui.domain.templates import rule_error_text
 from kanban_tui.domain.validation import CardFields, field_errors
 from kanban_tui.format import CATEGORY_KEYS, category_label
 from kanban_tui.i18n import t
 from kanban_tui.services.board import CardRow
 
-FIELDS = ("title", "category", "estimate_minutes", "priority", "due", "notes")
+FIELDS = ("title", "category", "estimate_minutes", "priority", "due", "notes", "repeat")
+_WEEKDAY_TOKENS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def repeat_choices(reference: date) -> list[tuple[str, str]]:
+    """(label, rule) pairs for the Repeat field, anchored on ``reference`` (due or today)."""
+    weekday = reference.weekday()
+    monday = reference - timedelta(days=weekday)
+    name = t(f"weekday.{weekday}")
+    return [
+        (t("repeat.none"), ""),
+        (t("repeat.daily"), "daily"),
+        (t("repeat.weekdays"), "weekdays"),
+        (t("repeat.weekly", day=name), f"weekly:{_WEEKDAY_TOKENS[weekday]}"),
+        (
+            t("repeat.biweekly", day=name),
+            f"biweekly:{(monday + timedelta(days=weekday)).isoformat()}",
+        ),
+        (t("repeat.monthly", day=reference.day), f"monthly:{reference.day}"),
+        (t("repeat.custom"), "custom"),
+    ]
 
 
 class CardForm(ModalScreen[dict[str, Any] | None]):
@@ -28,10 +52,20 @@ class CardForm(ModalScreen[dict[str, Any] | None]):
         Binding("escape", "cancel", t("form.cancel")),
     ]
 
-    def __init__(self, card: CardRow | None = None, column_label: str = "") -> None:
+    def __init__(
+        self,
+        card: CardRow | None = None,
+        column_label: str = "",
+        *,
+        today: date | None = None,
+        repeat: str = "",
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.card = card
         self.column_label = column_label
+        self.repeat = repeat
+        reference = (card.due if card and card.due else None) or today or date.today()
+        self.choices = repeat_choices(reference)
 
     def compose(self) -> ComposeResult:
         card = self.card
@@ -80,6 +114,22 @@ class CardForm(ModalScreen[dict[str, Any] | None]):
                         placeholder="YYYY-MM-DD",
                     )
                     yield Label("", id="due-error", classes="field-error")
+                with Vertical():
+                    yield Label(t("form.repeat"))
+                    known = [rule for _, rule in self.choices]
+                    yield Select(
+                        self.choices,
+                        value=self.repeat if self.repeat in known else "custom",
+                        allow_blank=False,
+                        id="repeat",
+                    )
+                    yield Label("", id="repeat-error", classes="field-error")
+            yield Input(
+                self.repeat,
+                id="repeat-rule",
+                placeholder=t("form.repeat_placeholder"),
+                classes="" if self.repeat and self.repeat not in known else "hidden",
+            )
             yield Label(t("form.notes"))
             yield TextArea(card.notes if card else "", id="notes", soft_wrap=True)
             yield Label("", id="notes-error", classes="field-error")
@@ -90,6 +140,22 @@ class CardForm(ModalScreen[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "repeat":
+            return
+        rule_box = self.query_one("#repeat-rule", Input)
+        if event.value == "custom":
+            rule_box.remove_class("hidden")
+            rule_box.focus()
+        else:
+            rule_box.add_class("hidden")
+
+    def repeat_rule(self) -> str:
+        chosen = self.query_one("#repeat", Select).value
+        if chosen == "custom":
+            return self.query_one("#repeat-rule", Input).value.strip()
+        return str(chosen or "")
 
     def values(self) -> dict[str, Any]:
         category = self.query_one("#category", Input).value.strip()
@@ -108,16 +174,24 @@ class CardForm(ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         for name in FIELDS:
             self.query_one(f"#{name}-error", Label).update("")
+        errors: dict[str, str] = {}
         try:
             fields = CardFields.model_validate(self.values())
         except ValidationError as exc:
             errors = field_errors(exc)
+        rule = self.repeat_rule()
+        if self.query_one("#repeat", Select).value == "custom" or rule:
+            try:
+                rule = str(Rule.parse(rule))
+            except RuleError as exc:
+                errors["repeat"] = rule_error_text(rule, exc)
+        if errors:
             for name, message in errors.items():
-                self.query_one(f"#{name}-error", Label).update(message)
+                self.query_one(f"#{name}-error", Label).update(Text(message))
             first = next(iter(errors))
-            self.query_one(f"#{first}").focus()
+            self.query_one("#repeat-rule" if first == "repeat" else f"#{first}").focus()
             return
-        self.dismiss(fields.model_dump())
+        self.dismiss({**fields.model_dump(), "repeat": rule})
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -22,7 +22,14 @@ from textual.strip import Strip
 
 from kanban_tui.domain.models import Column
 from kanban_tui.domain.text import one_line
-from kanban_tui.format import PRIORITY_MARKS, category_label, due_state, duration
+from kanban_tui.format import (
+    PRIORITY_MARKS,
+    category_label,
+    checklist_progress,
+    due_state,
+    duration,
+    period_label,
+)
 from kanban_tui.i18n import t
 from kanban_tui.services.board import CardRow
 
@@ -189,26 +196,30 @@ class ColumnView(ScrollView, can_focus=True):
     def _meta_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
         meta = base + self.get_component_rich_style("card--meta")
         parts: list[tuple[str, Style]] = []
-        if card.category:
-            parts.append((one_line(category_label(card.category)), meta))
-        if card.estimate_minutes:
-            parts.append((duration(card.estimate_minutes), meta))
         if card.done and card.done_at:
             local = card.done_at.astimezone()
             when = f"{t(f'weekday.{local.weekday()}')} {local:%H:%M}"
             parts.append((t("card.done_at", when=when), meta))
-        else:
-            state = due_state(card.due, self.today())
+        elif not card.done:
+            state = due_state(
+                card.due,
+                self.today(),
+                generated=card.template_id is not None,
+                overdue_since=card.overdue_since,
+            )
             if state:
                 text, kind = state
-                style = base + self.get_component_rich_style(
-                    "card--overdue"
-                    if kind == "overdue"
-                    else "card--today"
-                    if kind == "today"
-                    else "card--meta"
-                )
-                parts.append((text, style))
+                name = {"overdue": "card--overdue", "today": "card--today"}.get(kind, "card--meta")
+                parts.append((text, base + self.get_component_rich_style(name)))
+        if card.category:
+            parts.append((one_line(category_label(card.category)), meta))
+        if card.template_id is not None:
+            parts.append((f"↻ {period_label(card.period_key)}".rstrip(), meta))
+        if card.estimate_minutes:
+            parts.append((duration(card.estimate_minutes), meta))
+        progress = checklist_progress(card.checklist)
+        if progress:
+            parts.append((f"☑ {progress[0]}/{progress[1]}", meta))
         segments = [Segment("   ", base)]
         used = 3
         for number, (text, style) in enumerate(parts):
