@@ -176,6 +176,62 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("id", type=int, help=t("cli.opt.template_id"))
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
+    kpi = command("kpi")
+    ksub = kpi.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
+    ksub.required = True
+
+    def kpi_command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return ksub.add_parser(
+            name,
+            help=t(f"cli.kpi.{name}"),
+            description=t(f"cli.kpi.{name}"),
+            parents=[common],
+            **kwargs,
+        )
+
+    kimport = kpi_command("import")
+    kimport.add_argument("file", help=t("cli.opt.report_file"))
+    kimport.add_argument(
+        "--marketplace", default=None, metavar="CODE", help=t("cli.opt.marketplace")
+    )
+    kimport.add_argument(
+        "--type", choices=("auto", "business", "ads"), default="auto", help=t("cli.opt.report_type")
+    )
+    kimport.add_argument("--date-format", metavar="FORMAT", help=t("cli.opt.date_format"))
+    kimport.add_argument("--dry-run", action="store_true", help=t("cli.opt.dry_run"))
+    kimport.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    kadd = kpi_command("add")
+    kadd.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=t("cli.opt.kpi_date"))
+    kadd.add_argument("--metric", required=True, help=t("cli.opt.metric"))
+    kadd.add_argument("--value", required=True, help=t("cli.opt.value"))
+    kadd.add_argument("--marketplace", default=None, metavar="CODE", help=t("cli.opt.marketplace"))
+    kadd.add_argument("--scope", default="store", metavar="ASIN", help=t("cli.opt.scope"))
+    kadd.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    kshow = kpi_command("show")
+    kshow.add_argument("--month", metavar="YYYY-MM", help=t("cli.opt.month"))
+    kshow.add_argument("--marketplace", default=None, metavar="CODE", help=t("cli.opt.marketplace"))
+    kshow.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    ktargets = kpi_command("targets")
+    ktargets.add_argument(
+        "--set", action="append", default=[], metavar="KPI=VALUE", help=t("cli.opt.target_set")
+    )
+    ktargets.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
+    goal = command("goal")
+    gsub = goal.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
+    gsub.required = True
+    gset = gsub.add_parser(
+        "set", help=t("cli.goal.set"), description=t("cli.goal.set"), parents=[common]
+    )
+    gset.add_argument("amount", help=t("cli.opt.goal_amount"))
+    gset.add_argument("--year", type=int, help=t("cli.opt.year"))
+    gset.add_argument("--currency", default="USD", help=t("cli.opt.currency"))
+    gset.add_argument("--weights", metavar="W1,…,W12", help=t("cli.opt.weights"))
+    gset.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
     return parser
 
 
@@ -239,42 +295,206 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     from kanban_tui.services.session import open_board
 
     board = open_board(_db_location(args), settings, interactive=False)
-    service = board.cards
-    name = args.command
-    if name == "add":
-        values = _fields(args, "category", "estimate", "priority", "due", "notes")
-        row = service.add({"title": args.title, **values}, Column(args.column))
-        _print_card(row, args.json)
-    elif name == "list":
-        rows = service.list_cards(Column(args.column) if args.column else None, args.all)
-        if args.json:
-            print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
-        else:
-            for row in rows:
-                print(_line(row))
-    elif name == "move":
-        if args.position is not None and args.position < 0:
-            raise UsageError("--position", "must be 0 or more")
-        row = service.move(args.id, Column(args.to), args.position)
-        _print_card(row, args.json)
-    elif name in ("done", "reopen"):
-        row = service.set_done(args.id, name == "done")
-        _print_card(row, args.json)
-    elif name == "delete":
-        row = service.delete(args.id)
-        _print_card(row, args.json)
-    elif name == "edit":
-        values = _fields(args, "title", "category", "estimate", "priority", "due", "notes")
-        if not values:
-            raise UsageError("edit", "nothing to change: give --title, --category, …")
-        row = service.edit(args.id, values)
-        _print_card(row, args.json)
-    elif name == "tick":
-        _tick(board, args)
-    elif name == "templates":
-        _templates(board, args)
-    board.close()
+    try:
+        service = board.cards
+        name = args.command
+        if name == "add":
+            values = _fields(args, "category", "estimate", "priority", "due", "notes")
+            row = service.add({"title": args.title, **values}, Column(args.column))
+            _print_card(row, args.json)
+        elif name == "list":
+            rows = service.list_cards(Column(args.column) if args.column else None, args.all)
+            if args.json:
+                print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
+            else:
+                for row in rows:
+                    print(_line(row))
+        elif name == "move":
+            if args.position is not None and args.position < 0:
+                raise UsageError("--position", "must be 0 or more")
+            row = service.move(args.id, Column(args.to), args.position)
+            _print_card(row, args.json)
+        elif name in ("done", "reopen"):
+            row = service.set_done(args.id, name == "done")
+            _print_card(row, args.json)
+        elif name == "delete":
+            row = service.delete(args.id)
+            _print_card(row, args.json)
+        elif name == "edit":
+            values = _fields(args, "title", "category", "estimate", "priority", "due", "notes")
+            if not values:
+                raise UsageError("edit", "nothing to change: give --title, --category, …")
+            row = service.edit(args.id, values)
+            _print_card(row, args.json)
+        elif name == "tick":
+            _tick(board, args)
+        elif name == "templates":
+            _templates(board, args)
+        elif name == "kpi":
+            _kpi(board, args)
+        elif name == "goal":
+            _goal(board, args)
+    finally:
+        # also when the action is refused: no connection (or -wal/-shm) is left open
+        board.close()
     return 0
+
+
+def _market(board: Any, args: argparse.Namespace) -> str:
+    from kanban_tui.domain.recurrence import RuleError, marketplace
+
+    code = args.marketplace or board.settings.default_marketplace
+    try:
+        return marketplace(code).code
+    except RuleError as exc:
+        raise UsageError("--marketplace", str(exc)) from None
+
+
+def _kpi(board: Any, args: argparse.Namespace) -> None:
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+    from pathlib import Path
+
+    from kanban_tui.i18n import language, t
+    from kanban_tui.importers.parsing import ParseError
+
+    service = board.kpi
+    if args.action == "import":
+        path = Path(args.file)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+        try:
+            summary = service.import_report(
+                raw,
+                marketplace=_market(board, args),
+                kind=args.type,
+                date_format=args.date_format,
+                dry_run=args.dry_run,
+            )
+        except ParseError as exc:
+            raise UsageError(str(path), str(exc)) from None
+        if args.json:
+            print(json.dumps(summary.as_json(), ensure_ascii=False))
+        else:
+            key = "cli.kpi.dry_run_done" if summary.dry_run else "cli.kpi.imported"
+            first = summary.days[0].isoformat() if summary.days else "—"
+            last = summary.days[-1].isoformat() if summary.days else "—"
+            print(
+                t(
+                    key,
+                    kind=t(f"kpi.source.{summary.kind}"),
+                    rows=summary.rows_read,
+                    first=first,
+                    last=last,
+                    added=summary.added,
+                    replaced=summary.replaced,
+                    unchanged=summary.unchanged,
+                    marketplace=summary.marketplace,
+                )
+            )
+        return
+    if args.action == "add":
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError("--date", f"not a date: {args.date!r} (use 2026-11-25)") from None
+        text = args.value.strip()
+        try:
+            value = Decimal(text.rstrip("%"))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise UsageError("--value", f"not a number: {args.value!r}") from None
+        if text.endswith("%"):
+            value = value / 100
+        summary = service.add(day, args.metric, value, _market(board, args), args.scope)
+        print(json.dumps(summary.as_json()) if args.json else t("cli.kpi.added"))
+        return
+    if args.action == "targets":
+        for spec in args.set:
+            service.set_target(spec)
+        targets = service.targets()
+        if args.json:
+            print(json.dumps({key: _target_json(target) for key, target in targets.items()}))
+            return
+        for key, target in targets.items():
+            definition = service.definitions[key]
+            name = definition.name_zh if language() == "zh" else definition.name_en
+            print(f"{key:<17} {name:<28} {_target_text(definition, target)}")
+        return
+    market = _market(board, args)
+    month = args.month or service.latest_month(market) or board.cards.today().strftime("%Y-%m")
+    figures = service.month(month, market)
+    if args.json:
+        tiles = {key: tile.as_json() for key, tile in figures.tiles.items()}
+        print(json.dumps(tiles, ensure_ascii=False))
+        return
+    from kanban_tui.domain.kpi import format_value
+
+    print(t("cli.kpi.heading", month=month, marketplace=market, days=figures.days_with_data))
+    for key, tile in figures.tiles.items():
+        definition = service.definitions[key]
+        name = definition.name_zh if language() == "zh" else definition.name_en
+        value = format_value(definition, tile.value, tile.currency)
+        target = _target_text(definition, tile.target)
+        print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
+    if figures.days_with_data == 0:
+        print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
+
+
+def _target_json(target: Any) -> dict[str, float | None] | None:
+    if target is None or target.is_empty:
+        return None
+    return {
+        "min": float(target.min) if target.min is not None else None,
+        "max": float(target.max) if target.max is not None else None,
+    }
+
+
+def _target_text(definition: Any, target: Any) -> str:
+    from kanban_tui.domain.kpi import format_value
+
+    if target is None or target.is_empty:
+        return "—"
+    low = format_value(definition, target.min) if target.min is not None else None
+    high = format_value(definition, target.max) if target.max is not None else None
+    if low and high:
+        return f"{low}–{high}"
+    return f"≥ {low}" if low else f"≤ {high}"
+
+
+def _goal(board: Any, args: argparse.Namespace) -> None:
+    from decimal import Decimal, InvalidOperation
+
+    from kanban_tui.i18n import t
+
+    try:
+        amount = Decimal(args.amount.replace(",", ""))
+        weights = [Decimal(w) for w in args.weights.split(",")] if args.weights else []
+    except InvalidOperation:
+        raise UsageError("goal", "amounts and weights must be numbers") from None
+    year = args.year or board.cards.today().year
+    board.kpi.set_goal(year, amount, args.currency, weights)
+    months = [board.kpi.monthly_goal(f"{year}-{m:02d}") for m in range(1, 13)]
+    if args.json:
+        shares = [str(m[0]) if m else None for m in months]
+        print(
+            json.dumps(
+                {
+                    "year": year,
+                    "amount": str(amount),
+                    "currency": args.currency.upper(),
+                    "months": shares,
+                }
+            )
+        )
+        return
+    print(t("cli.goal.saved", year=year, amount=f"{amount:,.2f}", currency=args.currency.upper()))
+    for number, month in enumerate(months, start=1):
+        if month:
+            print(f"  {year}-{number:02d}  {month[0]:>14,.2f}")
 
 
 def _parse_now(text: str | None) -> Any:

@@ -271,7 +271,7 @@ async def test_clicking_a_card_focuses_it(db, clock):
 
 
 async def test_errors_show_in_the_error_modal(db, clock):
-    app, board = make_app(db, clock)
+    app, board = make_app(db, clock, refresh_seconds=60)  # no repaint between delete and edit
     async with app.run_test(size=SIZE) as pilot:
         card = column(app, Column.DAILY).current
         BoardService(open_database(db), clock).delete(card.id)  # gone behind our back

@@ -168,6 +168,52 @@ class PeriodRecord(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class KpiObservation(SQLModel, table=True):
+    """One base metric's value for one day, marketplace and scope, from one source.
+
+    Values are stored as decimal text so money and ratios stay exact; re-importing the
+    same day replaces the row (unique on day/marketplace/scope/metric/source).
+    """
+
+    __tablename__ = "kpi_observation"
+    __table_args__ = (
+        UniqueConstraint(
+            "day", "marketplace", "scope", "metric", "source", name="uq_observation"
+        ),
+        Index("ix_observation_market_day", "marketplace", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    marketplace: str
+    scope: str = "store"
+    metric: str
+    value: str
+    source: str
+    currency: str | None = None
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class KpiTarget(SQLModel, table=True):
+    """The store's own target for a KPI, replacing the shipped default."""
+
+    __tablename__ = "kpi_target"
+
+    kpi: str = Field(primary_key=True)
+    min: str | None = None
+    max: str | None = None
+    band: str | None = None
+
+
+class Goal(SQLModel, table=True):
+    """An annual sales goal, split into months by ``weights`` (12 numbers; even if empty)."""
+
+    year: int = Field(primary_key=True)
+    amount: str
+    currency: str = "USD"
+    weights: str = ""
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the database file itself."""
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kanban_tui.domain.models import Meta
 from kanban_tui.scheduler.generate import TickResult
 from kanban_tui.services.board import BoardService, Clock, system_clock
+from kanban_tui.services.kpi import KpiService
 from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage.database import Database, open_database
 
@@ -27,6 +28,11 @@ class Board:
     settings: Any
     #: What the start-up tick did (cards for today, missed periods while closed).
     first_tick: TickResult | None = None
+    kpi: KpiService = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.kpi is None:
+            self.kpi = KpiService(self.db, self.cards.clock)
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,520 @@
+"""KPI data: importing reports, manual values, targets, goals, and month figures for the pane.
+
+Figures are computed from sums (see :mod:`kanban_tui.domain.kpi`): a month's ACoS is the
+month's ad spend over the month's ad sales, never a mean of daily ratios.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from kanban_tui.domain.kpi import (
+    MONEY_METRICS,
+    Computed,
+    KpiDefinition,
+    Observation,
+    Pacing,
+    Status,
+    Target,
+    aggregate,
+    compute,
+    load_definitions,
+    merge_sums,
+    rolling_sums,
+    sales_pacing,
+    status,
+)
+from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
+from kanban_tui.errors import UsageError
+from kanban_tui.services.board import Clock, system_clock
+from kanban_tui.storage.database import Database
+
+MANUAL = "manual"
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """``2026-11`` → (2026-11-01, 2026-12-01)."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        start = date(year, number, 1)
+    except ValueError:
+        raise UsageError(month, "use a month like 2026-11") from None
+    return start, _next_month(start)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def shift_month(month: str, delta: int) -> str:
+    start, _ = month_bounds(month)
+    index = start.year * 12 + start.month - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    kind: str
+    marketplace: str
+    rows_read: int
+    days: list[date]
+    added: int
+    replaced: int
+    unchanged: int
+    dry_run: bool
+    currency: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "marketplace": self.marketplace,
+            "rows_read": self.rows_read,
+            "first_day": self.days[0].isoformat() if self.days else None,
+            "last_day": self.days[-1].isoformat() if self.days else None,
+            "days": len(self.days),
+            "added": self.added,
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI of one month and marketplace, as the pane and ``kpi show`` present it."""
+
+    key: str
+    value: Decimal | None
+    target: Target | None
+    status: Status
+    previous: Decimal | None
+    currency: str | None
+    measured: bool
+    missing: tuple[str, ...] = ()
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    def as_json(self) -> dict[str, Any]:
+        def number(value: Decimal | None) -> float | None:
+            return None if value is None else float(round(value, 6))
+
+        target = None
+        if self.target is not None and not self.target.is_empty:
+            target = {"min": number(self.target.min), "max": number(self.target.max)}
+        return {
+            "value": number(self.value),
+            "target": target,
+            "status": self.status.value,
+            "previous": number(self.previous),
+            "delta": number(self.delta),
+            "currency": self.currency,
+            "measured": self.measured,
+        }
+
+
+@dataclass
+class MonthFigures:
+    month: str
+    marketplace: str
+    tiles: dict[str, Tile]
+    days_with_data: int
+    pacing: Pacing | None = None
+    goal: Decimal | None = None
+    currency: str | None = None
+    estimated: set[str] = field(default_factory=set)
+
+
+class KpiService:
+    """KPI observations, targets and goals over one database."""
+
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    @cached_property
+    def definitions(self) -> dict[str, KpiDefinition]:
+        from kanban_tui import locations
+
+        return load_definitions(locations.shipped_file("kpis.toml"))
+
+    # ------------------------------------------------------------------ writing
+    def import_report(
+        self,
+        raw: bytes,
+        *,
+        marketplace: str,
+        kind: str = "auto",
+        date_format: str | None = None,
+        dry_run: bool = False,
+    ) -> ImportSummary:
+        """Read a report and upsert its observations in one transaction (or none at all)."""
+        from kanban_tui.domain.recurrence import marketplace as find_marketplace
+        from kanban_tui.importers.reports import read_report
+
+        market = find_marketplace(marketplace)
+        result = read_report(
+            raw,
+            marketplace=market.code,
+            date_order=market.date_order,
+            kind=kind,  # type: ignore[arg-type]
+            date_format=date_format,
+        )
+        counts = self._upsert(result.observations, dry_run)
+        return ImportSummary(
+            kind=result.kind,
+            marketplace=market.code,
+            rows_read=result.rows_read,
+            days=result.days,
+            added=counts["added"],
+            replaced=counts["replaced"],
+            unchanged=counts["unchanged"],
+            dry_run=dry_run,
+            currency=result.currency,
+        )
+
+    def add(
+        self, day: date, metric: str, value: Decimal, marketplace: str, scope: str = "store"
+    ) -> ImportSummary:
+        """A value typed by the user (the KPIs no report gives: COGS, fees, replies…)."""
+        from kanban_tui.domain.recurrence import marketplace as find_marketplace
+        from kanban_tui.importers.reports import MARKETPLACE_CURRENCIES
+
+        market = find_marketplace(marketplace)
+        try:
+            observation = Observation(
+                day=day,
+                marketplace=market.code,
+                scope=scope.strip() or "store",
+                metric=metric,
+                value=value,
+                source=MANUAL,
+                currency=MARKETPLACE_CURRENCIES.get(market.code)
+                if metric in MONEY_METRICS
+                else None,
+            )
+        except ValueError as exc:
+            raise UsageError(metric, _first_error(exc)) from None
+        counts = self._upsert([observation], dry_run=False)
+        return ImportSummary(
+            kind=MANUAL,
+            marketplace=market.code,
+            rows_read=1,
+            days=[day],
+            added=counts["added"],
+            replaced=counts["replaced"],
+            unchanged=counts["unchanged"],
+            dry_run=False,
+        )
+
+    def _upsert(self, observations: Sequence[Observation], dry_run: bool) -> dict[str, int]:
+        counts = {"added": 0, "replaced": 0, "unchanged": 0}
+        if not observations:
+            return counts
+        first = min(o.day for o in observations)
+        last = max(o.day for o in observations)
+        markets = {o.marketplace for o in observations}
+
+        def work(session: Session) -> dict[str, int]:
+            existing = {
+                (row.day, row.marketplace, row.scope, row.metric, row.source): row
+                for row in session.exec(
+                    select(KpiObservation).where(
+                        col(KpiObservation.day) >= first,
+                        col(KpiObservation.day) <= last,
+                        col(KpiObservation.marketplace).in_(markets),
+                    )
+                ).all()
+            }
+            for item in observations:
+                key = (item.day, item.marketplace, item.scope, item.metric, item.source)
+                text = str(item.value)
+                row = existing.get(key)
+                if row is None:
+                    counts["added"] += 1
+                    row = KpiObservation(
+                        day=item.day,
+                        marketplace=item.marketplace,
+                        scope=item.scope,
+                        metric=item.metric,
+                        value=text,
+                        source=item.source,
+                        currency=item.currency,
+                    )
+                    existing[key] = row
+                elif Decimal(row.value) == item.value and row.currency == item.currency:
+                    counts["unchanged"] += 1
+                    continue
+                else:
+                    counts["replaced"] += 1
+                    row.value = text
+                    row.currency = item.currency
+                if not dry_run:
+                    session.add(row)
+            if dry_run:
+                session.rollback()
+            return counts
+
+        return self.db.transact(work)
+
+    # ------------------------------------------------------------------ targets
+    def targets(self) -> dict[str, Target | None]:
+        """Effective targets: the store's own where set, the shipped defaults elsewhere."""
+        with self.db.read() as session:
+            own = {row.kpi: row for row in session.exec(select(KpiTarget)).all()}
+        result: dict[str, Target | None] = {}
+        for key, definition in self.definitions.items():
+            row = own.get(key)
+            if row is None:
+                result[key] = definition.target
+                continue
+            base = definition.target or Target()
+            result[key] = base.model_copy(
+                update={
+                    "min": Decimal(row.min) if row.min is not None else None,
+                    "max": Decimal(row.max) if row.max is not None else None,
+                }
+            )
+        return result
+
+    def set_target(self, spec: str) -> Target:
+        """``acos=0.25`` (a limit on the side that matters), ``cpc=0.8..1.5`` (a range),
+        ``acos=default`` (back to the shipped target)."""
+        key, _, value = spec.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        definition = self.definitions.get(key)
+        if definition is None or not value:
+            known = ", ".join(self.definitions)
+            raise UsageError(spec, f"use KPI=VALUE with a KPI among {known}")
+        if value == "default":
+
+            def reset(session: Session) -> None:
+                row = session.get(KpiTarget, key)
+                if row is not None:
+                    session.delete(row)
+
+            self.db.transact(reset)
+            return definition.target or Target()
+        try:
+            if ".." in value:
+                low_text, high_text = value.split("..", 1)
+                low, high = _decimal(low_text), _decimal(high_text)
+            elif definition.better == "lower":
+                low, high = None, _decimal(value)
+            else:
+                low, high = _decimal(value), None
+            target = Target(min=low, max=high)
+        except (ValueError, InvalidOperation):
+            raise UsageError(
+                spec, "the value must be a number (ratios as fractions: 0.25)"
+            ) from None
+
+        def work(session: Session) -> None:
+            row = session.get(KpiTarget, key) or KpiTarget(kpi=key)
+            row.min = str(low) if low is not None else None
+            row.max = str(high) if high is not None else None
+            session.add(row)
+
+        self.db.transact(work)
+        return target
+
+    # -------------------------------------------------------------------- goals
+    def set_goal(
+        self, year: int, amount: Decimal, currency: str = "USD", weights: Sequence[Decimal] = ()
+    ) -> None:
+        if amount < 0:
+            raise UsageError(str(amount), "the goal cannot be negative")
+        if weights and (len(weights) != 12 or any(w < 0 for w in weights) or sum(weights) == 0):
+            raise UsageError("--weights", "give 12 non-negative numbers, one per month")
+
+        def work(session: Session) -> None:
+            row = session.get(Goal, year) or Goal(year=year, amount="0")
+            row.amount = str(amount)
+            row.currency = currency.upper()
+            row.weights = ",".join(str(w) for w in weights)
+            session.add(row)
+
+        self.db.transact(work)
+
+    def monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
+        """The month's share of the year's goal, and its currency."""
+        start, _ = month_bounds(month)
+        with self.db.read() as session:
+            goal = session.get(Goal, start.year)
+        if goal is None:
+            return None
+        amount = Decimal(goal.amount)
+        weights = [Decimal(w) for w in goal.weights.split(",") if w] or [Decimal(1)] * 12
+        share = amount * weights[start.month - 1] / sum(weights)
+        return share.quantize(Decimal("0.01")), goal.currency
+
+    # ------------------------------------------------------------------ reading
+    def marketplaces(self) -> list[str]:
+        with self.db.read() as session:
+            found = session.exec(select(KpiObservation.marketplace).distinct()).all()
+        return sorted(found)
+
+    def latest_month(self, marketplace: str | None = None) -> str | None:
+        from sqlalchemy import func
+
+        with self.db.read() as session:
+            statement = select(func.max(KpiObservation.day))
+            if marketplace:
+                statement = statement.where(col(KpiObservation.marketplace) == marketplace)
+            latest = session.exec(statement).one()
+        return latest.strftime("%Y-%m") if latest else None
+
+    def observations(self, marketplace: str, start: date, end: date) -> list[Observation]:
+        """Observations of ``[start, end)``; where a day has both a report's and a manual
+        value for a metric, the manual one wins."""
+        with self.db.read() as session:
+            rows = session.exec(
+                select(KpiObservation).where(
+                    col(KpiObservation.marketplace) == marketplace,
+                    col(KpiObservation.day) >= start,
+                    col(KpiObservation.day) < end,
+                )
+            ).all()
+        chosen: dict[tuple[date, str, str], KpiObservation] = {}
+        for row in rows:
+            key = (row.day, row.scope, row.metric)
+            if key not in chosen or row.source == MANUAL:
+                chosen[key] = row
+        return [
+            Observation(
+                day=row.day,
+                marketplace=row.marketplace,
+                scope=row.scope,
+                metric=row.metric,
+                value=Decimal(row.value),
+                source=row.source,
+                currency=row.currency,
+            )
+            for row in chosen.values()
+        ]
+
+    def _sums(self, observations: Iterable[Observation]) -> dict[str, Decimal]:
+        return aggregate(observations)
+
+    def month(self, month: str, marketplace: str) -> MonthFigures:
+        start, end = month_bounds(month)
+        previous_start, _ = month_bounds(shift_month(month, -1))
+        rows = self.observations(marketplace, previous_start, end)
+        this = [o for o in rows if o.day >= start]
+        last = [o for o in rows if o.day < start]
+        values = compute(self.definitions, self._sums(this))
+        before = compute(self.definitions, self._sums(last))
+        targets = self.targets()
+        currency = next((o.currency for o in this if o.currency), None)
+        goal = self.monthly_goal(month)
+        goal_amount = goal[0] if goal and (currency is None or goal[1] == currency) else None
+        tiles: dict[str, Tile] = {}
+        for key, definition in self.definitions.items():
+            target = targets.get(key)
+            if definition.target_runtime == "monthly_goal":
+                target = Target(min=goal_amount) if goal_amount is not None else None
+            value = values.get(key)
+            tiles[key] = Tile(
+                key=key,
+                value=value,
+                target=target,
+                status=status(definition, value, target_override=target),
+                previous=before.get(key),
+                currency=currency if definition.unit == "money" else None,
+                measured=key in values.measured,
+                missing=values.missing.get(key, ()),
+            )
+        days = sorted({o.day for o in this})
+        pacing = None
+        if goal_amount is not None:
+            days_in_month = calendar.monthrange(start.year, start.month)[1]
+            covered = min(days_in_month, (days[-1] - start).days + 1) if days else 0
+            sales = values.get("sales") or Decimal(0)
+            pacing = sales_pacing(sales, goal_amount, covered, days_in_month)
+        return MonthFigures(
+            month=month,
+            marketplace=marketplace,
+            tiles=tiles,
+            days_with_data=len(days),
+            pacing=pacing,
+            goal=goal_amount,
+            currency=currency,
+        )
+
+    def daily_series(
+        self, key: str, month: str, marketplace: str, window: int = 7
+    ) -> tuple[list[date], list[Decimal | None], list[Decimal | None]]:
+        """Per day of the month: the KPI's value and its ``window``-day rolling value (a
+        ratio of sums over the window, the days before the month included)."""
+        start, end = month_bounds(month)
+        rows = self.observations(marketplace, start - timedelta(days=window - 1), end)
+        by_day: dict[date, list[Observation]] = defaultdict(list)
+        for row in rows:
+            by_day[row.day].append(row)
+        days = [start + timedelta(days=n) for n in range((end - start).days)]
+        lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
+        sums = [aggregate(by_day.get(day, [])) for day in lead + days]
+        definition = {key: self.definitions[key]}
+        daily = [compute(definition, s).get(key) for s in sums[len(lead) :]]
+        rolled = [compute(definition, s).get(key) for s in rolling_sums(sums, window)]
+        has_data = [bool(by_day.get(day)) for day in days]
+        return (
+            days,
+            [v if seen else None for v, seen in zip(daily, has_data, strict=True)],
+            [v if seen else None for v, seen in zip(rolled[len(lead) :], has_data, strict=True)],
+        )
+
+    def monthly_series(
+        self, key: str, last_month: str, count: int, marketplace: str
+    ) -> tuple[list[str], list[Decimal | None]]:
+        first = shift_month(last_month, -(count - 1))
+        start, _ = month_bounds(first)
+        _, end = month_bounds(last_month)
+        rows = self.observations(marketplace, start, end)
+        by_month: dict[str, list[Observation]] = defaultdict(list)
+        for row in rows:
+            by_month[row.day.strftime("%Y-%m")].append(row)
+        months = [shift_month(first, n) for n in range(count)]
+        definition = {key: self.definitions[key]}
+        values: list[Decimal | None] = []
+        for name in months:
+            found = by_month.get(name)
+            values.append(compute(definition, aggregate(found)).get(key) if found else None)
+        return months, values
+
+    def computed(self, start: date, end: date, marketplace: str) -> Computed:
+        return compute(
+            self.definitions, merge_sums([aggregate(self.observations(marketplace, start, end))])
+        )
+
+
+def _decimal(text: str) -> Decimal:
+    text = text.strip().rstrip("%")
+    value = Decimal(text)
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        items = errors()
+        if items:
+            return str(items[0].get("msg", exc)).removeprefix("Value error, ")
+    return str(exc)
