@@ -220,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ktargets.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
+    backup = command("backup")
+    backup.add_argument("-o", "--output", metavar="FILE", help=t("cli.opt.backup_file"))
+    restore = command("restore")
+    restore.add_argument("file", help=t("cli.opt.restore_file"))
+    doctor = command("doctor")
+    doctor.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+
     goal = command("goal")
     gsub = goal.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
     gsub.required = True
@@ -269,7 +276,7 @@ def _line(row: Any) -> str:
     if row.priority.value != "normal":
         parts.append(f"[{t('priority.' + row.priority.value)}]")
     parts.append(one_line(row.title))
-    details = [category_label(row.category)] if row.category else []
+    details = [one_line(category_label(row.category))] if row.category else []
     if row.estimate_minutes:
         details.append(t("card.minutes", minutes=row.estimate_minutes))
     if row.due:
@@ -292,9 +299,13 @@ def _fields(args: argparse.Namespace, *names: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- commands
 def _run(args: argparse.Namespace, settings: Any) -> int:
     from kanban_tui.domain.models import Column
+    from kanban_tui.services.board import system_clock
     from kanban_tui.services.session import open_board
 
-    board = open_board(_db_location(args), settings, interactive=False)
+    # `tick --now T` is "pretend it is T" for everything, the first-run plan load included
+    now = _parse_now(args.now) if name_is(args, "tick") else None
+    clock = (lambda: now) if now is not None else system_clock
+    board = open_board(_db_location(args), settings, clock=clock, interactive=False)
     try:
         service = board.cards
         name = args.command
@@ -305,7 +316,7 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         elif name == "list":
             rows = service.list_cards(Column(args.column) if args.column else None, args.all)
             if args.json:
-                print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
+                print(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
             else:
                 for row in rows:
                     print(_line(row))
@@ -497,6 +508,70 @@ def _goal(board: Any, args: argparse.Namespace) -> None:
             print(f"  {year}-{number:02d}  {month[0]:>14,.2f}")
 
 
+def _data_command(args: argparse.Namespace, settings: Any) -> int:
+    """backup / restore / doctor: they work on the file, even one that will not open."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from kanban_tui import locations
+    from kanban_tui.i18n import t
+    from kanban_tui.storage.backup import backup_to, doctor, restore_from
+    from kanban_tui.storage.database import inspect_file, resolve_target
+
+    target = resolve_target(_db_location(args))
+    live = target.path
+    now = datetime.now()
+    if args.command == "doctor":
+        import platform
+
+        from kanban_tui import __version__
+        from kanban_tui.domain.models import SCHEMA_VERSION
+
+        folder = locations.backup_dir()
+        extra: dict[str, Any] = {
+            "seller_kanban": __version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "config_file": str(locations.config_file()),
+            "data_dir": str(locations.data_dir()),
+            "backup_dir": str(folder),
+            "backups": sorted(p.name for p in folder.glob("*.db")) if folder.exists() else [],
+        }
+        try:
+            if live is not None:
+                inspect_file(live)
+            extra["opens"] = "yes"
+        except KanbanError as exc:
+            extra["opens"] = f"no: {exc.message}"
+        report = doctor(live, extra, lambda: SCHEMA_VERSION)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+        else:
+            for key, value in report.items():
+                print(f"{key:<16} {value}")
+        healthy = str(report.get("integrity", "ok")) == "ok" and extra["opens"] == "yes"
+        return 0 if healthy else 1
+    if live is None:
+        raise UsageError("--db", "an in-memory database has nothing to back up or restore")
+    if args.command == "backup":
+        if inspect_file(live) is None:
+            raise KanbanError(str(live), "does not exist")
+        output = (
+            Path(args.output)
+            if args.output
+            else locations.backup_dir() / f"manual-{now:%Y%m%d-%H%M%S}.db"
+        )
+        print(backup_to(live, output))
+        return 0
+    safety = restore_from(Path(args.file), live, locations.backup_dir(), now)
+    print(t("cli.restore.done", file=args.file, safety=safety))
+    return 0
+
+
+def name_is(args: argparse.Namespace, name: str) -> bool:
+    return getattr(args, "command", None) == name
+
+
 def _parse_now(text: str | None) -> Any:
     from datetime import datetime
 
@@ -516,7 +591,11 @@ def _parse_now(text: str | None) -> Any:
 def _tick(board: Any, args: argparse.Namespace) -> None:
     from kanban_tui.i18n import t
 
-    result = board.templates.tick(_parse_now(args.now))
+    result = board.templates.tick()
+    first = board.first_tick  # a brand-new database already ticked while loading the plan
+    if first is not None:
+        for group in ("created", "expired", "carried_over", "missed"):
+            getattr(result, group)[:0] = getattr(first, group)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
         return
@@ -609,18 +688,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             return _open_app(args, settings, lang)
+        if args.command in ("backup", "restore", "doctor"):
+            return _data_command(args, settings)
         return _run(args, settings)
     except KanbanError as exc:
-        print(
-            f"seller-kanban: {exc.title}: {exc.message}" if exc.message else exc.title,
-            file=sys.stderr,
-        )
+        from kanban_tui.domain.text import literal
+
+        # messages can quote user data (a report's cell, a file name): never raw escapes
+        text = f"{exc.title}: {exc.message}" if exc.message else exc.title
+        print(f"seller-kanban: {literal(text)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `seller-kanban list | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        from sqlite3 import Error as SQLiteError
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError | SQLiteError):
+            raise
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        print(f"seller-kanban: database error: {reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

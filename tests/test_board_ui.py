@@ -27,7 +27,7 @@ def titles(board, which: Column) -> list[str]:
 
 
 async def test_board_opens_with_the_default_plan(db, clock):
-    app, board = make_app(db, clock)
+    app, _board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         heads = [str(app.screen.query_one(f"#head-{c.value}").render()) for c in Column]
@@ -53,7 +53,8 @@ async def test_arrow_and_vim_keys_move_the_focus(db, clock):
         await pilot.press("up", "up")  # stops at the top
         assert column(app, Column.DAILY).cursor == 0
         await pilot.press("l")
-        assert board.focus_index == 1 and app.focused is column(app, Column.WEEKLY)
+        assert board.focus_index == 1 and column(app, Column.WEEKLY).active
+        assert not column(app, Column.DAILY).active
         await pilot.press("right", "right", "right")  # stops at Done
         assert board.focus_index == 3
         await pilot.press("h", "left")
@@ -184,7 +185,7 @@ async def test_undo_and_redo_many_steps(db, clock):
 
 
 async def test_filter_by_text_and_by_category_in_the_shown_language(db, clock):
-    app, board = make_app(db, clock)
+    app, _board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"keyword")
         await pilot.pause()
@@ -249,7 +250,7 @@ async def test_long_and_chinese_titles_truncate_by_cell_width(db, clock):
 
 
 async def test_changes_from_another_process_show_up_and_keep_focus(db, clock):
-    app, board = make_app(db, clock)
+    app, _board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
         focused = column(app, Column.DAILY).current.id
@@ -271,7 +272,7 @@ async def test_clicking_a_card_focuses_it(db, clock):
 
 
 async def test_errors_show_in_the_error_modal(db, clock):
-    app, board = make_app(db, clock, refresh_seconds=60)  # no repaint between delete and edit
+    app, _board = make_app(db, clock, refresh_seconds=60)  # no repaint between delete and edit
     async with app.run_test(size=SIZE) as pilot:
         card = column(app, Column.DAILY).current
         BoardService(open_database(db), clock).delete(card.id)  # gone behind our back

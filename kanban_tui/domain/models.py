@@ -56,6 +56,10 @@ class Source(StrEnum):
     MANUAL = "manual"
     PLAN = "plan"
     TEMPLATE = "template"
+    #: A KPI broke its target (one card per KPI, marketplace and month).
+    ALERT = "alert"
+    #: Opened from an incident playbook.
+    INCIDENT = "incident"
 
 
 class OnPeriodEnd(StrEnum):
@@ -111,6 +115,10 @@ class Card(SQLModel, table=True):
     overdue_since: date | None = None
     #: JSON list of ``{"text": str, "done": bool}`` checklist items.
     checklist: str = ""
+    #: Minutes logged on the card (incident timers), counted against the day's buffer.
+    spent_minutes: int = 0
+    #: When a running timer started; None when no timer runs.
+    timer_started_at: datetime | None = None
 
     @property
     def done(self) -> bool:
@@ -177,9 +185,7 @@ class KpiObservation(SQLModel, table=True):
 
     __tablename__ = "kpi_observation"
     __table_args__ = (
-        UniqueConstraint(
-            "day", "marketplace", "scope", "metric", "source", name="uq_observation"
-        ),
+        UniqueConstraint("day", "marketplace", "scope", "metric", "source", name="uq_observation"),
         Index("ix_observation_market_day", "marketplace", "day"),
     )
 
@@ -212,6 +218,16 @@ class Goal(SQLModel, table=True):
     amount: str
     currency: str = "USD"
     weights: str = ""
+
+
+class ReviewNote(SQLModel, table=True):
+    """What a monthly (or four-week) review decided to change, shown in the next review."""
+
+    __tablename__ = "review_note"
+
+    period: str = Field(primary_key=True)
+    text: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Meta(SQLModel, table=True):

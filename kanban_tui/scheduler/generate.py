@@ -13,9 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from kanban_tui.domain.models import Card, Column, OnPeriodEnd, PeriodRecord, Source, Template
+from kanban_tui.domain.models import (
+    Card,
+    Column,
+    OnPeriodEnd,
+    PeriodRecord,
+    Source,
+    Template,
+    utcnow,
+)
 from kanban_tui.domain.recurrence import (
     Period,
     Rule,
@@ -136,14 +145,16 @@ def _tick_template(
         # one query for the periods already recorded, not one per period: after a long
         # absence there are thousands, and the tick holds the write lock meanwhile
         known = _recorded_keys(session, template.id, missed)
+        fresh: list[Period] = []
         for period in missed:
             if period.key in known:
                 continue
             known.add(period.key)
-            _record_missed(session, template, period)
+            fresh.append(period)
             result.missed.append(
                 TickItem(None, template.id, period.key, title_for(template, lang), template.column)
             )
+        _record_missed(session, template.id, fresh)
     if current is not None and _record_exists(session, template.id, current.key) is None:
         card = _create_card(session, template, current, lang, now)
         result.created.append(
@@ -162,7 +173,11 @@ def _record_exists(session: Session, template_id: int, key: str) -> PeriodRecord
 
 
 def _recorded_keys(session: Session, template_id: int, periods: list[Period]) -> set[str]:
-    """The keys among ``periods`` that already have a record."""
+    """The keys among ``periods`` that already have a record.
+
+    A key names its period's first day (``2026-W48`` its Monday, ``2026-11`` the 1st, the
+    others are that day), so a record with one of these keys starts no earlier than them.
+    """
     if not periods:
         return set()
     keys = {period.key for period in periods}
@@ -175,16 +190,26 @@ def _recorded_keys(session: Session, template_id: int, periods: list[Period]) ->
     return keys.intersection(found)
 
 
-def _record_missed(session: Session, template: Template, period: Period) -> None:
-    assert template.id is not None
-    session.add(
-        PeriodRecord(
-            template_id=template.id,
-            period_key=period.key,
-            period_start=period.start,
-            period_end=period.end,
-            missed=True,
-        )
+def _record_missed(session: Session, template_id: int, periods: list[Period]) -> None:
+    """Record ``periods`` as missed, in one statement."""
+    if not periods:
+        return
+    created = utcnow()
+    session.execute(
+        insert(PeriodRecord),
+        [
+            {
+                "template_id": template_id,
+                "period_key": period.key,
+                "period_start": period.start,
+                "period_end": period.end,
+                "card_id": None,
+                "missed": True,
+                "carried_at": None,
+                "created_at": created,
+            }
+            for period in periods
+        ],
     )
 
 

@@ -54,13 +54,16 @@ class CardRow:
     missed_at: datetime | None = None
     checklist: str = ""
     overdue_since: date | None = None
+    spent_minutes: int = 0
+    timer_started_at: datetime | None = None
 
     @property
     def done(self) -> bool:
         return self.column is Column.DONE
 
     @classmethod
-    def of(cls, card: Card) -> CardRow:
+    def of(cls, card: Any) -> CardRow:
+        """From a :class:`Card` or a plain row of the card table."""
         assert card.id is not None
         return cls(
             id=card.id,
@@ -82,6 +85,8 @@ class CardRow:
             missed_at=card.missed_at,
             checklist=card.checklist,
             overdue_since=card.overdue_since,
+            spent_minutes=card.spent_minutes,
+            timer_started_at=card.timer_started_at,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -110,6 +115,7 @@ class CardRow:
             "overdue_since": self.overdue_since.isoformat() if self.overdue_since else None,
             "missed_at": stamp(self.missed_at),
             "checklist": json.loads(self.checklist) if self.checklist else [],
+            "spent_minutes": self.spent_minutes,
         }
 
 
@@ -182,8 +188,8 @@ class BoardService:
 
     def rows(self, column: Column, offset: int, limit: int, text: str = "") -> list[CardRow]:
         with self.db.read() as session:
-            found = repo.page(session, column, self.view(text), offset, limit)
-            return [CardRow.of(card) for card in found]
+            found = repo.page_rows(session, column, self.view(text), offset, limit)
+            return [CardRow.of(row) for row in found]
 
     def locate(self, card_id: int, text: str = "") -> tuple[Column, int] | None:
         """The column and row where ``card_id`` is shown, or None if it is not shown."""
@@ -209,8 +215,21 @@ class BoardService:
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
                 view = repo.View(done_since=since)
-                result.extend(CardRow.of(c) for c in repo.page(session, current, view, 0, -1))
+                found = repo.page_rows(session, current, view, 0, -1)
+                result.extend(CardRow.of(row) for row in found)
         return result
+
+    def incidents(self) -> list[CardRow]:
+        """Incident cards (from playbooks), newest first."""
+        from sqlmodel import col, select
+
+        with self.db.read() as session:
+            found = session.exec(
+                select(Card)
+                .where(col(Card.source) == Source.INCIDENT)
+                .order_by(col(Card.id).desc())
+            ).all()
+            return [CardRow.of(card) for card in found]
 
     def count(self) -> int:
         with self.db.read() as session:
@@ -327,17 +346,33 @@ class BoardService:
         index = COLUMNS.index(current) + direction
         if not 0 <= index < len(COLUMNS):
             return self.card(card_id)
-        return self.move(card_id, COLUMNS[index], row)
+        target = COLUMNS[index]
+        position = None
+        if row is not None and target.is_open:
+            with self.db.read() as session:
+                shown = repo.page(session, target, repo.View(), row, 1)
+                position = shown[0].position if shown else None
+        return self.move(card_id, target, position)
 
     def reorder(self, card_id: int, delta: int) -> CardRow:
         """Move a card up (-1) or down (+1) within its open column."""
         card = self.card(card_id)
         if card.done:
             raise KanbanError(f"#{card_id}", "done cards are ordered by when they were finished")
-        target = card.position + delta
-        if target < 0:
-            return card
-        return self.move(card_id, card.column, target)
+        with self.db.read() as session:
+            stored = _load(session, card_id)
+            row = repo.row_of(session, stored, repo.View()) + delta
+            neighbour = repo.page(session, card.column, repo.View(), row, 1) if row >= 0 else []
+        if not neighbour or (
+            neighbour[0].priority != card.priority
+            and Priority.URGENT
+            in (
+                neighbour[0].priority,
+                card.priority,
+            )
+        ):
+            return card  # at the edge, or at the line between urgent cards and the rest
+        return self.move(card_id, card.column, neighbour[0].position)
 
     def set_done(self, card_id: int, done: bool) -> CardRow:
         card = self.card(card_id)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
-from kanban_tui.domain.models import Card, Column
+from kanban_tui.domain.models import Card, Column, Priority
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,15 @@ def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _order(column: Column) -> ColumnElement[int]:
-    return col(Card.position).desc() if column is Column.DONE else col(Card.position).asc()
+def _urgent_last() -> ColumnElement[int]:
+    """0 for urgent cards, 1 for the rest: open columns show urgent cards on top."""
+    return case((col(Card.priority) == Priority.URGENT, 0), else_=1)
+
+
+def _order(column: Column) -> list[ColumnElement[Any]]:
+    if column is Column.DONE:
+        return [col(Card.position).desc()]
+    return [_urgent_last(), col(Card.position).asc()]
 
 
 def summary(session: Session, column: Column, view: View) -> tuple[int, int]:
@@ -61,11 +69,27 @@ def page(session: Session, column: Column, view: View, offset: int, limit: int) 
     statement = (
         select(Card)
         .where(and_(*_conditions(column, view)))
-        .order_by(_order(column))
+        .order_by(*_order(column))
         .offset(offset)
         .limit(limit)
     )
     return session.exec(statement).all()
+
+
+def page_rows(
+    session: Session, column: Column, view: View, offset: int, limit: int
+) -> Sequence[Any]:
+    """Like :func:`page`, but plain rows (attribute access by column name) without building
+    ORM objects: several times faster for long listings."""
+    table = Card.__table__  # type: ignore[attr-defined]
+    statement = (
+        select(table)
+        .where(and_(*_conditions(column, view)))
+        .order_by(*_order(column))
+        .offset(offset)
+        .limit(limit)
+    )
+    return session.execute(statement).all()
 
 
 def row_of(session: Session, card: Card, view: View) -> int:
@@ -73,8 +97,15 @@ def row_of(session: Session, card: Card, view: View) -> int:
     conditions = _conditions(card.column, view)
     if card.column is Column.DONE:
         conditions.append(col(Card.position) > card.position)
+    elif card.priority is Priority.URGENT:
+        conditions += [col(Card.priority) == Priority.URGENT, col(Card.position) < card.position]
     else:
-        conditions.append(col(Card.position) < card.position)
+        conditions.append(
+            or_(
+                col(Card.priority) == Priority.URGENT,
+                col(Card.position) < card.position,
+            )
+        )
     return int(session.exec(select(func.count()).where(and_(*conditions))).one())
 
 

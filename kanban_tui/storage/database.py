@@ -175,6 +175,7 @@ class Database:
         self.engine = engine
         self.target = target
         self._version_conn: sqlite3.Connection | None = None
+        self._seen_version: int | None = None
 
     @property
     def label(self) -> str:
@@ -199,7 +200,8 @@ class Database:
                 with Session(self.engine, expire_on_commit=False) as session:
                     result = work(session)
                     session.commit()
-                    return result
+                self._own_commit()
+                return result
             except OperationalError as exc:
                 if is_busy(exc) and attempt < WRITE_RETRIES - 1:
                     time.sleep(delay)
@@ -209,6 +211,19 @@ class Database:
             finally:
                 _immediate.reset(token)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _own_commit(self) -> None:
+        """Our own commit moves ``data_version`` too: take it as seen, so the board does not
+        reload itself after each of its own writes."""
+        if self._version_conn is not None:
+            self._seen_version = self.data_version()
+
+    def changed_elsewhere(self) -> bool:
+        """True when another process (or connection not ours) committed since last asked."""
+        current = self.data_version()
+        changed = self._seen_version is not None and current != self._seen_version
+        self._seen_version = current
+        return changed
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits.

@@ -38,7 +38,6 @@ class KanbanApp(App[None]):
         self.board = board
         self.settings = settings or config.Settings()
         self.save_settings = save_settings
-        self._data_version: int | None = None
         self.runner = ScheduleRunner(
             self.request_tick,
             board.templates.next_moment,
@@ -50,11 +49,30 @@ class KanbanApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.board.cards))
-        self._data_version = self.board.cards.data_version()
+        self.board.db.changed_elsewhere()  # the baseline
         self.set_interval(self.settings.refresh_seconds, self.poll_database, name="poll-db")
         self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
+        self.run_worker(self._daily_backup, thread=True, group="backup")
+
+    def _daily_backup(self) -> None:
+        """Today's automatic backup, after the first frame (never in the way of start-up)."""
+        from kanban_tui import locations
+        from kanban_tui.errors import KanbanError
+        from kanban_tui.storage.backup import daily_backup
+
+        live = self.board.db.target.path
+        if live is None:
+            return
+        try:
+            daily_backup(
+                live, locations.backup_dir(), self.settings.backups_kept, self.board.cards.clock()
+            )
+        except KanbanError as exc:
+            self.call_from_thread(
+                self.notify, t("app.backup_failed", error=exc.message), severity="warning"
+            )
 
     def on_unmount(self) -> None:
         self.runner.shutdown()
@@ -94,11 +112,10 @@ class KanbanApp(App[None]):
     def poll_database(self) -> None:
         """Repaint when another process committed (``PRAGMA data_version`` moved)."""
         try:
-            version = self.board.cards.data_version()
+            changed = self.board.db.changed_elsewhere()
         except Exception:  # the next poll tries again; a broken DB shows on the next action
             return
-        if version != self._data_version:
-            self._data_version = version
+        if changed:
             screen = self.board_screen
             if screen.is_mounted:
                 screen.refresh_from_outside()

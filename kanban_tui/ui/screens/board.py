@@ -18,6 +18,7 @@ from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.ui.actions import BOARD_ACTIONS
+from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
@@ -34,12 +35,16 @@ class BoardScreen(Screen[None]):
     """The main screen. It holds the focus model and calls the board service."""
 
     BINDINGS = bindings()
+    #: Nothing takes the focus: the screen owns the keys (see ColumnView).
+    AUTO_FOCUS = None
 
     def __init__(self, service: BoardService) -> None:
         super().__init__()
+        retranslate(self, bindings())
         self.service = service
         self.filter_text = ""
         self.focus_index = 0
+        self._columns: list[ColumnView] = []
 
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -51,16 +56,26 @@ class BoardScreen(Screen[None]):
                     yield ColumnView(
                         column, self._rows, self.service.today, id=f"col-{column.value}"
                     )
-        yield Input(id="filter", placeholder=t("board.filter_placeholder"))
+        box = Input(id="filter", placeholder=t("board.filter_placeholder"))
+        box.can_focus = False  # focusable only while shown (see action_filter)
+        yield box
         yield Footer()
 
     def on_mount(self) -> None:
+        self._columns[:] = [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]
         self.reload()
-        self.columns[0].focus()
+        self.activate(0)
 
     @property
     def columns(self) -> list[ColumnView]:
-        return [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]
+        return self._columns
+
+    def activate(self, index: int) -> None:
+        """Make column ``index`` the one the keys act on (no widget focus changes)."""
+        self.focus_index = index
+        for number, view in enumerate(self._columns):
+            view.set_active(number == index)
+            view.parent.set_class(number == index, "-active")  # type: ignore[union-attr]
 
     @property
     def column(self) -> ColumnView:
@@ -117,11 +132,8 @@ class BoardScreen(Screen[None]):
         if found is None:
             return
         column, row = found
-        self.focus_index = COLUMNS.index(column)
-        view = self.column
-        view.cursor = row
-        if not isinstance(self.focused, Input):
-            view.focus()
+        self.activate(COLUMNS.index(column))
+        self.column.cursor = row
 
     def refresh_from_outside(self) -> None:
         """Another process changed the database: repaint, keeping the focused card."""
@@ -141,9 +153,8 @@ class BoardScreen(Screen[None]):
     def action_focus_column(self, delta: int) -> None:
         index = max(0, min(len(COLUMNS) - 1, self.focus_index + delta))
         row = self.column.cursor
-        self.focus_index = index
+        self.activate(index)
         self.column.cursor = min(row, max(0, self.column.count - 1))
-        self.column.focus()
 
     def action_cursor(self, delta: int) -> None:
         self.column.move_cursor(delta)
@@ -271,6 +282,7 @@ class BoardScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
+        box.can_focus = True
         box.focus()
 
     def action_clear_filter(self) -> None:
@@ -279,8 +291,9 @@ class BoardScreen(Screen[None]):
             return
         box.value = ""
         box.display = False
+        box.can_focus = False
         self._apply_filter("")
-        self.column.focus()
+        self.set_focus(None)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(BOARD_ACTIONS))
@@ -291,6 +304,18 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(
             TemplatesScreen(self.app.board.templates, language()),  # type: ignore[attr-defined]
             lambda _: self.reload(),
+        )
+
+    def action_kpi(self) -> None:
+        from kanban_tui.ui.screens.kpi import KpiScreen
+
+        self.app.push_screen(
+            KpiScreen(
+                self.app.board.kpi,  # type: ignore[attr-defined]
+                language(),
+                self.app.settings.default_marketplace,  # type: ignore[attr-defined]
+                self.service.clock,
+            )
         )
 
     def action_quit(self) -> None:
@@ -304,8 +329,9 @@ class BoardScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         if not self.filter_text:
-            self.query_one("#filter", Input).display = False
-        self.column.focus()
+            box = self.query_one("#filter", Input)
+            box.display = box.can_focus = False
+        self.set_focus(None)
 
     def _apply_filter(self, text: str) -> None:
         card = self.column.current
@@ -316,14 +342,12 @@ class BoardScreen(Screen[None]):
 
     @on(ColumnView.CardClicked)
     def _clicked(self, event: ColumnView.CardClicked) -> None:
-        self.focus_index = self.columns.index(event.column)
+        self.activate(self.columns.index(event.column))
         event.column.cursor = event.row
-        event.column.focus()
+        self.set_focus(None)
 
-    def on_descendant_focus(self, event: Any) -> None:
-        widget = event.widget
-        if isinstance(widget, ColumnView):
-            self.focus_index = self.columns.index(widget)
+    def action_page(self, direction: int) -> None:
+        self.column.action_page(direction)
 
 
 __all__ = ["BoardScreen", "categories_matching"]

@@ -20,6 +20,7 @@ from kanban_tui.domain.validation import CardFields, field_errors
 from kanban_tui.format import CATEGORY_KEYS, category_label
 from kanban_tui.i18n import t
 from kanban_tui.services.board import CardRow
+from kanban_tui.ui.bindings import retranslate
 
 FIELDS = ("title", "category", "estimate_minutes", "priority", "due", "notes", "repeat")
 _WEEKDAY_TOKENS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,10 +48,7 @@ def repeat_choices(reference: date) -> list[tuple[str, str]]:
 class CardForm(ModalScreen[dict[str, Any] | None]):
     """Returns the validated field values, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save"), Binding("escape", "cancel")]
 
     def __init__(
         self,
@@ -61,6 +59,13 @@ class CardForm(ModalScreen[dict[str, Any] | None]):
         repeat: str = "",
     ) -> None:
         super().__init__(classes="dialog-screen")
+        retranslate(
+            self,
+            [
+                Binding("ctrl+s", "save", t("form.save")),
+                Binding("escape", "cancel", t("form.cancel")),
+            ],
+        )
         self.card = card
         self.column_label = column_label
         self.repeat = repeat

@@ -12,7 +12,6 @@ from datetime import date
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -49,8 +48,13 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-class ColumnView(ScrollView, can_focus=True):
-    """The cards of one column; ``cursor`` is the focused card's row."""
+class ColumnView(ScrollView, can_focus=False):
+    """The cards of one column; ``cursor`` is the focused card's row.
+
+    Columns never take the keyboard focus: the board screen owns the keys and marks one
+    column ``active``. Moving between columns therefore changes no focus, which keeps the
+    footer and layout still (a focus change re-renders the footer).
+    """
 
     COMPONENT_CLASSES = {
         "card--title",
@@ -66,11 +70,6 @@ class ColumnView(ScrollView, can_focus=True):
         "card--done",
         "card--empty",
     }
-
-    BINDINGS = [
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-    ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
@@ -95,16 +94,27 @@ class ColumnView(ScrollView, can_focus=True):
         self.source = source
         self.today = today
         self.count = 0
+        self.active = False
         self._pages: dict[int, list[CardRow]] = {}
+        self._styles: dict[str, Style] = {}
 
     # ------------------------------------------------------------------ data
     def set_count(self, count: int) -> None:
-        """New number of rows; drops cached pages so the next paint reads fresh rows."""
-        self.count = count
+        """New number of rows; drops cached pages so the next paint reads fresh rows.
+
+        The virtual size only changes when the count does: a new size means a layout pass.
+        """
         self._pages.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
+        if count != self.count or (not self.virtual_size.height and count):
+            self.count = count
+            self.virtual_size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
         self.cursor = max(0, min(self.cursor, count - 1))
         self.refresh()
+
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.active = active
+            self._refresh_card(self.cursor)
 
     def row(self, index: int) -> CardRow | None:
         if not 0 <= index < self.count:
@@ -142,14 +152,21 @@ class ColumnView(ScrollView, can_focus=True):
     def action_page(self, direction: int) -> None:
         self.move_cursor(direction * self.page_rows())
 
-    def on_focus(self) -> None:
-        self._refresh_card(self.cursor)
-
-    def on_blur(self) -> None:
-        self._refresh_card(self.cursor)
-
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.count * CARD_HEIGHT)
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        """A component style (or ``""`` for the widget's own), cached between style changes:
+        computing them walks every ancestor, and each painted line needs several."""
+        found = self._styles.get(name)
+        if found is None:
+            found = self.rich_style if not name else self.get_component_rich_style(name)
+            self._styles[name] = found
+        return found
 
     def on_click(self, event: Click) -> None:
         row = (event.y + round(self.scroll_offset.y)) // CARD_HEIGHT
@@ -161,17 +178,16 @@ class ColumnView(ScrollView, can_focus=True):
         index, part = divmod(y + round(self.scroll_offset.y), CARD_HEIGHT)
         if self.count == 0:
             if y == 1:
-                style = self.get_component_rich_style("card--empty")
+                style = self._style("card--empty")
                 hint = t("board.empty_done") if self.column is Column.DONE else t("board.empty")
                 return Strip([Segment(fit(" " + hint, width), style)], width)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(""))
         card = self.row(index)
         if card is None or part == 2:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+            return Strip.blank(width, self._style(""))
+        base = self._style("")
         if index == self.cursor:
-            name = "card--cursor" if self.has_focus else "card--cursor-blurred"
-            base = base + self.get_component_rich_style(name)
+            base = base + self._style("card--cursor" if self.active else "card--cursor-blurred")
         segments = (
             self._title_line(card, width, base) if part == 0 else self._meta_line(card, width, base)
         )
@@ -179,13 +195,13 @@ class ColumnView(ScrollView, can_focus=True):
 
     def _title_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
         if card.done:
-            mark, mark_style = "✓", self.get_component_rich_style("card--done")
+            mark, mark_style = "✓", self._style("card--done")
         else:
             mark = PRIORITY_MARKS[card.priority.value]
-            mark_style = self.get_component_rich_style(f"card--{card.priority.value}")
-        title_style = base + self.get_component_rich_style("card--title")
+            mark_style = self._style(f"card--{card.priority.value}")
+        title_style = base + self._style("card--title")
         if card.priority.value == "urgent" and not card.done:
-            title_style += self.get_component_rich_style("card--urgent")
+            title_style += self._style("card--urgent")
         return [
             Segment(" ", base),
             Segment(mark, base + mark_style),
@@ -194,7 +210,7 @@ class ColumnView(ScrollView, can_focus=True):
         ]
 
     def _meta_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
-        meta = base + self.get_component_rich_style("card--meta")
+        meta = base + self._style("card--meta")
         parts: list[tuple[str, Style]] = []
         if card.done and card.done_at:
             local = card.done_at.astimezone()
@@ -210,7 +226,7 @@ class ColumnView(ScrollView, can_focus=True):
             if state:
                 text, kind = state
                 name = {"overdue": "card--overdue", "today": "card--today"}.get(kind, "card--meta")
-                parts.append((text, base + self.get_component_rich_style(name)))
+                parts.append((text, base + self._style(name)))
         if card.category:
             parts.append((one_line(category_label(card.category)), meta))
         if card.template_id is not None:

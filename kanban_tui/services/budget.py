@@ -1,0 +1,133 @@
+"""The time budget: today's load against capacity, and the plan's week by category.
+
+The seed's marks: keep 10–15 % of the day free for incidents; top sellers give about 23 %
+of their time to analysis and strategy, newcomers about 9 %.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from kanban_tui.domain.models import Column, Priority
+from kanban_tui.domain.recurrence import Rule, marketplace, occurrences_after
+from kanban_tui.scheduler.generate import parse_at
+from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.services.templates import TemplateService
+
+#: Categories that count as analysis and strategy.
+ANALYSIS = frozenset({"review", "planning", "keywords", "competitors"})
+TOP_SELLER_SHARE = 0.23
+NEWCOMER_SHARE = 0.09
+BUFFER_LOW, BUFFER_HIGH = 0.10, 0.15
+_DEFER_ORDER = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """Today's open Daily cards against the day's capacity (work hours minus the buffer)."""
+
+    planned_minutes: int
+    capacity_minutes: int
+    buffer_minutes: int
+    incident_minutes: int
+    suggestions: tuple[CardRow, ...] = ()
+
+    @property
+    def over(self) -> bool:
+        return self.planned_minutes > self.capacity_minutes
+
+    @property
+    def ratio(self) -> float:
+        return self.planned_minutes / self.capacity_minutes if self.capacity_minutes else 0.0
+
+    @property
+    def buffer_left(self) -> int:
+        return max(0, self.buffer_minutes - self.incident_minutes)
+
+
+def buffer_warning(buffer: float) -> bool:
+    """True when the incident buffer is outside the seed's 10–15 %."""
+    return not BUFFER_LOW <= buffer <= BUFFER_HIGH
+
+
+def day_load(cards: BoardService, work_hours: float, buffer: float) -> DayLoad:
+    rows = cards.rows(Column.DAILY, 0, -1)
+    planned = sum(r.estimate_minutes for r in rows)
+    day_minutes = round(work_hours * 60)
+    buffer_minutes = round(day_minutes * buffer)
+    capacity = day_minutes - buffer_minutes
+    incidents = incident_minutes_today(cards)
+    suggestions: list[CardRow] = []
+    if planned > capacity:
+        excess = planned - capacity
+        candidates = sorted(
+            (
+                r
+                for r in rows
+                if r.priority in (Priority.LOW, Priority.NORMAL) and r.estimate_minutes
+            ),
+            key=lambda r: (_DEFER_ORDER[r.priority], -r.estimate_minutes, -r.position),
+        )
+        for row in candidates:
+            if excess <= 0:
+                break
+            suggestions.append(row)
+            excess -= row.estimate_minutes
+    return DayLoad(planned, capacity, buffer_minutes, incidents, tuple(suggestions))
+
+
+def incident_minutes_today(cards: BoardService) -> int:
+    """Minutes logged today on incident cards (running timers included)."""
+    now = cards.clock()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    total = 0
+    for row in cards.incidents():
+        if row.updated_at.replace(tzinfo=row.updated_at.tzinfo or UTC) >= start:
+            total += row.spent_minutes
+        if row.timer_started_at is not None:
+            started = row.timer_started_at.replace(tzinfo=row.timer_started_at.tzinfo or UTC)
+            total += max(0, int((now.astimezone(UTC) - max(started, start)).total_seconds() // 60))
+    return total
+
+
+@dataclass
+class WeekPlan:
+    """Planned minutes per category for an average week of the plan."""
+
+    minutes: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.minutes.values())
+
+    @property
+    def analysis_share(self) -> float | None:
+        total = self.total
+        if not total:
+            return None
+        return sum(v for k, v in self.minutes.items() if k in ANALYSIS) / total
+
+
+def week_plan(
+    templates: TemplateService, cards: BoardService, now: datetime | None = None
+) -> WeekPlan:
+    """The recurring plan's average week (occurrences over four weeks / 4) plus the manual
+    cards open in Daily and Weekly."""
+    now = now or templates.clock()
+    start = now - timedelta(days=now.weekday())
+    start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    horizon_end = start + timedelta(days=28)
+    minutes: dict[str, float] = defaultdict(float)
+    for row in templates.rows(include_paused=False):
+        rule = Rule.parse(row.rule)
+        zone = marketplace(row.marketplace).tz
+        found = occurrences_after(rule, parse_at(row.at), zone, start - timedelta(seconds=1), 40)
+        count = sum(1 for moment in found if moment < horizon_end)
+        minutes[row.category or "other"] += row.estimate_minutes * count / 4
+    for column in (Column.DAILY, Column.WEEKLY):
+        for card in cards.rows(column, 0, -1):
+            if card.template_id is None:
+                minutes[card.category or "other"] += card.estimate_minutes
+    return WeekPlan(dict(minutes))
