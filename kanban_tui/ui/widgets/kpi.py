@@ -1,0 +1,322 @@
+"""The KPI pane's own widgets: the tiles (one widget, Line API) and the trend chart.
+
+Both only draw what the screen hands them (:class:`TileView`, :class:`ChartSpec`); they
+never read the database. Text that may come from data is always plain ``Text``/``Segment``
+content, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import RenderResult
+from textual.color import Color
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+from textual_plotext import PlotextPlot
+
+from kanban_tui.ui.widgets.column import fit
+
+#: Lines of one tile: name · value and target · status and change · note.
+TILE_HEIGHT = 4
+#: Narrowest tile; the grid puts as many tiles side by side as the width allows.
+TILE_MIN_WIDTH = 28
+
+
+@dataclass(frozen=True)
+class TileView:
+    """One tile, as text: the screen formats, the widget draws."""
+
+    key: str
+    name: str
+    value: str
+    target: str
+    #: ``ok`` | ``warning`` | ``breach`` | ``none`` (picks the colour of the status line).
+    status: str
+    #: Symbol and word, e.g. "✓ on target" (never colour alone).
+    status_text: str
+    delta: str = ""
+    #: ``better`` | ``worse`` | "" (colour of the change).
+    delta_kind: str = ""
+    note: str = ""
+
+
+class KpiTiles(Widget, can_focus=True):
+    """Every KPI of the month as a grid of 4-line tiles; ``selected`` is highlighted."""
+
+    COMPONENT_CLASSES = {
+        "tile--name",
+        "tile--value",
+        "tile--muted",
+        "tile--note",
+        "tile--selected",
+        "tile--ok",
+        "tile--warning",
+        "tile--breach",
+        "tile--none",
+        "tile--better",
+        "tile--worse",
+    }
+
+    class Clicked(Message):
+        """A tile was clicked: ``index`` is its position."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tiles: list[TileView] = []
+        self.selected = 0
+
+    def show(self, tiles: Sequence[TileView], selected: int) -> None:
+        resized = len(tiles) != len(self.tiles)
+        self.tiles = list(tiles)
+        self.selected = selected
+        self.refresh(layout=resized)
+
+    def select(self, index: int) -> None:
+        self.selected = index
+        self.refresh()
+
+    # ---------------------------------------------------------------- layout
+    def columns_for(self, width: int) -> int:
+        return max(1, min(len(self.tiles) or 1, width // TILE_MIN_WIDTH))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        columns = self.columns_for(width)
+        rows = -(-len(self.tiles) // columns) if self.tiles else 1
+        return rows * TILE_HEIGHT
+
+    def _widths(self, width: int) -> list[int]:
+        columns = self.columns_for(width)
+        base, extra = divmod(width, columns)
+        return [base + (1 if n < extra else 0) for n in range(columns)]
+
+    def on_click(self, event: Click) -> None:
+        widths = self._widths(self.size.width)
+        left = 0
+        for column, cell in enumerate(widths):
+            if event.x < left + cell:
+                index = (event.y // TILE_HEIGHT) * len(widths) + column
+                if index < len(self.tiles):
+                    self.post_message(self.Clicked(index))
+                return
+            left += cell
+
+    # --------------------------------------------------------------- drawing
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        widths = self._widths(width)
+        row, part = divmod(y, TILE_HEIGHT)
+        segments: list[Segment] = []
+        for column, cell in enumerate(widths):
+            index = row * len(widths) + column
+            if index >= len(self.tiles):
+                segments.append(Segment(" " * cell, base))
+                continue
+            style = base
+            if index == self.selected:
+                style = base + self.get_component_rich_style("tile--selected")
+            segments.extend(
+                self._tile_line(self.tiles[index], part, cell, style, index == self.selected)
+            )
+        return Strip(segments, width)
+
+    def _style(self, name: str, base: Style) -> Style:
+        return base + self.get_component_rich_style(name)
+
+    def _tile_line(
+        self, tile: TileView, part: int, width: int, base: Style, selected: bool
+    ) -> list[Segment]:
+        status = self._style(f"tile--{tile.status}", base)
+        inner = width - 3  # a status bar, a space on each side
+        if part == 0:
+            left, right = (tile.name, self._style("tile--name", base)), ("", base)
+        elif part == 1:
+            left = (tile.value, self._style("tile--value", base))
+            right = (tile.target, self._style("tile--muted", base))
+        elif part == 2:
+            kind = f"tile--{tile.delta_kind}" if tile.delta_kind else "tile--muted"
+            left, right = (tile.status_text, status), (tile.delta, self._style(kind, base))
+        else:
+            left, right = (tile.note, self._style("tile--note", base)), ("", base)
+        bar = "▶" if part == 0 and selected else "▌"
+        return [Segment(bar, status), Segment(" ", base), *_two_sides(left, right, inner, base)]
+
+
+def _two_sides(
+    left: tuple[str, Style], right: tuple[str, Style], width: int, base: Style
+) -> list[Segment]:
+    """``left`` at the start and ``right`` at the end of ``width`` cells, then one space;
+    the left side is cut first when both do not fit."""
+    if width <= 0:
+        return []
+    right_text = right[0]
+    if cell_len(right_text) > width:
+        right_text = fit(right_text, width)
+    room = width - cell_len(right_text) - (1 if right_text else 0)
+    left_text = fit(left[0], max(room, 0)) if cell_len(left[0]) > room else left[0]
+    gap = width - cell_len(left_text) - cell_len(right_text)
+    return [
+        Segment(left_text, left[1]),
+        Segment(" " * max(gap, 0), base),
+        Segment(right_text, right[1]),
+        Segment(" ", base),
+    ]
+
+
+# ------------------------------------------------------------------------------ the chart
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What to draw: points at x positions ``0 … size - 1`` (values already scaled)."""
+
+    size: int
+    #: The KPI per day (or per month): drawn as points joined by a thin line.
+    values: list[list[tuple[int, float]]]
+    #: The 7-day rolling value, one list per unbroken run of days.
+    rolling: list[list[tuple[int, float]]] = field(default_factory=list)
+    #: Last month's values at the same day of the month (faint).
+    previous: list[list[tuple[int, float]]] = field(default_factory=list)
+    #: Horizontal target lines (a min and/or a max).
+    targets: list[float] = field(default_factory=list)
+    #: A target that changes along the x axis (the monthly sales goal over 12 months).
+    target_steps: list[tuple[int, float]] = field(default_factory=list)
+    #: Candidate x ticks: (position, label); the chart keeps as many as fit.
+    xticks: list[tuple[int, str]] = field(default_factory=list)
+    #: Formats a y value for the axis.
+    ylabel: str = "plain"
+
+
+@dataclass(frozen=True)
+class ChartColors:
+    values: tuple[int, int, int]
+    rolling: tuple[int, int, int]
+    target: tuple[int, int, int]
+    previous: tuple[int, int, int]
+
+    @classmethod
+    def from_theme(cls, variables: dict[str, str]) -> ChartColors:
+        def rgb(name: str, fallback: str) -> tuple[int, int, int]:
+            return Color.parse(variables.get(name, fallback)).rgb
+
+        surface = Color.parse(variables.get("surface", "#1e1e1e"))
+        foreground = Color.parse(variables.get("foreground", "#e0e0e0"))
+        return cls(
+            values=rgb("primary", "#0178d4"),
+            rolling=rgb("accent", "#ffa62b"),
+            target=rgb("error", "#ba3c5b"),
+            previous=surface.blend(foreground, 0.4).rgb,
+        )
+
+    def hex(self, name: str) -> str:
+        red, green, blue = getattr(self, name)
+        return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+class TrendChart(PlotextPlot):
+    """A plotext chart of one KPI; it rebuilds from its spec at every size."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.chart_spec: ChartSpec | None = None
+        self.chart_colors: ChartColors | None = None
+
+    def draw(self, spec: ChartSpec, colors: ChartColors) -> None:
+        self.chart_spec = spec
+        self.chart_colors = colors
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        # Built at every paint, so the ticks always suit the current size (a resize or a
+        # theme change repaints); the spec is a few dozen points, building it is cheap.
+        self._build()
+        return super().render()
+
+    def _build(self) -> None:
+        spec, colors = self.chart_spec, self.chart_colors
+        if spec is None or colors is None:
+            return
+        plt = self.plt
+        plt.clear_figure()
+        for run in spec.previous:
+            _line(plt, run, colors.previous)
+        for limit in spec.targets:
+            plt.hline(limit, color=colors.target)
+        if spec.target_steps:
+            _line(plt, spec.target_steps, colors.target)
+        for run in spec.rolling:
+            _line(plt, run, colors.rolling)
+        # few points (months) get a full block each, a month of days a small mark
+        marker = "sd" if spec.size <= 12 else "hd"
+        for run in spec.values:
+            if len(run) > 1:
+                _line(plt, run, colors.values)
+            xs, ys = zip(*run, strict=True)
+            plt.scatter(list(xs), list(ys), marker=marker, color=colors.values)
+        low, high = _y_range(spec)
+        plt.ylim(low, high)
+        plt.xlim(-0.5, spec.size - 0.5)
+        ticks = _y_ticks(low, high)
+        plt.yticks(ticks, [_y_text(v, spec.ylabel, low, high) for v in ticks])
+        shown = _thin_ticks(spec.xticks, max(self.size.width - 10, 10))
+        if shown:
+            plt.xticks([x for x, _ in shown], [label for _, label in shown])
+
+
+def _line(plt: object, run: Sequence[tuple[int, float]], color: tuple[int, int, int]) -> None:
+    xs, ys = zip(*run, strict=True)
+    if len(run) == 1:
+        plt.scatter(list(xs), list(ys), marker="braille", color=color)  # type: ignore[attr-defined]
+    else:
+        plt.plot(list(xs), list(ys), marker="braille", color=color)  # type: ignore[attr-defined]
+
+
+def _y_range(spec: ChartSpec) -> tuple[float, float]:
+    values = [
+        y for runs in (spec.values, spec.rolling, spec.previous) for run in runs for _, y in run
+    ]
+    values += spec.targets + [y for _, y in spec.target_steps]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if low >= 0 and high > 0 and low < high * 0.5:
+        low = 0.0  # a chart of amounts and shares starts at zero unless that hides the change
+    span = high - low or abs(high) or 1.0
+    return low - span * 0.08 if low else low, high + span * 0.08
+
+
+def _y_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    step = (high - low) / (count - 1)
+    return [low + step * n for n in range(count)]
+
+
+def _y_text(value: float, kind: str, low: float, high: float) -> str:
+    """An axis label; every label of an axis has the same form (all in k, same places)."""
+    span = high - low
+    if kind == "percent":
+        return f"{value:.0f}%" if span >= 5 else f"{value:.1f}%"
+    if max(abs(low), abs(high)) >= 10_000:
+        return f"{value / 1000:,.0f}k" if span >= 5000 else f"{value / 1000:,.1f}k"
+    if span >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if span < 1 else f"{value:.1f}"
+
+
+def _thin_ticks(ticks: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:
+    """Every ``n``-th tick so that the labels (and a gap) fit in ``width`` cells."""
+    if not ticks:
+        return []
+    need = max(cell_len(label) for _, label in ticks) + 2
+    fits = max(1, width // need)
+    step = -(-len(ticks) // fits)
+    return ticks[::step]
