@@ -386,6 +386,8 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             )
         except ParseError as exc:
             raise UsageError(str(path), str(exc)) from None
+        if not summary.dry_run:
+            _report_alerts(board)
         if args.json:
             print(json.dumps(summary.as_json(), ensure_ascii=False))
         else:
@@ -421,6 +423,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         if text.endswith("%"):
             value = value / 100
         summary = service.add(day, args.metric, value, _market(board, args), args.scope)
+        _report_alerts(board)
         print(json.dumps(summary.as_json()) if args.json else t("cli.kpi.added"))
         return
     if args.action == "targets":
@@ -453,6 +456,16 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
     if figures.days_with_data == 0:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
+
+
+def _report_alerts(board: Any) -> None:
+    """Risk alerts after an import, a manual value or a tick; said on stderr so JSON on
+    stdout stays clean."""
+    from kanban_tui.i18n import t
+
+    found = board.check_alerts()
+    if found.created:
+        print(t("alerts.created", count=len(found.created)), file=sys.stderr)
 
 
 def _target_json(target: Any) -> dict[str, float | None] | None:
@@ -592,6 +605,7 @@ def _tick(board: Any, args: argparse.Namespace) -> None:
     from kanban_tui.i18n import t
 
     result = board.templates.tick()
+    _report_alerts(board)
     first = board.first_tick  # a brand-new database already ticked while loading the plan
     if first is not None:
         for group in ("created", "expired", "carried_over", "missed"):

@@ -64,6 +64,8 @@ class TickResult:
     expired: list[TickItem] = field(default_factory=list)
     carried_over: list[TickItem] = field(default_factory=list)
     missed: list[TickItem] = field(default_factory=list)
+    #: Set by the board when the risk-alert check after the tick changed cards.
+    changed_by_alerts: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {

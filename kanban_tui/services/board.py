@@ -178,8 +178,13 @@ class BoardService:
     def view(self, text: str = "") -> repo.View:
         from kanban_tui.format import categories_matching
 
+        urgent = text.startswith("!")
+        text = text[1:].strip() if urgent else text
         return repo.View(
-            text=text, done_since=self.done_since(), categories=tuple(categories_matching(text))
+            text=text,
+            done_since=self.done_since(),
+            categories=tuple(categories_matching(text)),
+            urgent_only=urgent,
         )
 
     def summary(self, column: Column, text: str = "") -> tuple[int, int]:
@@ -384,6 +389,76 @@ class BoardService:
 
     def toggle_done(self, card_id: int) -> CardRow:
         return self.set_done(card_id, not self.card(card_id).done)
+
+    def _set(self, card_id: int, label: str, values: dict[str, Any]) -> CardRow:
+        """An undoable change of raw card fields (checklist, timer)."""
+        before: dict[str, Any] = {}
+
+        def apply(changes: dict[str, Any]) -> Callable[[Session], int | None]:
+            def work(session: Session) -> int | None:
+                card = _load(session, card_id)
+                if not before:
+                    before.update({name: getattr(card, name) for name in values})
+                for name, value in changes.items():
+                    setattr(card, name, value)
+                card.updated_at = self._now()
+                session.add(card)
+                return card_id
+
+            return work
+
+        row = self._record(label, apply(values), apply(before))
+        assert row is not None
+        return row
+
+    def set_checklist(self, card_id: int, items: list[dict[str, Any]]) -> CardRow:
+        """Replace a card's checklist (``[{"text": …, "done": bool}, …]``)."""
+        clean = []
+        for item in items:
+            text = str(item.get("text", "")).replace("\x00", "\u2400").strip()
+            if not text:
+                continue
+            if len(text) > 200:
+                raise ValidationFailed("invalid checklist", {"checklist": "at most 200 characters"})
+            clean.append({"text": text, "done": bool(item.get("done"))})
+        if len(clean) > 50:
+            raise ValidationFailed("invalid checklist", {"checklist": "at most 50 items"})
+        value = json.dumps(clean, ensure_ascii=False) if clean else ""
+        return self._set(card_id, "checklist", {"checklist": value})
+
+    def toggle_timer(self, card_id: int) -> CardRow:
+        """Start the card's timer, or stop it and add the minutes to ``spent_minutes``."""
+        card = self.card(card_id)
+        now = self._now()
+        if card.timer_started_at is None:
+            return self._set(card_id, "timer", {"timer_started_at": now})
+        started = as_utc(card.timer_started_at)
+        minutes = max(0, round((now - started).total_seconds() / 60))
+        return self._set(
+            card_id,
+            "timer",
+            {"timer_started_at": None, "spent_minutes": card.spent_minutes + minutes},
+        )
+
+    def defer(self, card_ids: list[int], to: Column = Column.WEEKLY) -> list[CardRow]:
+        """Move several cards (the load bar's suggestion) as ONE undoable step."""
+        moved = [self.move(card_id, to) for card_id in card_ids]
+        steps = self.history.done[-len(moved) :] if moved else []
+        if len(steps) > 1:
+            del self.history.done[-len(steps) :]
+
+            def undo(session: Session) -> int | None:
+                for step in reversed(steps):
+                    step.undo(session)
+                return None
+
+            def redo(session: Session) -> int | None:
+                for step in steps:
+                    step.redo(session)
+                return None
+
+            self.history.done.append(Action("defer", undo=undo, redo=redo))
+        return moved
 
     def delete(self, card_id: int) -> CardRow:
         shown = self.card(card_id)

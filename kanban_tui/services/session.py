@@ -37,6 +37,12 @@ class Board:
     def close(self) -> None:
         self.db.close()
 
+    def check_alerts(self, month: str | None = None) -> Any:
+        """Turn KPIs in breach into urgent cards (after imports, entries and ticks)."""
+        from kanban_tui.services.alerts import check
+
+        return check(self.kpi, self.cards, month)
+
 
 def open_board(
     location: str, settings: Any, clock: Clock = system_clock, *, interactive: bool = True

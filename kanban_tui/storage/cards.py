@@ -24,12 +24,16 @@ class View:
     done_since: datetime | None = None
     #: Category keys whose translated name matches ``text`` (e.g. 广告 → ``ads``).
     categories: tuple[str, ...] = ()
+    #: Only urgent cards (the filter text starts with ``!``).
+    urgent_only: bool = False
 
 
 def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [col(Card.column) == column]
     if column is Column.DONE and view.done_since is not None:
         conditions.append(col(Card.done_at) >= view.done_since)
+    if view.urgent_only:
+        conditions.append(col(Card.priority) == Priority.URGENT)
     needle = view.text.strip()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

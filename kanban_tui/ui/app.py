@@ -54,6 +54,7 @@ class KanbanApp(App[None]):
         self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
+        self.request_tick("start")  # again off the main thread, with the risk-alert check
         self.run_worker(self._daily_backup, thread=True, group="backup")
 
     def _daily_backup(self) -> None:
@@ -84,11 +85,16 @@ class KanbanApp(App[None]):
 
     def _tick_worker(self) -> None:
         result = self.board.templates.tick()
+        alerts = self.board.check_alerts()
+        if alerts.created or alerts.updated or alerts.recovered:
+            result.changed_by_alerts = True
         self.call_from_thread(self._ticked, result)
+        if alerts.created:
+            self.call_from_thread(self.notify, t("alerts.created", count=len(alerts.created)))
 
     def _ticked(self, result: TickResult) -> None:
         self.runner.plan()
-        if result.changed:
+        if result.changed or result.changed_by_alerts:
             screen = self.board_screen
             if screen.is_mounted:
                 screen.refresh_from_outside()

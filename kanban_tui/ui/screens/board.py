@@ -17,11 +17,34 @@ from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
 from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.services.budget import DayLoad, day_load
 from kanban_tui.ui.actions import BOARD_ACTIONS
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
+
+
+def load_bar(load: DayLoad, width: int = 12) -> Text:
+    """ "Today 5 h 10 m / 7 h ▇▇▇▇▇▇▇░░░" — and, when over, what to defer."""
+    filled = min(width, round(load.ratio * width))
+    style = "bold red" if load.over else "green" if load.ratio < 0.85 else "yellow"
+    text = Text(
+        t(
+            "load.today",
+            planned=duration(load.planned_minutes),
+            capacity=duration(load.capacity_minutes),
+        )
+        + " "
+    )
+    text.append("▇" * filled, style=style)
+    text.append("░" * (width - filled), style="dim")
+    if load.over:
+        excess = duration(load.planned_minutes - load.capacity_minutes)
+        text.append("  ⚠ " + t("load.over", excess=excess, count=len(load.suggestions)), "bold red")
+    else:
+        text.append("  " + t("load.buffer", left=duration(load.buffer_left)), "dim")
+    return text
 
 
 def bindings() -> list[Binding]:
@@ -123,7 +146,14 @@ class BoardScreen(Screen[None]):
         )
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
+        self.load = self._load()
+        bar.append("   ")
+        bar.append_text(load_bar(self.load))
         self.query_one("#topbar", Static).update(bar)
+
+    def _load(self) -> DayLoad:
+        settings = self.app.settings  # type: ignore[attr-defined]
+        return day_load(self.service, settings.work_hours_per_day, settings.incident_buffer)
 
     def focus_card(self, card_id: int) -> None:
         """Put the cursor on ``card_id`` (if shown); the board takes the keyboard focus
@@ -294,6 +324,57 @@ class BoardScreen(Screen[None]):
         box.can_focus = False
         self._apply_filter("")
         self.set_focus(None)
+
+    def action_detail(self) -> None:
+        card = self.column.current
+        if card is None:
+            return
+        from kanban_tui.ui.screens.card_detail import CardDetail
+
+        self.app.push_screen(CardDetail(self.service, card), lambda _: self.reload(focus=card.id))
+
+    def action_timer(self) -> None:
+        card = self.column.current
+        if card is None:
+            return
+        changed = self._guard(lambda: self.service.toggle_timer(card.id))
+        if changed is None:
+            return
+        if changed.timer_started_at is not None:
+            self.notify(t("load.timer_started", title=changed.title[:40]), markup=False)
+        else:
+            time = duration(changed.spent_minutes - card.spent_minutes)
+            self.notify(t("load.timer_stopped", title=changed.title[:40], time=time), markup=False)
+        self.reload(changed.column, focus=changed.id)
+
+    def action_defer(self) -> None:
+        load = self._load()
+        if not load.suggestions:
+            self.notify(t("load.nothing"))
+            return
+        ids = [row.id for row in load.suggestions]
+        moved = self._guard(lambda: self.service.defer(ids))
+        if moved:
+            self.reload(Column.DAILY, Column.WEEKLY)
+            self.notify(t("load.deferred", count=len(moved)))
+
+    def action_playbook(self) -> None:
+        from kanban_tui.services import playbooks
+        from kanban_tui.ui.screens.playbooks import PlaybookPicker
+
+        book = self._guard(lambda: playbooks.load(language()))
+        if book is None:
+            return
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            card = self._guard(lambda: playbooks.open_incident(self.service, book, key))
+            if card is not None:
+                self.reload(Column.DAILY, focus=card.id)
+                self.notify(t("playbooks.opened", title=card.title[:40]), markup=False)
+
+        self.app.push_screen(PlaybookPicker(book), chosen)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(BOARD_ACTIONS))

@@ -1103,6 +1103,11 @@ class KpiEntryForm(ModalScreen[Entry | None]):
             return
         try:
             self.service.add(entry.day, entry.metric, entry.value, self.marketplace, entry.scope)
+            board = getattr(self.app, "board", None)
+            if board is not None:  # a KPI in breach becomes an urgent card at once
+                found = board.check_alerts()
+                if found.created:
+                    self.app.notify(t("alerts.created", count=len(found.created)))
         except KanbanError as exc:
             message = f"{exc.title}: {exc.message}" if exc.message else exc.title
             self.query_one("#form-error", Label).update(Text(literal(message)))

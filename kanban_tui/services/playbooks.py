@@ -1,0 +1,103 @@
+"""Incident playbooks: shipped in ``data/playbooks.<lang>.toml``, overridable by the user.
+
+Choosing a playbook opens an urgent incident card whose checklist holds the seed's first
+steps for any incident followed by the playbook's own, and starts the card's timer; the
+time spent counts against the day's incident buffer.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import UTC
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session
+
+from kanban_tui import locations
+from kanban_tui.domain.models import Card, Column, Priority, Source
+from kanban_tui.errors import ConfigError, KanbanError
+from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.storage import cards as repo
+
+
+class Playbook(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    kind: Literal["incident", "kpi"] = "incident"
+    kpi: str = ""
+    title: str = Field(min_length=1, max_length=200)
+    category: str = ""
+    estimate: int = Field(default=30, ge=0, le=480)
+    steps: tuple[str, ...] = ()
+
+
+class PlaybookBook(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    first_steps: tuple[str, ...] = ()
+    playbook: tuple[Playbook, ...] = ()
+
+
+def _read(path: Path) -> PlaybookBook:
+    try:
+        with path.open("rb") as handle:
+            return PlaybookBook.model_validate(tomllib.load(handle))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        item = exc.errors()[0]
+        where = ".".join(str(p) for p in item["loc"])
+        raise ConfigError(str(path), f"{where}: {item['msg']}") from None
+
+
+def load(lang: str) -> PlaybookBook:
+    """The shipped playbooks with the user's file (if any) laid over them by key."""
+    shipped = _read(locations.shipped_file(f"playbooks.{lang}.toml"))
+    user_file = locations.config_dir() / f"playbooks.{lang}.toml"
+    if not user_file.exists():
+        return shipped
+    mine = _read(user_file)
+    merged = {p.key: p for p in shipped.playbook}
+    merged.update({p.key: p for p in mine.playbook})
+    return PlaybookBook(
+        first_steps=mine.first_steps or shipped.first_steps, playbook=tuple(merged.values())
+    )
+
+
+def checklist(steps: tuple[str, ...]) -> str:
+    return json.dumps([{"text": s, "done": False} for s in steps], ensure_ascii=False)
+
+
+def for_kpi(book: PlaybookBook, kpi: str) -> Playbook | None:
+    return next((p for p in book.playbook if p.kind == "kpi" and p.kpi == kpi), None)
+
+
+def open_incident(cards: BoardService, book: PlaybookBook, key: str) -> CardRow:
+    """Create the urgent incident card for playbook ``key`` with its timer running."""
+    playbook = next((p for p in book.playbook if p.key == key), None)
+    if playbook is None:
+        raise KanbanError(key, "no such playbook")
+    now = cards.clock().astimezone(UTC)
+
+    def work(session: Session) -> int | None:
+        card = Card(
+            title=playbook.title,
+            category=playbook.category,
+            estimate_minutes=playbook.estimate,
+            priority=Priority.URGENT,
+            source=Source.INCIDENT,
+            checklist=checklist(book.first_steps + playbook.steps),
+            timer_started_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        repo.insert(session, card, Column.DAILY, 0)
+        return card.id
+
+    card_id = cards.db.transact(work)
+    assert card_id is not None
+    return cards.card(card_id)

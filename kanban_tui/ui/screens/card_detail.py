@@ -1,0 +1,139 @@
+"""A card's detail: its checklist ticked from the keyboard, its timer, its notes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kanban_tui.domain.text import literal, one_line
+from kanban_tui.errors import KanbanError
+from kanban_tui.format import duration
+from kanban_tui.i18n import t
+from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.ui.bindings import retranslate
+
+
+def _bindings() -> list[Binding]:
+    return [
+        Binding("space", "toggle", t("detail.toggle")),
+        Binding("a", "add", t("detail.add")),
+        Binding("d", "remove", t("detail.remove")),
+        Binding("T", "timer", t("detail.timer")),
+        Binding("escape", "close", t("action.close")),
+    ]
+
+
+class CardDetail(ModalScreen[None]):
+    """Checklist items with space to tick, ``a`` to add, ``d`` to remove; ``T`` timer."""
+
+    BINDINGS = _bindings()
+
+    def __init__(self, service: BoardService, card: CardRow) -> None:
+        super().__init__(classes="dialog-screen")
+        retranslate(self, _bindings())
+        self.service = service
+        self.card = card
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return json.loads(self.card.checklist) if self.card.checklist else []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="card-detail", classes="dialog"):
+            yield Static(Text(one_line(self.card.title)), classes="dialog-title")
+            yield Static(id="detail-meta")
+            yield OptionList(id="checklist")
+            yield Input(id="new-item", placeholder=t("detail.new_item"), classes="hidden")
+            if self.card.notes:
+                yield Static(Text(literal(self.card.notes)), id="detail-notes")
+            yield Static(t("detail.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.query_one(OptionList).focus()
+
+    def redraw(self, highlight: int | None = None) -> None:
+        options = self.query_one(OptionList)
+        current = options.highlighted if highlight is None else highlight
+        options.clear_options()
+        items = self.items
+        for item in items:
+            mark = "☑" if item.get("done") else "☐"
+            options.add_option(Option(Text(f"{mark} {one_line(str(item.get('text', '')))}")))
+        if not items:
+            options.add_option(Option(Text(t("detail.empty")), disabled=True))
+        elif current is not None:
+            options.highlighted = min(current, len(items) - 1)
+        done = sum(1 for i in items if i.get("done"))
+        parts = [t("detail.progress", done=done, total=len(items))] if items else []
+        if self.card.spent_minutes:
+            parts.append(t("detail.spent", time=duration(self.card.spent_minutes)))
+        if self.card.timer_started_at is not None:
+            parts.append(t("detail.timer_running"))
+        self.query_one("#detail-meta", Static).update(" · ".join(parts))
+
+    def _save(self, items: list[dict[str, Any]], highlight: int | None = None) -> None:
+        try:
+            self.card = self.service.set_checklist(self.card.id, items)
+        except KanbanError as exc:
+            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            return
+        self.redraw(highlight)
+
+    def action_toggle(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        items = self.items
+        if index is None or not items:
+            return
+        items[index]["done"] = not items[index].get("done")
+        self._save(items, index)
+
+    def action_remove(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        items = self.items
+        if index is None or not items:
+            return
+        del items[index]
+        self._save(items, index)
+
+    def action_add(self) -> None:
+        box = self.query_one("#new-item", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        event.input.add_class("hidden")
+        self.query_one(OptionList).focus()
+        if text:
+            items = [*self.items, {"text": text, "done": False}]
+            self._save(items, len(items) - 1)
+
+    def on_option_list_option_selected(self) -> None:
+        self.action_toggle()
+
+    def action_timer(self) -> None:
+        try:
+            self.card = self.service.toggle_timer(self.card.id)
+        except KanbanError as exc:
+            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            return
+        self.redraw()
+
+    def action_close(self) -> None:
+        box = self.query_one("#new-item", Input)
+        if box.has_focus:
+            box.value = ""
+            box.add_class("hidden")
+            self.query_one(OptionList).focus()
+            return
+        self.dismiss(None)
