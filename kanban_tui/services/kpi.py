@@ -196,6 +196,7 @@ class KpiService:
         from kanban_tui.importers.reports import MARKETPLACE_CURRENCIES
 
         market = find_marketplace(marketplace)
+        _check_range(metric, value)
         try:
             observation = Observation(
                 day=day,
@@ -501,6 +502,22 @@ class KpiService:
         return compute(
             self.definitions, merge_sums([aggregate(self.observations(marketplace, start, end))])
         )
+
+
+#: Shares that must lie between 0 and 1 (entered as 0.72 or 72 %).
+_FRACTIONS = frozenset({"odr", "keyword_coverage", "organic_share_measured"})
+
+
+def _check_range(metric: str, value: Decimal) -> None:
+    """Refuse values no report could hold (an ODR of 5 means 500 %)."""
+    if metric in _FRACTIONS and not Decimal(0) <= value <= Decimal(1):
+        raise UsageError(
+            metric, f"{value} is not a share: give 0–1 (e.g. 0.72) or a percentage (72%)"
+        )
+    if metric == "bsr" and (value < 1 or value != value.to_integral_value()):
+        raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
+    if metric != "bsr" and value < 0 and metric not in ("fees",):
+        raise UsageError(metric, f"{value} cannot be negative")
 
 
 def _decimal(text: str) -> Decimal:

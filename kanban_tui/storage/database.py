@@ -334,4 +334,15 @@ def _initialise(db: Database, version: int | None) -> None:
         with db.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     elif version < SCHEMA_VERSION:
+        if db.target.path is not None:
+            # an upgrade rewrites tables: keep the file as it was first
+            from datetime import datetime
+
+            from kanban_tui import locations
+            from kanban_tui.storage.backup import backup_to
+
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup_to(
+                db.target.path, locations.backup_dir() / f"before-upgrade-v{version}-{stamp}.db"
+            )
         upgrade(db, version)

@@ -9,6 +9,7 @@ moving through the KPIs redraws the chart without asking for the month again.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
@@ -784,12 +785,17 @@ class KpiScreen(Screen[None]):
             ticks = [(n, str(n + 1)) for n in range(len(days))]
         else:
             ticks = [(n, f"{d:%m-%d}") for n, d in enumerate(days) if d.day in (1, 15)]
+        targets = self._targets()
+        if self.definition.metric in ADDITIVE_METRICS and self.key == "sales" and targets:
+            # a month's goal drawn against daily sales is the goal's daily share
+            days_in_month = calendar.monthrange(days[0].year, days[0].month)[1]
+            targets = [value / days_in_month for value in targets]
         return ChartSpec(
             size=len(days),
             values=_runs(list(enumerate(daily))),
             rolling=_runs(list(enumerate(rolled))),
             previous=previous,
-            targets=self._targets(),
+            targets=targets,
             xticks=ticks,
             ylabel=ylabel,
         )
