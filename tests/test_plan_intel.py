@@ -213,3 +213,18 @@ def test_buffer_marks_and_the_week_plan_share(tmp_path, clock):
     assert plan.minutes["keywords"] == pytest.approx(45 + 90 / 4, abs=0.01)
     share = plan.analysis_share
     assert share is not None and 0.2 < share < 0.4
+
+
+def test_the_warning_band_is_configurable(tmp_path, clock):
+    from datetime import date
+    from decimal import Decimal
+
+    _, board = make_app(tmp_path / "b.db", clock)
+    board.kpi.add(date(2026, 11, 2), "ad_spend", Decimal("240"), "US")
+    board.kpi.add(date(2026, 11, 2), "ad_sales", Decimal("1000"), "US")  # ACoS 24 %
+    assert board.kpi.month("2026-11", "US").tiles["acos"].status.value == "warning"
+    board.kpi.set_target("acos.band=0.01")  # only within 1 % of 25 % is a near miss
+    assert board.kpi.month("2026-11", "US").tiles["acos"].status.value == "ok"
+    board.kpi.set_target("acos=0.2")  # a new limit keeps the band
+    assert board.kpi.month("2026-11", "US").tiles["acos"].status.value == "breach"
+    assert board.kpi.bands()["acos"] == Decimal("0.01")

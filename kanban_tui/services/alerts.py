@@ -8,7 +8,7 @@ KPI is back within target the card says so — closing it stays the user's decis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 
 from sqlmodel import Session, col, select
 
@@ -69,7 +69,7 @@ def check(kpi: KpiService, cards: BoardService, month: str | None = None) -> Ale
     return result
 
 
-def _bounds(month: str) -> tuple:  # type: ignore[type-arg]
+def _bounds(month: str) -> tuple[date, date]:
     from kanban_tui.services.kpi import month_bounds
 
     return month_bounds(month)

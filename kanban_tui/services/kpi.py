@@ -298,6 +298,8 @@ class KpiService:
         ``acos=default`` (back to the shipped target)."""
         key, _, value = spec.partition("=")
         key, value = key.strip().lower(), value.strip()
+        if key.endswith(".band"):
+            return self._set_band(key.removesuffix(".band"), value, spec)
         definition = self.definitions.get(key)
         if definition is None or not value:
             known = ", ".join(self.definitions)
@@ -334,6 +336,39 @@ class KpiService:
         self.db.transact(work)
         return target
 
+    def _set_band(self, key: str, value: str, spec: str) -> Target:
+        """``acos.band=0.05``: a value within 5 % of the limit is shown as a warning."""
+        definition = self.definitions.get(key)
+        if definition is None:
+            raise UsageError(spec, f"unknown KPI {key!r}")
+        try:
+            band = _decimal(value)
+        except (ValueError, InvalidOperation):
+            raise UsageError(spec, "the band must be a fraction such as 0.1") from None
+        if not Decimal(0) <= band < Decimal(1):
+            raise UsageError(spec, "the band must be a fraction from 0 up to 1, e.g. 0.1")
+
+        def work(session: Session) -> None:
+            row = session.get(KpiTarget, key)
+            if row is None:
+                target = definition.target or Target()
+                row = KpiTarget(
+                    kpi=key,
+                    min=str(target.min) if target.min is not None else None,
+                    max=str(target.max) if target.max is not None else None,
+                )
+            row.band = str(band)
+            session.add(row)
+
+        self.db.transact(work)
+        return self.targets()[key] or Target()
+
+    def bands(self) -> dict[str, Decimal]:
+        """Warning bands the store set (the rest use the definitions' default)."""
+        with self.db.read() as session:
+            rows = session.exec(select(KpiTarget)).all()
+        return {row.kpi: Decimal(row.band) for row in rows if row.band is not None}
+
     # -------------------------------------------------------------------- goals
     def set_goal(
         self, year: int, amount: Decimal, currency: str = "USD", weights: Sequence[Decimal] = ()
@@ -353,16 +388,17 @@ class KpiService:
         self.db.transact(work)
 
     def monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
-        """The month's share of the year's goal, and its currency."""
+        """The month's share of the year's goal (to the cent; the 12 add up to the year),
+        and its currency."""
+        from kanban_tui.domain.goals import months
+
         start, _ = month_bounds(month)
         with self.db.read() as session:
             goal = session.get(Goal, start.year)
         if goal is None:
             return None
-        amount = Decimal(goal.amount)
-        weights = [Decimal(w) for w in goal.weights.split(",") if w] or [Decimal(1)] * 12
-        share = amount * weights[start.month - 1] / sum(weights)
-        return share.quantize(Decimal("0.01")), goal.currency
+        weights = [Decimal(w) for w in goal.weights.split(",") if w]
+        return months(Decimal(goal.amount), weights)[start.month - 1], goal.currency
 
     # ------------------------------------------------------------------ reading
     def marketplaces(self) -> list[str]:
@@ -421,6 +457,7 @@ class KpiService:
         values = compute(self.definitions, self._sums(this))
         before = compute(self.definitions, self._sums(last))
         targets = self.targets()
+        bands = self.bands()
         currency = next((o.currency for o in this if o.currency), None)
         goal = self.monthly_goal(month)
         goal_amount = goal[0] if goal and (currency is None or goal[1] == currency) else None
@@ -434,7 +471,7 @@ class KpiService:
                 key=key,
                 value=value,
                 target=target,
-                status=status(definition, value, target_override=target),
+                status=status(definition, value, target_override=target, band=bands.get(key)),
                 previous=before.get(key),
                 currency=currency if definition.unit == "money" else None,
                 measured=key in values.measured,
