@@ -239,6 +239,30 @@ def build_parser() -> argparse.ArgumentParser:
     gset.add_argument("--weights", metavar="W1,…,W12", help=t("cli.opt.weights"))
     gset.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
+    report = command("report")
+    report.add_argument("--month", metavar="YYYY-MM", help=t("cli.report.month"))
+    report.add_argument("--window", metavar="4w:YYYY-MM-DD", help=t("cli.report.window"))
+    report.add_argument(
+        "--format", choices=("md", "json"), default="md", help=t("cli.report.format")
+    )
+    report.add_argument("-o", "--output", metavar="FILE", help=t("cli.report.output"))
+    report.add_argument("--note", metavar="TEXT", help=t("cli.report.note"))
+
+    export = command("export")
+    esub = export.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
+    esub.required = True
+    eics = esub.add_parser(
+        "ics", help=t("cli.export.ics"), description=t("cli.export.ics"), parents=[common]
+    )
+    eics.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output"))
+    ecards = esub.add_parser(
+        "cards", help=t("cli.export.cards"), description=t("cli.export.cards"), parents=[common]
+    )
+    ecards.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help=t("cli.export.format")
+    )
+    ecards.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output"))
+
     return parser
 
 
@@ -345,6 +369,10 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             _kpi(board, args)
         elif name == "goal":
             _goal(board, args)
+        elif name == "report":
+            _report(board, args)
+        elif name == "export":
+            _export(board, args)
     finally:
         # also when the action is refused: no connection (or -wal/-shm) is left open
         board.close()
@@ -456,6 +484,16 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
     if figures.days_with_data == 0:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
+    settings = board.settings
+    per_market, total = service.sales_by_marketplace(month, settings.fx_rates, settings.fx_base)
+    if len(per_market) > 1:
+        print(t("cli.kpi.markets"))
+        for code, (amount, currency) in per_market.items():
+            print(f"  {code:<4} {amount:>16,.2f} {currency or ''}")
+        if total is not None:
+            print(t("cli.kpi.converted", total=f"{total:,.2f}", base=settings.fx_base))
+        else:
+            print(t("cli.kpi.no_rates"))
 
 
 def _report_alerts(board: Any) -> None:
@@ -519,6 +557,63 @@ def _goal(board: Any, args: argparse.Namespace) -> None:
     for number, month in enumerate(months, start=1):
         if month:
             print(f"  {year}-{number:02d}  {month[0]:>14,.2f}")
+
+
+def _report(board: Any, args: argparse.Namespace) -> None:
+    """The review of a month or a four-week window, as Markdown or JSON."""
+    from kanban_tui.exporters import markdown
+    from kanban_tui.i18n import t
+    from kanban_tui.services.review import ReviewService
+
+    if args.month and args.window:
+        raise UsageError("--window", t("review.month_or_window"))
+    if args.window and not args.window.strip().lower().startswith("4w:"):
+        raise UsageError(args.window, t("review.bad_period"))
+    if args.month and args.month.strip().lower().startswith("4w:"):
+        raise UsageError(args.month, t("review.bad_period"))
+    period = args.window or args.month or board.cards.today().strftime("%Y-%m")
+    service = ReviewService(board)
+    if args.note is not None:
+        service.save_note(period, args.note)
+    review = service.review(period)
+    if args.format == "json":
+        text = json.dumps(review.as_json(), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = markdown.render(review)
+    _emit(text.encode("utf-8"), args.output)
+
+
+def _export(board: Any, args: argparse.Namespace) -> None:
+    """Templates as an iCalendar file, or every card as CSV or JSON."""
+    from kanban_tui.i18n import language
+
+    if args.action == "ics":
+        from kanban_tui.exporters.ics import to_ics
+
+        rows = board.templates.rows(include_paused=False)
+        data = to_ics(rows, board.cards.clock(), language())
+    else:
+        from kanban_tui.exporters import cards
+
+        found = board.cards.list_cards(include_all=True)
+        data = cards.to_csv(found) if args.format == "csv" else cards.to_json(found)
+    _emit(data, args.output)
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    """Write an export to ``output`` atomically and print its path, or to stdout."""
+    if output:
+        from kanban_tui.exporters import write_atomic
+
+        print(write_atomic(output, data))
+        return
+    if sys.stdout.isatty():  # user text must not drive the terminal
+        from kanban_tui.domain.text import literal
+
+        data = literal(data.decode("utf-8")).encode("utf-8")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _data_command(args: argparse.Namespace, settings: Any) -> int:

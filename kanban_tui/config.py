@@ -39,6 +39,14 @@ class Settings(BaseModel):
         default="US", min_length=2, max_length=3, description="Marketplace for new templates."
     )
     backups_kept: int = Field(default=14, ge=0, le=365, description="Daily backups kept.")
+    fx_base: str = Field(
+        default="USD", min_length=3, max_length=3, description="Currency of converted totals."
+    )
+    fx_rates: dict[str, float] = Field(
+        default_factory=dict,
+        description="Value of one unit of a currency in fx_base, e.g. {JPY = 0.0067}; "
+        "only with a rate for every currency is a converted total shown.",
+    )
     refresh_seconds: float = Field(
         default=1.0, gt=0, le=60, description="How often the board looks for outside changes."
     )

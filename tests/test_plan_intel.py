@@ -228,3 +228,17 @@ def test_the_warning_band_is_configurable(tmp_path, clock):
     board.kpi.set_target("acos=0.2")  # a new limit keeps the band
     assert board.kpi.month("2026-11", "US").tiles["acos"].status.value == "breach"
     assert board.kpi.bands()["acos"] == Decimal("0.01")
+
+
+def test_several_marketplaces_convert_only_with_configured_rates(tmp_path, clock):
+    from datetime import date
+    from decimal import Decimal
+
+    _, board = make_app(tmp_path / "fx.db", clock)
+    board.kpi.add(date(2026, 11, 2), "sales", Decimal("1000"), "US")
+    board.kpi.add(date(2026, 11, 2), "sales", Decimal("150000"), "JP")
+    per_market, total = board.kpi.sales_by_marketplace("2026-11")
+    assert per_market == {"JP": (Decimal("150000"), "JPY"), "US": (Decimal("1000"), "USD")}
+    assert total is None  # no rate for JPY: never add yen to dollars
+    _, total = board.kpi.sales_by_marketplace("2026-11", {"JPY": 0.0067}, "USD")
+    assert total == Decimal("2005.00")

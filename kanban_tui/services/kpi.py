@@ -400,6 +400,27 @@ class KpiService:
         weights = [Decimal(w) for w in goal.weights.split(",") if w]
         return months(Decimal(goal.amount), weights)[start.month - 1], goal.currency
 
+    def sales_by_marketplace(
+        self, month: str, rates: dict[str, float] | None = None, base: str = "USD"
+    ) -> tuple[dict[str, tuple[Decimal, str | None]], Decimal | None]:
+        """Each marketplace's sales in its own currency, and — only when every currency has a
+        configured rate — the total converted to ``base``. Currencies are never added raw."""
+        per_market: dict[str, tuple[Decimal, str | None]] = {}
+        for market in self.marketplaces():
+            figures = self.month(month, market)
+            if figures.days_with_data:
+                per_market[market] = (figures.tiles["sales"].value or Decimal(0), figures.currency)
+        rates = {k.upper(): Decimal(str(v)) for k, v in (rates or {}).items()}
+        rates.setdefault(base.upper(), Decimal(1))
+        total: Decimal | None = Decimal(0)
+        for amount, currency in per_market.values():
+            rate = rates.get((currency or base).upper())
+            if rate is None or total is None:
+                total = None
+                continue
+            total += amount * rate
+        return per_market, (total.quantize(Decimal("0.01")) if total is not None else None)
+
     # ------------------------------------------------------------------ reading
     def marketplaces(self) -> list[str]:
         with self.db.read() as session:
