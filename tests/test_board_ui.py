@@ -30,7 +30,7 @@ async def test_board_opens_with_the_default_plan(db, clock):
     app, _board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        heads = [str(app.screen.query_one(f"#head-{c.value}").render()) for c in Column]
+        heads = [str(app.screen.query_one(f"#head-{c.value}").render()).strip() for c in Column]
         assert heads[0].startswith("Daily  5")
         assert heads[1].startswith("Weekly  5")
         assert heads[2].startswith("Monthly  6")
@@ -38,7 +38,7 @@ async def test_board_opens_with_the_default_plan(db, clock):
         assert "1 h 45 m" in heads[0]
         daily = shown_lines(column(app, Column.DAILY))
         assert daily[0].startswith(" ▲ Check account health")
-        assert "account health · ↻ · 15 m" in daily[1]
+        assert "account health · ↻ · 15" in daily[1]
         assert "Nothing finished this week" in "".join(shown_lines(column(app, Column.DONE)))
 
 
@@ -71,7 +71,7 @@ async def test_moving_a_card_between_columns_and_focus_follows(db, clock, right,
         assert moved not in titles(board, Column.DAILY)
         assert screen(app).focus_index == 1
         assert column(app, Column.WEEKLY).current.title == moved
-        assert screen(app).query_one("#head-weekly").render().plain.startswith("Weekly  6")
+        assert screen(app).query_one("#head-weekly").render().plain.strip().startswith("Weekly  6")
         await pilot.press(right, right)  # Monthly, then Done
         assert board.cards.card(column(app, Column.DONE).current.id).done
         await pilot.press(left)  # back out of Done into Monthly
@@ -292,7 +292,7 @@ async def test_chinese_board(db, clock):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         head = app.screen.query_one("#head-daily").render().plain
-        assert head.startswith("每日  5")
+        assert head.strip().startswith("每日  5")
         assert "1小时45分" in head
         assert shown_titles(column(app, Column.DAILY))[0].startswith("检查账户健康指标")
         await pilot.press("question_mark")
@@ -320,3 +320,22 @@ async def test_theme_choice_is_remembered(db, clock, isolated_env):
     again, _ = make_app(db, clock, theme=config.load().theme)
     async with again.run_test(size=SIZE):
         assert again.theme == "nord"
+
+
+async def test_long_columns_scroll_with_the_cursor(db, clock):
+    app, board = make_app(db, clock)
+    for n in range(60):
+        board.cards.add({"title": f"Restock SKU {n:02d}"}, Column.WEEKLY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        view = column(app, Column.WEEKLY)
+        assert view.cursor > 20
+        assert view.scroll_offset.y > 0
+        current = view.current.title
+        assert any(current[:20] in line for line in shown_lines(view))
+        await pilot.press("L")  # moving shrinks the column; the view stays consistent
+        await pilot.pause()
+        assert column(app, Column.WEEKLY).count == 64
+        assert column(app, Column.MONTHLY).current.title == current
+        assert view.max_scroll_y == 64 * 3 - view.scrollable_content_region.height

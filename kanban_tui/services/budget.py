@@ -53,14 +53,14 @@ def buffer_warning(buffer: float) -> bool:
 
 
 def day_load(cards: BoardService, work_hours: float, buffer: float) -> DayLoad:
-    rows = cards.rows(Column.DAILY, 0, -1)
-    planned = sum(r.estimate_minutes for r in rows)
+    _, planned = cards.summary(Column.DAILY)
     day_minutes = round(work_hours * 60)
     buffer_minutes = round(day_minutes * buffer)
     capacity = day_minutes - buffer_minutes
     incidents = incident_minutes_today(cards)
     suggestions: list[CardRow] = []
     if planned > capacity:
+        rows = cards.rows(Column.DAILY, 0, -1)  # only read the cards when over
         excess = planned - capacity
         candidates = sorted(
             (

@@ -42,6 +42,7 @@ BOARD_ACTIONS: tuple[NamedAction, ...] = (
     NamedAction("toggle_done", "space", "toggle_done", footer=True, display="space"),
     NamedAction("new_card", "n", "new_card", footer=True, display="n"),
     NamedAction("edit_card", "enter,e", "edit_card", footer=True, display="enter / e"),
+    NamedAction("edit_card(True)", "E", "edit_card_form", display="E"),
     NamedAction("delete_card", "d", "delete_card", display="d"),
     NamedAction("detail", "c", "detail", display="c"),
     NamedAction("timer", "T", "timer", display="T"),
@@ -53,6 +54,10 @@ BOARD_ACTIONS: tuple[NamedAction, ...] = (
     NamedAction("clear_filter", "escape", "clear_filter", display="esc"),
     NamedAction("kpi", "2", "kpi", footer=True, display="2"),
     NamedAction("templates", "t", "templates", footer=True, display="t"),
+    NamedAction("review", "3", "review", footer=True, display="3"),
+    NamedAction("week", "4", "week", display="4"),
+    NamedAction("goals", "g", "goals", display="g"),
+    NamedAction("settings", "s", "settings", display="s"),
     NamedAction("help", "question_mark", "help", footer=True, display="?"),
     NamedAction("quit", "q", "quit", footer=True, display="q"),
 )

@@ -68,6 +68,7 @@ class BoardScreen(Screen[None]):
         self.filter_text = ""
         self.focus_index = 0
         self._columns: list[ColumnView] = []
+        self._heads: dict[Column, tuple[int, int]] = {}
 
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -97,8 +98,11 @@ class BoardScreen(Screen[None]):
         """Make column ``index`` the one the keys act on (no widget focus changes)."""
         self.focus_index = index
         for number, view in enumerate(self._columns):
-            view.set_active(number == index)
-            view.parent.set_class(number == index, "-active")  # type: ignore[union-attr]
+            active = number == index
+            if view.active != active:
+                # no CSS class: restyling a pane costs a style pass per move
+                view.set_active(active)
+                self._paint_head(view)
 
     @property
     def column(self) -> ColumnView:
@@ -125,17 +129,23 @@ class BoardScreen(Screen[None]):
             count, minutes = self.service.summary(view.column, text)
             view.set_count(count)
             total += count
-            head = self.query_one(f"#head-{view.column.value}", Static)
-            head.update(
-                Text.assemble(
-                    (t(f"column.{view.column.value}"), "bold"),
-                    f"  {count}",
-                    ("  ·  " + duration(minutes)) if minutes else "",
-                )
-            )
+            self._heads[view.column] = (count, minutes)
+            self._paint_head(view)
         self._update_topbar(total)
         if focus is not None:
             self.focus_card(focus)
+
+    def _paint_head(self, view: ColumnView) -> None:
+        count, minutes = self._heads.get(view.column, (0, 0))
+        name_style = "bold reverse" if view.active else "bold"
+        self.query_one(f"#head-{view.column.value}", Static).update(
+            Text.assemble(
+                (f" {t(f'column.{view.column.value}')} ", name_style),
+                f" {count}",
+                ("  ·  " + duration(minutes)) if minutes else "",
+            ),
+            layout=False,  # one fixed line: no layout pass on every move
+        )
 
     def _update_topbar(self, total: int) -> None:
         today = self.service.clock()
@@ -149,7 +159,7 @@ class BoardScreen(Screen[None]):
         self.load = self._load()
         bar.append("   ")
         bar.append_text(load_bar(self.load))
-        self.query_one("#topbar", Static).update(bar)
+        self.query_one("#topbar", Static).update(bar, layout=False)
 
     def _load(self) -> DayLoad:
         settings = self.app.settings  # type: ignore[attr-defined]
@@ -236,12 +246,17 @@ class BoardScreen(Screen[None]):
         form = CardForm(None, t(f"column.{column.value}"), today=self.service.today())
         self.app.push_screen(form, created)
 
-    def action_edit_card(self) -> None:
+    def action_edit_card(self, form: bool = False) -> None:
+        """Edit the focused card; "Set next month's targets" opens the Goals screen on next
+        month instead (``E``, ``form=True``, always edits the card)."""
         card = self.column.current
         if card is None:
             return
 
         template = self._guard(lambda: self.templates.template_of(card.id))
+        if not form and template is not None and template.key == "next-month-targets":
+            self.action_goals(next_month=True)
+            return
         current_rule = template.rule if template is not None and template.active else ""
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -398,6 +413,45 @@ class BoardScreen(Screen[None]):
                 self.service.clock,
             )
         )
+
+    def action_review(self) -> None:
+        from kanban_tui.ui.screens.review import ReviewScreen
+
+        app: Any = self.app
+        screen = ReviewScreen(
+            app.board, language(), self.service.clock, app.settings.default_marketplace
+        )
+        app.push_screen(screen, lambda _: self.reload())
+
+    def action_week(self) -> None:
+        from kanban_tui.ui.screens.week import WeekScreen
+
+        app: Any = self.app
+        screen = WeekScreen(
+            app.board, app.settings.work_hours_per_day, app.settings.incident_buffer
+        )
+        app.push_screen(screen, lambda _: self.reload())
+
+    def action_goals(self, next_month: bool = False) -> None:
+        from kanban_tui.ui.screens.goals import GoalsScreen
+
+        app: Any = self.app
+        today = self.service.today()
+        month, hint = None, ""
+        if next_month:
+            index = today.year * 12 + today.month  # the month after today's, 0-based
+            month = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            hint = t("goals_screen.from_card")
+        screen = GoalsScreen(
+            app.board.kpi, self.service.clock, app.settings.default_marketplace, month, hint
+        )
+        app.push_screen(screen, lambda _: self.reload())
+
+    def action_settings(self) -> None:
+        from kanban_tui.ui.screens.settings import SettingsScreen
+
+        app: Any = self.app
+        app.push_screen(SettingsScreen(app.settings), lambda _: self.reload())
 
     def action_quit(self) -> None:
         self.app.exit()

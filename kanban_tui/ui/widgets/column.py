@@ -15,7 +15,7 @@ from rich.style import Style
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -72,6 +72,9 @@ class ColumnView(ScrollView, can_focus=False):
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+    #: The rows' height changes with every move; with the scrollbar always shown that
+    #: never changes the widget's own layout, so skip the screen's layout pass.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class CardClicked(Message):
         """The user clicked a card (or the column's empty space)."""

@@ -1,0 +1,707 @@
+"""The Goals screen: the year's sales goal split into quarters, months and weeks, with the
+actual sales of every marketplace that sells in the goal's currency beside it.
+
+Figures come from :class:`~kanban_tui.services.kpi.KpiService` (``monthly_goal``, ``month``,
+``computed``); amounts in another currency are never added to the goal's. The form sets the
+goal with ``KpiService.set_goal``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from kanban_tui.domain.models import Goal
+from kanban_tui.domain.recurrence import MARKETPLACES
+from kanban_tui.domain.text import literal
+from kanban_tui.errors import KanbanError
+from kanban_tui.i18n import t
+from kanban_tui.services.kpi import KpiService, month_bounds
+from kanban_tui.ui.bindings import retranslate
+
+#: How the screen says where to set a goal from the command line.
+GOAL_COMMAND = "seller-kanban goal set AMOUNT --year {year} --currency {currency}"
+WEIGHTS_OPTION = "--weights 1,1,1,1,1,1,1,1,1,1.2,1.4,1.6"
+CURRENCY = re.compile(r"[A-Z]{3}")
+BAR_WIDTH = 10
+#: Status → (symbol, style). The symbol and the word carry the meaning, colour only helps.
+STATUS_LOOK = {
+    "reached": ("✓", "green"),
+    "on_pace": ("▸", "green"),
+    "behind": ("!", "yellow"),
+    "missed": ("✗", "red"),
+    "no_data": ("?", "dim"),
+    "upcoming": ("·", "dim"),
+}
+
+
+# ------------------------------------------------------------------------------ data
+
+
+@dataclass(frozen=True)
+class StoredGoal:
+    """A year's goal as stored: amount, currency and the 12 weights (empty: even)."""
+
+    year: int
+    amount: Decimal
+    currency: str
+    weights: tuple[Decimal, ...] = ()
+
+    @property
+    def weighted(self) -> bool:
+        return bool(self.weights) and len(set(self.weights)) > 1
+
+
+def stored_goal(service: KpiService, year: int) -> StoredGoal | None:
+    """The year's goal row. (``KpiService`` reads goals only per month, which loses the
+    annual amount to rounding and hides the weights; the row itself is what was set.)"""
+    with service.db.read() as session:
+        row = session.get(Goal, year)
+        if row is None:
+            return None
+        weights = tuple(Decimal(w) for w in row.weights.split(",") if w)
+        return StoredGoal(row.year, Decimal(row.amount), row.currency, weights)
+
+
+@dataclass
+class Line:
+    """One month, quarter or the year: goal, actual sales (per marketplace) and status."""
+
+    label: str
+    goal: Decimal
+    actual: dict[str, Decimal | None] = field(default_factory=dict)
+    status: str = "upcoming"
+    focus: bool = False
+
+    @property
+    def total(self) -> Decimal | None:
+        found = [v for v in self.actual.values() if v is not None]
+        return sum(found, Decimal(0)) if found else None
+
+    @property
+    def progress(self) -> Decimal | None:
+        total = self.total
+        if total is None or self.goal <= 0:
+            return None
+        return total / self.goal
+
+
+@dataclass
+class YearSplit:
+    goal: StoredGoal
+    months: list[Line]
+    quarters: list[Line]
+    year: Line
+    #: Marketplaces counted (they sell in the goal's currency) and the others (code, currency).
+    counted: list[str]
+    other: list[tuple[str, str]]
+
+
+def market_currency(code: str) -> str | None:
+    market = MARKETPLACES.get(code)
+    return market.currency if market else None
+
+
+def judge(goal: Decimal, actual: Decimal | None, expected: Decimal | None, when: str) -> str:
+    """``when`` is ``past``, ``current`` or ``future``; ``expected`` is the goal to date."""
+    if when == "future":
+        return "upcoming"
+    if actual is not None and actual >= goal:
+        return "reached"
+    if actual is None:
+        return "no_data"
+    if when == "past":
+        return "missed"
+    return "on_pace" if expected is not None and actual >= expected else "behind"
+
+
+def year_split(service: KpiService, goal: StoredGoal, today: date, focus: int) -> YearSplit:
+    """The year month by month (``focus`` is the month number to mark)."""
+    markets = service.marketplaces()
+    counted: list[str] = []
+    other: list[tuple[str, str]] = []
+    for code in markets:
+        currency = market_currency(code)
+        if currency is None:  # an unknown code: judge by what its data says
+            currency = service.month(today.strftime("%Y-%m"), code).currency or goal.currency
+        if currency == goal.currency:
+            counted.append(code)
+        else:
+            other.append((code, currency))
+    months: list[Line] = []
+    expected_by_month: list[Decimal | None] = []
+    whens: list[str] = []
+    for number in range(1, 13):
+        month = f"{goal.year:04d}-{number:02d}"
+        share = service.monthly_goal(month)
+        amount = share[0] if share else Decimal(0)
+        line = Line(t(f"month.{number}"), amount, focus=number == focus)
+        covered = 0
+        for code in counted:
+            figures = service.month(month, code)
+            if figures.days_with_data == 0 or (
+                figures.currency is not None and figures.currency != goal.currency
+            ):
+                line.actual[code] = None
+                continue
+            line.actual[code] = figures.tiles["sales"].value or Decimal(0)
+            if figures.pacing is not None:
+                days = calendar.monthrange(goal.year, number)[1]
+                covered = max(covered, days - figures.pacing.days_left)
+        start, end = month_bounds(month)
+        when = "past" if end <= today else "future" if start > today else "current"
+        expected = None
+        if when == "current":
+            days = calendar.monthrange(goal.year, number)[1]
+            expected = amount * covered / days
+        elif when == "past":
+            expected = amount
+        line.status = judge(amount, line.total, expected, when)
+        months.append(line)
+        expected_by_month.append(expected)
+        whens.append(when)
+    quarters = [
+        _summed(
+            t("goals_screen.quarter", number=q + 1),
+            months[q * 3 : q * 3 + 3],
+            expected_by_month[q * 3 : q * 3 + 3],
+            whens[q * 3 : q * 3 + 3],
+            counted,
+        )
+        for q in range(4)
+    ]
+    year = _summed(t("goals_screen.year_total"), months, expected_by_month, whens, counted)
+    return YearSplit(goal, months, quarters, year, counted, other)
+
+
+def _summed(
+    label: str,
+    lines: Sequence[Line],
+    expected: Sequence[Decimal | None],
+    whens: Sequence[str],
+    markets: Sequence[str],
+) -> Line:
+    goal = sum((line.goal for line in lines), Decimal(0))
+    actual: dict[str, Decimal | None] = {}
+    for code in markets:
+        found = [line.actual.get(code) for line in lines]
+        values = [v for v in found if v is not None]
+        actual[code] = sum(values, Decimal(0)) if values else None
+    summed = Line(label, goal, actual)
+    if all(w == "future" for w in whens):
+        when = "future"
+    elif all(w == "past" for w in whens):
+        when = "past"
+    else:
+        when = "current"
+    to_date = sum((e for e in expected if e is not None), Decimal(0))
+    summed.status = judge(goal, summed.total, to_date, when)
+    return summed
+
+
+@dataclass(frozen=True)
+class Week:
+    label: str
+    start: date
+    #: The first day after the week's part of the month.
+    end: date
+    goal: Decimal
+    actual: Decimal | None
+
+
+def week_split(
+    service: KpiService, month: str, goal: Decimal, markets: Sequence[str], currency: str
+) -> list[Week]:
+    """The month's goal over its (Monday-first) weeks, by the days each has in the month."""
+    start, end = month_bounds(month)
+    days = (end - start).days
+    weeks: list[Week] = []
+    first = start
+    while first < end:
+        last = min(end, first + timedelta(days=7 - first.weekday()))
+        share = goal * (last - first).days / days
+        actual: Decimal | None = None
+        for code in markets:
+            value = service.computed(first, last, code).get("sales")
+            if value is not None:
+                actual = (actual or Decimal(0)) + value
+        label = t("goals_screen.week_label", week=f"{first.isocalendar().week:02d}")
+        weeks.append(Week(label, first, last, share, actual))
+        first = last
+    return weeks
+
+
+def money(value: Decimal | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    places = 0 if currency == "JPY" else 2
+    return f"{value:,.{places}f}"
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def progress_bar(value: Decimal | None) -> Text:
+    shown = Text()
+    if value is None:
+        shown.append("░" * BAR_WIDTH, style="dim")
+        return shown
+    filled = max(0, min(BAR_WIDTH, round(float(value) * BAR_WIDTH)))
+    shown.append("▇" * filled, style="green" if value >= 1 else "cyan")
+    shown.append("░" * (BAR_WIDTH - filled), style="dim")
+    return shown
+
+
+def status_text(status: str) -> Text:
+    symbol, style = STATUS_LOOK[status]
+    return Text(f"{symbol} {t(f'goals_screen.status_{status}')}", style=style)
+
+
+# ------------------------------------------------------------------------------ screen
+
+
+def screen_bindings() -> list[BindingType]:
+    return [
+        Binding("left_square_bracket", "year(-1)", t("goals_screen.prev_year"), key_display="["),
+        Binding("right_square_bracket", "year(1)", t("goals_screen.next_year"), key_display="]"),
+        Binding("up,k", "month(-1)", t("goals_screen.choose_month"), key_display="↑↓"),
+        Binding("down,j", "month(1)", t("goals_screen.choose_month"), show=False),
+        Binding("e", "edit", t("goals_screen.edit")),
+        Binding("escape,g,b", "back", t("goals_screen.back"), key_display="esc"),
+    ]
+
+
+class GoalsScreen(Screen[None]):
+    """The year's goal month by month against actual sales, and a month's weeks."""
+
+    BINDINGS = screen_bindings()
+
+    def __init__(
+        self,
+        service: KpiService,
+        clock: Callable[[], datetime],
+        default_marketplace: str = "US",
+        month: str | None = None,
+        hint: str = "",
+    ) -> None:
+        super().__init__()
+        retranslate(self, screen_bindings())
+        self.service = service
+        self.clock = clock
+        self.default_marketplace = (default_marketplace or "US").upper()
+        chosen = month or self.today.strftime("%Y-%m")
+        self.year, self.month_number = (int(part) for part in chosen.split("-"))
+        self.hint = hint
+        self.goal: StoredGoal | None = None
+        self.split: YearSplit | None = None
+
+    @property
+    def today(self) -> date:
+        return self.clock().date()
+
+    @property
+    def month(self) -> str:
+        return f"{self.year:04d}-{self.month_number:02d}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="goals-head")
+        yield Static(id="goals-hint")
+        with Horizontal(id="goals-body"):
+            with VerticalScroll(id="goals-main"):
+                yield Static(id="goals-table")
+            with VerticalScroll(id="goals-side"):
+                yield Static(id="goals-weeks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for selector in ("#goals-main", "#goals-side"):
+            self.query_one(selector, VerticalScroll).can_focus = False
+        self.reload()
+
+    # ---------------------------------------------------------------- data
+    def _guard(self, work: Callable[[], Any]) -> Any:
+        try:
+            return work()
+        except KanbanError as exc:
+            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            return None
+
+    def reload(self) -> None:
+        self.goal = self._guard(lambda: stored_goal(self.service, self.year))
+        self.split = None
+        if self.goal is not None:
+            goal = self.goal
+            self.split = self._guard(
+                lambda: year_split(self.service, goal, self.today, self.month_number)
+            )
+        self._update_head()
+        self.query_one("#goals-table", Static).update(self.table_renderable())
+        self.query_one("#goals-weeks", Static).update(self.weeks_renderable())
+        hint = self.query_one("#goals-hint", Static)
+        hint.display = bool(self.hint)
+        hint.update(Text(self.hint))
+
+    @property
+    def currency(self) -> str:
+        if self.goal is not None:
+            return self.goal.currency
+        return market_currency(self.default_marketplace) or "USD"
+
+    def _update_head(self) -> None:
+        head = Text.assemble(
+            (f" {t('goals_screen.title')} ", "bold reverse"), "  ", (str(self.year), "bold")
+        )
+        goal = self.goal
+        if goal is not None:
+            split = t("goals_screen.weighted") if goal.weighted else t("goals_screen.even")
+            amount = f"{money(goal.amount, goal.currency)} {goal.currency}"
+            head.append(" · " + t("goals_screen.annual", amount=amount) + " · " + split)
+        head.append("   ")
+        head.append(t("goals_screen.today", day=self.today.isoformat()), style="italic")
+        self.query_one("#goals-head", Static).update(head)
+
+    # --------------------------------------------------------------- table
+    def empty_renderable(self) -> RenderableType:
+        text = Text(t("goals_screen.no_goal", year=self.year) + "\n\n")
+        command = GOAL_COMMAND.format(year=self.year, currency=self.currency)
+        text.append(f"  {command}\n", style="bold")
+        text.append(f"  {WEIGHTS_OPTION}\n\n", style="dim")
+        text.append(t("goals_screen.weights_hint") + "\n\n", style="dim")
+        text.append(t("goals_screen.press_e"), style="bold")
+        return text
+
+    def table_renderable(self) -> RenderableType:
+        split = self.split
+        if split is None:
+            return self.empty_renderable()
+        currency = split.goal.currency
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False, show_edge=False)
+        table.add_column("", width=1)
+        table.add_column(t("goals_screen.col_month"), no_wrap=True)
+        table.add_column(t("goals_screen.col_goal", currency=currency), justify="right")
+        for code in split.counted:
+            table.add_column(code, justify="right")
+        if len(split.counted) > 1:
+            table.add_column(t("goals_screen.col_total"), justify="right")
+        table.add_column(t("goals_screen.col_progress"), no_wrap=True)
+        table.add_column(t("goals_screen.col_status"), no_wrap=True)
+        for quarter in range(4):
+            for line in split.months[quarter * 3 : quarter * 3 + 3]:
+                table.add_row(*self._cells(line, split, currency))
+            table.add_row(
+                *self._cells(split.quarters[quarter], split, currency),
+                style="bold",
+                end_section=True,
+            )
+        table.add_row(*self._cells(split.year, split, currency), style="bold")
+        parts: list[RenderableType] = [table]
+        if not split.counted:
+            parts.append(Text(t("goals_screen.no_sales", currency=currency), style="dim"))
+        if split.other:
+            others = ", ".join(f"{code} ({money_currency})" for code, money_currency in split.other)
+            parts.append(
+                Text(t("goals_screen.other_currency", markets=others, currency=currency), "dim")
+            )
+        return Group(*parts)
+
+    def _cells(self, line: Line, split: YearSplit, currency: str) -> list[RenderableType]:
+        cells: list[RenderableType] = [
+            Text("▶" if line.focus else "", style="bold"),
+            Text(line.label),
+            Text(money(line.goal, currency)),
+        ]
+        for code in split.counted:
+            cells.append(Text(money(line.actual.get(code), currency)))
+        if len(split.counted) > 1:
+            cells.append(Text(money(line.total, currency)))
+        shown = progress_bar(line.progress)
+        shown.append(f" {percent(line.progress):>4}")
+        cells.append(shown)
+        cells.append(status_text(line.status))
+        return cells
+
+    # --------------------------------------------------------------- weeks
+    def weeks_renderable(self) -> RenderableType:
+        split = self.split
+        name = t("goals_screen.month_name", month=t(f"month.{self.month_number}"), year=self.year)
+        heading = Text(t("goals_screen.weeks_title", month=name), style="bold")
+        if split is None:
+            return Group(heading, Text(t("goals_screen.weeks_none"), style="dim"))
+        currency = split.goal.currency
+        line = split.months[self.month_number - 1]
+        weeks = self._guard(
+            lambda: week_split(self.service, self.month, line.goal, split.counted, currency)
+        )
+        summary = Text(t("goals_screen.month_goal", amount=f"{money(line.goal, currency)}"))
+        summary.append(f" {currency}")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(justify="right")
+        grid.add_column(justify="right")
+        grid.add_column(justify="right")
+        grid.add_row(
+            Text(""),
+            Text(""),
+            Text(t("goals_screen.col_goal_short"), style="dim"),
+            Text(t("goals_screen.col_actual"), style="dim"),
+            Text("%", style="dim"),
+        )
+        for week in weeks or []:
+            days = (week.end - week.start).days
+            ratio = week.actual / week.goal if week.actual is not None and week.goal else None
+            grid.add_row(
+                Text(week.label),
+                Text(self._span(week) + " " + t("goals_screen.days", count=days)),
+                Text(money(week.goal, currency)),
+                Text(money(week.actual, currency)),
+                Text(percent(ratio)),
+            )
+        parts: list[RenderableType] = [heading, summary, Text(""), grid]
+        parts.append(Text(""))
+        parts.append(Text(t("goals_screen.weeks_note"), style="dim italic"))
+        return Group(*parts)
+
+    @staticmethod
+    def _span(week: Week) -> str:
+        last = week.end - timedelta(days=1)
+        return f"{week.start:%m-%d}" if last == week.start else f"{week.start:%m-%d}–{last:%m-%d}"
+
+    # ------------------------------------------------------------- actions
+    def action_year(self, delta: int) -> None:
+        self.year += delta
+        self.reload()
+
+    def action_month(self, delta: int) -> None:
+        self.month_number = max(1, min(12, self.month_number + delta))
+        self.reload()
+
+    def action_edit(self) -> None:
+        form = GoalForm(self.service, self.year, self.goal, self.currency)
+
+        def saved(done: bool | None) -> None:
+            if not done:
+                return
+            self.hint = ""
+            self.reload()
+            if self.goal is not None:
+                amount = f"{money(self.goal.amount, self.goal.currency)} {self.goal.currency}"
+                self.notify(t("goal_form.saved", year=self.year, amount=amount), markup=False)
+
+        self.app.push_screen(form, saved)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+# ------------------------------------------------------------------------------- form
+
+
+@dataclass(frozen=True)
+class GoalValues:
+    amount: Decimal
+    currency: str
+    weights: tuple[Decimal, ...]
+
+
+def _number(text: str) -> Decimal:
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    value = Decimal(cleaned)
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+def parse_goal(
+    amount_text: str, currency_text: str, weight_texts: Sequence[str]
+) -> tuple[GoalValues | None, dict[str, str]]:
+    """The form's values, or the message for each refused field (``amount``, ``currency``,
+    ``weights``). Blank weights count as 1; all blank means an even split."""
+    errors: dict[str, str] = {}
+    amount: Decimal | None = None
+    try:
+        amount = _number(amount_text)
+    except InvalidOperation:
+        errors["amount"] = t("goal_form.not_a_number")
+    if amount is not None and amount <= 0:
+        errors["amount"] = t("goal_form.positive")
+    currency = currency_text.strip().upper()
+    if not CURRENCY.fullmatch(currency):
+        errors["currency"] = t("goal_form.bad_currency")
+    weights: list[Decimal] = []
+    if any(text.strip() for text in weight_texts):
+        for number, text in enumerate(weight_texts, start=1):
+            try:
+                value = _number(text) if text.strip() else Decimal(1)
+            except InvalidOperation:
+                errors["weights"] = t("goal_form.bad_weight", month=t(f"month.{number}"))
+                break
+            if value < 0:
+                errors["weights"] = t("goal_form.bad_weight", month=t(f"month.{number}"))
+                break
+            weights.append(value)
+        if "weights" not in errors and sum(weights) <= 0:
+            errors["weights"] = t("goal_form.zero_weights")
+    if errors or amount is None:
+        return None, errors
+    return GoalValues(amount, currency, tuple(weights)), {}
+
+
+def form_bindings() -> list[BindingType]:
+    return [
+        Binding("ctrl+s", "save", t("form.save")),
+        Binding("escape", "cancel", t("form.cancel")),
+    ]
+
+
+class GoalForm(ModalScreen[bool | None]):
+    """Set the year's goal: amount, currency and, optionally, a weight per month."""
+
+    BINDINGS = form_bindings()
+    FIELDS = ("amount", "currency", "weights")
+
+    def __init__(
+        self, service: KpiService, year: int, goal: StoredGoal | None, currency: str
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        retranslate(self, form_bindings())
+        self.service = service
+        self.year = year
+        self.goal = goal
+        self.currency = goal.currency if goal else currency
+
+    def _field(self, label: str, widget: Any, name: str) -> ComposeResult:
+        with Vertical(classes=f"form-field field-{name}"):
+            yield Label(label)
+            yield widget
+            yield Label("", id=f"{name}-error", classes="field-error")
+
+    def compose(self) -> ComposeResult:
+        goal = self.goal
+        weights = [str(w.normalize()) for w in goal.weights] if goal and goal.weighted else []
+        with VerticalScroll(id="goal-form", classes="dialog"):
+            yield Static(Text(t("goal_form.title", year=self.year)), classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield from self._field(
+                    t("goal_form.amount"),
+                    Input(
+                        f"{goal.amount.normalize():f}" if goal else "",
+                        id="amount",
+                        placeholder="120000",
+                    ),
+                    "amount",
+                )
+                yield from self._field(
+                    t("goal_form.currency"),
+                    Input(self.currency, id="currency", placeholder="USD", max_length=3),
+                    "currency",
+                )
+            yield Label(t("goal_form.weights"))
+            for half in range(2):
+                with Horizontal(classes="form-row weights-row"):
+                    for number in range(half * 6 + 1, half * 6 + 7):
+                        with Vertical(classes="weight-field"):
+                            yield Label(t(f"month.{number}"))
+                            yield Input(
+                                weights[number - 1] if weights else "",
+                                id=f"weight-{number}",
+                                placeholder="1",
+                            )
+            yield Label("", id="weights-error", classes="field-error")
+            yield Static(id="goal-preview")
+            yield Label("", id="form-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("form.save"), id="save", variant="primary")
+                yield Button(t("form.cancel"), id="cancel")
+            yield Static(t("goal_form.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+        self.update_preview()
+
+    def _texts(self) -> tuple[str, str, list[str]]:
+        return (
+            self.query_one("#amount", Input).value,
+            self.query_one("#currency", Input).value,
+            [self.query_one(f"#weight-{n}", Input).value for n in range(1, 13)],
+        )
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        """The quarters the typed values give (or nothing while they are not valid)."""
+        values, _ = parse_goal(*self._texts())
+        preview = self.query_one("#goal-preview", Static)
+        if values is None:
+            preview.update(Text(t("goal_form.preview_none"), style="dim"))
+            return
+        weights = list(values.weights) or [Decimal(1)] * 12
+        total = sum(weights)
+        quarters = [values.amount * sum(weights[q * 3 : q * 3 + 3]) / total for q in range(4)]
+        shown = " · ".join(
+            f"{t('goals_screen.quarter', number=q + 1)} {money(amount, values.currency)}"
+            for q, amount in enumerate(quarters)
+        )
+        kind = t("goals_screen.weighted") if len(set(weights)) > 1 else t("goals_screen.even")
+        preview.update(Text(f"{shown} {values.currency} ({kind})"))
+
+    def action_save(self) -> None:
+        for name in (*self.FIELDS, "form"):
+            self.query_one(f"#{name}-error", Label).update("")
+        values, errors = parse_goal(*self._texts())
+        if values is None:
+            for name, message in errors.items():
+                self.query_one(f"#{name}-error", Label).update(Text(literal(message)))
+            first = next(name for name in self.FIELDS if name in errors)
+            self.query_one("#weight-1" if first == "weights" else f"#{first}").focus()
+            return
+        try:
+            self.service.set_goal(self.year, values.amount, values.currency, values.weights)
+        except KanbanError as exc:
+            message = f"{exc.title}: {exc.message}" if exc.message else exc.title
+            self.query_one("#form-error", Label).update(Text(literal(message)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+
+__all__ = [
+    "GoalForm",
+    "GoalsScreen",
+    "StoredGoal",
+    "judge",
+    "parse_goal",
+    "stored_goal",
+    "week_split",
+    "year_split",
+]

@@ -1,0 +1,614 @@
+"""The Review screen: the "check" and "act" of the plan, for a month or a four-week window.
+
+Per recurring template: planned periods, done on time, done late, missed and open, and the
+completion rate; overall completion; the KPIs against their targets; incidents and the time
+spent on them. Templates below the completion threshold, or whose KPI did not move, are
+marked for a decision, and the decision is taken right here: ``k`` keep, ``p`` pause,
+``e`` edit, ``x`` delete. ``n`` writes the review's note, which the next review shows at
+the top. Everything comes from :class:`~kanban_tui.services.review.ReviewService`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Label, Static, TextArea
+
+from kanban_tui.domain.kpi import Status
+from kanban_tui.domain.text import literal, one_line
+from kanban_tui.errors import KanbanError
+from kanban_tui.format import category_label, duration
+from kanban_tui.i18n import t
+from kanban_tui.services.kpi import shift_month
+from kanban_tui.services.review import (
+    NOTE_MAX,
+    WINDOW_DAYS,
+    Review,
+    ReviewRow,
+    ReviewService,
+    parse_period,
+)
+from kanban_tui.services.session import Board
+from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.dialogs import ConfirmScreen
+
+#: The default plan's four-weekly review ("pdca-evaluation") counts its windows from here.
+ANCHOR = date(2026, 1, 5)
+ANCHOR_KEY = "pdca-evaluation"
+TITLE_WIDTH = 30
+FLAG = "⚑"
+NO_VALUE = "—"
+#: Row marks: what a decision did, or why a row stands out (never colour alone).
+MARKS = {"kept": "✓", "paused": "⏸", "deleted": "✗", "flagged": FLAG}
+STATUS_STYLE = {
+    Status.OK: "green",
+    Status.WARNING: "yellow",
+    Status.BREACH: "bold red",
+    Status.NONE: "dim",
+}
+KPI_COMMAND = "seller-kanban kpi import FILE --marketplace {code}"
+
+
+def window_start(day: date, anchor: date = ANCHOR) -> date:
+    """The start of the four-week window (counted from ``anchor``) that holds ``day``."""
+    return anchor + timedelta(days=((day - anchor).days // WINDOW_DAYS) * WINDOW_DAYS)
+
+
+def rate_text(rate: float | None) -> str:
+    return NO_VALUE if rate is None else f"{rate * 100:.0f}%"
+
+
+def _cropped(text: str, width: int, style: str = "") -> Text:
+    shown = Text(one_line(text), style=style)
+    shown.truncate(width, overflow="ellipsis")
+    return shown
+
+
+# ------------------------------------------------------------------------------ screen
+
+
+def screen_bindings() -> list[BindingType]:
+    return [
+        Binding("left_square_bracket", "period(-1)", t("review_screen.prev"), key_display="["),
+        Binding("right_square_bracket", "period(1)", t("review_screen.next"), key_display="]"),
+        Binding("w", "toggle_kind", t("review_screen.toggle_kind")),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "decide('keep')", t("review_screen.keep")),
+        Binding("p", "pause", t("review_screen.pause")),
+        Binding("e", "edit", t("review_screen.edit")),
+        Binding("x", "delete", t("review_screen.delete")),
+        Binding("n", "note", t("review_screen.note")),
+        Binding("escape,3,b", "back", t("review_screen.back"), key_display="esc"),
+    ]
+
+
+class ReviewScreen(Screen[None]):
+    """A month's (or four weeks') review with the decisions it calls for."""
+
+    BINDINGS = screen_bindings()
+
+    def __init__(
+        self,
+        board: Board,
+        lang: str,
+        clock: Callable[[], datetime],
+        default_marketplace: str = "US",
+        period: str | None = None,
+    ) -> None:
+        super().__init__()
+        retranslate(self, screen_bindings())
+        self.board = board
+        self.service = ReviewService(board)
+        self.lang = lang
+        self.clock = clock
+        self.default_marketplace = (default_marketplace or "US").upper()
+        self.anchor = self._anchor()
+        self.period = period or self.today.strftime("%Y-%m")
+        self.review: Review | None = None
+        #: Templates the user chose to keep in this session (``keep`` changes nothing).
+        self.kept: set[int] = set()
+
+    @property
+    def today(self) -> date:
+        return self.clock().date()
+
+    def _anchor(self) -> date:
+        """The plan's four-weekly anchor (the PDCA template's rule), else 2026-01-05."""
+        try:
+            for row in self.board.templates.rows():
+                if row.key == ANCHOR_KEY and row.rule.startswith("4weekly:"):
+                    return date.fromisoformat(row.rule.split(":", 1)[1][:10])
+        except (KanbanError, ValueError):
+            pass
+        return ANCHOR
+
+    # --------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-head")
+        yield Static(id="review-previous-note")
+        with Horizontal(id="review-body"):
+            with Vertical(id="review-main"):
+                yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="review-detail")
+            with VerticalScroll(id="review-side"):
+                yield Static(id="review-overall")
+                yield Static(id="review-kpis")
+                yield Static(id="review-incidents")
+                yield Static(id="review-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#review-side", VerticalScroll).can_focus = False
+        table = self.table
+        table.add_column("", width=1, key="mark")
+        table.add_column(t("review_screen.col_template"), width=TITLE_WIDTH, key="title")
+        table.add_column(t("review_screen.col_planned"), key="planned")
+        table.add_column(t("review_screen.col_on_time"), key="done")
+        table.add_column(t("review_screen.col_late"), key="late")
+        table.add_column(t("review_screen.col_missed"), key="missed")
+        table.add_column(t("review_screen.col_open"), key="open")
+        table.add_column(t("review_screen.col_rate"), key="rate")
+        self.reload()
+        table.focus()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#review-table", DataTable)
+
+    @property
+    def current(self) -> ReviewRow | None:
+        review = self.review
+        if review is None or not review.rows:
+            return None
+        return review.rows[min(self.table.cursor_row, len(review.rows) - 1)]
+
+    # ---------------------------------------------------------------- data
+    def _guard(self, work: Callable[[], Any]) -> Any:
+        try:
+            return work()
+        except KanbanError as exc:
+            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            return None
+
+    def reload(self, focus: int | None = None) -> None:
+        """Read the review of :attr:`period`; the cursor stays on ``focus`` (a template id),
+        else on the same template, else on the same line."""
+        table = self.table
+        previous = self.current
+        row_index = table.cursor_row
+        if focus is None and previous is not None:
+            focus = previous.template_id
+        self.review = self._guard(lambda: self.service.review(self.period))
+        table.clear()
+        rows = self.review.rows if self.review else ()
+        for row in rows:
+            table.add_row(*self._cells(row), key=str(row.template_id))
+        ids = [row.template_id for row in rows]
+        if focus in ids:
+            row_index = ids.index(focus)
+        if rows:
+            table.move_cursor(row=max(0, min(row_index, len(rows) - 1)), animate=False)
+        self._update_head()
+        self._update_previous_note()
+        self._update_detail()
+        self._update_side()
+
+    def look(self, row: ReviewRow) -> str:
+        """``deleted``, ``paused``, ``kept``, ``flagged`` or ``""``: how the row is marked."""
+        if row.state in ("deleted", "paused"):
+            return row.state
+        if row.template_id in self.kept:
+            return "kept"
+        return "flagged" if row.flagged else ""
+
+    def _cells(self, row: ReviewRow) -> list[Text]:
+        look = self.look(row)
+        style = {
+            "deleted": "dim strike",
+            "paused": "dim",
+            "kept": "",
+            "flagged": "bold yellow",
+        }.get(look, "")
+        missed = row.missed + row.overdue
+        rate_style = style or ("green" if row.rate is not None else "dim")
+        if (
+            row.flagged
+            and look in ("flagged", "kept")
+            and any(reason.code == "completion" for reason in row.reasons)
+        ):
+            rate_style = "bold yellow" if look == "flagged" else "yellow"
+        return [
+            Text(MARKS.get(look, ""), style="bold yellow" if look == "flagged" else ""),
+            _cropped(row.title, TITLE_WIDTH, style),
+            Text(str(row.planned), style=style, justify="right"),
+            Text(str(row.done), style=style, justify="right"),
+            Text(str(row.late), style=style, justify="right"),
+            Text(str(missed), style=style or ("red" if missed else ""), justify="right"),
+            Text(str(row.open), style=style, justify="right"),
+            Text(rate_text(row.rate), style=rate_style, justify="right"),
+        ]
+
+    # -------------------------------------------------------------- pieces
+    def _kind_word(self) -> str:
+        kind = self.review.kind if self.review else parse_period(self.period).kind
+        return t("review_screen.kind_month") if kind == "month" else t("review_screen.kind_4w")
+
+    def _update_head(self) -> None:
+        review = self.review
+        head = Text.assemble((f" {t('review_screen.title')} ", "bold reverse"), "  ")
+        if review is None:
+            self.query_one("#review-head", Static).update(head)
+            return
+        head.append(one_line(review.label), style="bold")
+        head.append(f" ({self._kind_word()})")
+        overall = review.overall
+        done = overall.done + overall.late
+        head.append(
+            "  ·  "
+            + t(
+                "review_screen.overall",
+                done=done,
+                closed=overall.closed,
+                rate=rate_text(overall.rate),
+            )
+        )
+        flagged = len([row for row in review.rows if self.look(row) == "flagged"])
+        if flagged:
+            head.append("  ·  ")
+            head.append(f"{FLAG} " + t("review_screen.flagged", count=flagged), style="bold yellow")
+        self.query_one("#review-head", Static).update(head)
+
+    def _update_previous_note(self) -> None:
+        box = self.query_one("#review-previous-note", Static)
+        review = self.review
+        if review is None or not review.notes.previous_text:
+            box.update(Text(t("review_screen.no_previous_note"), style="dim italic"))
+            box.set_class(False, "-note")
+            return
+        previous = review.notes.previous_period or ""
+        try:
+            label = parse_period(previous).label()
+        except KanbanError:
+            label = previous
+        text = Text(t("review_screen.previous_note", period=one_line(label)) + " ", style="bold")
+        text.append(literal(review.notes.previous_text), style="")
+        box.update(text)
+        box.set_class(True, "-note")
+
+    def _update_detail(self) -> None:
+        detail = self.query_one("#review-detail", Static)
+        row = self.current
+        if row is None:
+            detail.update(Text(t("review_screen.empty"), style="italic"))
+            return
+        lines = Text(one_line(row.title), style="bold")
+        facts = [row.rule]
+        if row.category:
+            facts.append(category_label(row.category))
+        facts.append(row.marketplace)
+        look = self.look(row)
+        if look in ("paused", "deleted", "kept"):
+            facts.append(f"{MARKS[look]} {t(f'review_screen.state_{look}')}")
+        lines.append("\n" + one_line(" · ".join(facts)), style="")
+        counts = t(
+            "review_screen.counts",
+            planned=row.planned,
+            done=row.done,
+            late=row.late,
+            missed=row.missed,
+            overdue=row.overdue,
+            open=row.open,
+        )
+        lines.append("\n" + counts, style="dim")
+        if row.flagged:
+            lines.append(f"\n{FLAG} " + one_line(row.reason), style="bold yellow")
+            if row.state != "deleted":
+                lines.append("\n" + t("review_screen.decide_hint"), style="italic")
+        elif row.rate is None:
+            lines.append("\n" + t("review_screen.too_early"), style="dim italic")
+        else:
+            lines.append("\n" + t("review_screen.on_track"), style="green")
+        detail.update(lines)
+
+    def _update_side(self) -> None:
+        self.query_one("#review-overall", Static).update(self.overall_renderable())
+        self.query_one("#review-kpis", Static).update(self.kpis_renderable())
+        self.query_one("#review-incidents", Static).update(self.incidents_renderable())
+        self.query_one("#review-note", Static).update(self.note_renderable())
+
+    def overall_renderable(self) -> RenderableType:
+        heading = Text(t("review_screen.overall_title"), style="bold")
+        review = self.review
+        if review is None:
+            return heading
+        overall = review.overall
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim")
+        grid.add_column(justify="right")
+        grid.add_row(Text(t("review_screen.col_planned")), Text(str(overall.planned)))
+        grid.add_row(Text(t("review_screen.col_on_time")), Text(str(overall.done)))
+        grid.add_row(Text(t("review_screen.col_late")), Text(str(overall.late)))
+        grid.add_row(
+            Text(t("review_screen.col_missed")), Text(str(overall.missed + overall.overdue))
+        )
+        grid.add_row(Text(t("review_screen.col_open")), Text(str(overall.open)))
+        grid.add_row(
+            Text(t("review_screen.completion")), Text(rate_text(overall.rate), style="bold")
+        )
+        threshold = Text(
+            t("review_screen.threshold", threshold=rate_text(review.threshold)), style="dim"
+        )
+        return Group(heading, grid, threshold, Text(""))
+
+    def kpis_renderable(self) -> RenderableType:
+        heading = Text(t("review_screen.kpis_title"), style="bold")
+        review = self.review
+        if review is None or not review.kpis:
+            command = KPI_COMMAND.format(code=self.default_marketplace)
+            return Group(
+                heading,
+                Text(t("review_screen.no_kpis"), style="dim"),
+                Text(command, style="dim"),
+                Text(""),
+            )
+        parts: list[RenderableType] = [heading]
+        for section in review.kpis:
+            parts.append(
+                Text(
+                    t(
+                        "review_screen.kpi_market",
+                        marketplace=section.marketplace,
+                        days=section.days_with_data,
+                    ),
+                    style="italic",
+                )
+            )
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=1)
+            grid.add_column(no_wrap=True)
+            grid.add_column(justify="right", no_wrap=True)
+            grid.add_column(style="dim", no_wrap=True)
+            for line in section.lines:
+                if line.value is None:
+                    continue
+                style = STATUS_STYLE.get(line.status, "")
+                target = "" if line.target_text == NO_VALUE else line.target_text
+                grid.add_row(
+                    Text(line.status.symbol, style=style),
+                    Text(one_line(line.name)),
+                    Text(line.value_text, style=style),
+                    Text(target),
+                )
+            parts.append(grid)
+        parts.append(Text(""))
+        return Group(*parts)
+
+    def incidents_renderable(self) -> RenderableType:
+        review = self.review
+        count = len(review.incidents) if review else 0
+        minutes = review.incident_minutes if review else 0
+        heading = Text(
+            t("review_screen.incidents", count=count, time=duration(minutes)), style="bold"
+        )
+        if review is None or not review.incidents:
+            return Group(heading, Text(""))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column(no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        for incident in review.incidents[:8]:
+            grid.add_row(
+                Text("✓" if incident.done else "·"),
+                _cropped(incident.title, 22),
+                Text(duration(incident.spent_minutes), style="dim"),
+            )
+        return Group(heading, grid, Text(""))
+
+    def note_renderable(self) -> RenderableType:
+        heading = Text(t("review_screen.note_title"), style="bold")
+        review = self.review
+        if review is None or not review.notes.text:
+            return Group(heading, Text(t("review_screen.no_note"), style="dim italic"))
+        return Group(heading, Text(literal(review.notes.text)))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._update_detail()
+
+    # ------------------------------------------------------------- actions
+    def action_cursor(self, delta: int) -> None:
+        if delta > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_period(self, delta: int) -> None:
+        window = parse_period(self.period)
+        if window.kind == "month":
+            self.period = shift_month(self.period, delta)
+        else:
+            start = window.start + timedelta(days=WINDOW_DAYS * delta)
+            self.period = f"4w:{start.isoformat()}"
+        self.reload()
+
+    def action_toggle_kind(self) -> None:
+        """Month ↔ four weeks, around today when it is in the period shown, else around the
+        period's first day."""
+        window = parse_period(self.period)
+        day = self.today if window.start <= self.today < window.end else window.start
+        if window.kind == "month":
+            self.period = f"4w:{window_start(day, self.anchor).isoformat()}"
+        else:
+            self.period = day.strftime("%Y-%m")
+        self.reload()
+
+    def _live(self, row: ReviewRow | None) -> ReviewRow | None:
+        """The row, if its template can still be acted on."""
+        if row is None:
+            return None
+        if row.state == "deleted":
+            self.notify(t("review_screen.already_deleted"), severity="warning")
+            return None
+        return row
+
+    def action_decide(self, decision: str) -> None:
+        row = self._live(self.current)
+        if row is None:
+            return
+        if self._guard(lambda: self.service.decide(row.template_id, decision)) is None:
+            return
+        self.kept.add(row.template_id)
+        self.reload(focus=row.template_id)
+        self.notify(t("review_screen.kept_note", title=one_line(row.title)), markup=False)
+
+    def action_pause(self) -> None:
+        row = self._live(self.current)
+        if row is None:
+            return
+        if row.state == "paused":
+            done = self._guard(lambda: self.board.templates.set_active(row.template_id, True))
+            key = "review_screen.resumed_note"
+        else:
+            done = self._guard(lambda: self.service.decide(row.template_id, "pause"))
+            key = "review_screen.paused_note"
+        if done is None:
+            return
+        self.kept.discard(row.template_id)
+        self.reload(focus=row.template_id)
+        self.notify(t(key, title=one_line(row.title)), markup=False)
+
+    def action_delete(self) -> None:
+        row = self._live(self.current)
+        if row is None:
+            return
+        title = one_line(row.title)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self._guard(lambda: self.service.decide(row.template_id, "delete")) is None:
+                return
+            self.kept.discard(row.template_id)
+            self.reload(focus=row.template_id)
+            self.notify(t("review_screen.deleted_note", title=title), markup=False)
+
+        self.app.push_screen(
+            ConfirmScreen(t("review_screen.confirm_delete", title=title)), answered
+        )
+
+    def action_edit(self) -> None:
+        from kanban_tui.ui.screens.templates import TemplateForm
+
+        row = self._live(self.current)
+        if row is None:
+            return
+        template = self._guard(lambda: self.board.templates.row(row.template_id))
+        if template is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            before = template.fields()
+            changes = {k: v for k, v in values.items() if before.get(k) != v}
+            if not changes:
+                return
+            changes["on_period_end"] = values["on_period_end"]
+            edited = self._guard(lambda: self.board.templates.edit(template.id, changes))
+            if edited is not None:
+                self.reload(focus=edited.id)
+                self.notify(
+                    t("templates_screen.saved_note", title=edited.title(self.lang)), markup=False
+                )
+
+        form = TemplateForm(template, self.board.templates.clock, self.lang, template.marketplace)
+        self.app.push_screen(form, saved)
+
+    def action_note(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        period, label = review.period, review.label
+
+        def written(text: str | None) -> None:
+            if text is None:
+                return
+            notes = self._guard(lambda: self.service.save_note(period, text))
+            if notes is not None:
+                self.reload()
+                key = "review_screen.note_saved" if notes.text else "review_screen.note_removed"
+                self.notify(t(key, period=one_line(label)), markup=False)
+
+        self.app.push_screen(NoteForm(label, review.notes.text), written)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+# ------------------------------------------------------------------------------ note
+
+
+def note_bindings() -> list[BindingType]:
+    return [
+        Binding("ctrl+s", "save", t("form.save")),
+        Binding("escape", "cancel", t("form.cancel")),
+    ]
+
+
+class NoteForm(ModalScreen[str | None]):
+    """What to change next time: the review's note (empty removes it)."""
+
+    BINDINGS = note_bindings()
+
+    def __init__(self, label: str, text: str) -> None:
+        super().__init__(classes="dialog-screen")
+        retranslate(self, note_bindings())
+        self.label = label
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-form", classes="dialog"):
+            title = t("note_form.title", period=one_line(self.label))
+            yield Static(Text(title), classes="dialog-title")
+            yield Static(t("note_form.prompt"), classes="field-note")
+            yield TextArea(self.text, id="note-text")
+            yield Label("", id="note-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("form.save"), id="save", variant="primary")
+                yield Button(t("form.cancel"), id="cancel")
+            yield Static(t("note_form.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#note-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        text = self.query_one("#note-text", TextArea).text
+        if len(text.strip()) > NOTE_MAX:
+            message = t("note_form.too_long", max=NOTE_MAX)
+            self.query_one("#note-error", Label).update(Text(message))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+
+__all__ = ["NoteForm", "ReviewScreen", "window_start"]
