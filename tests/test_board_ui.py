@@ -39,7 +39,7 @@ async def test_board_opens_with_the_default_plan(db, clock):
         daily = shown_lines(column(app, Column.DAILY))
         assert daily[0].startswith(" ▲ Check account health")
         assert "account health · ↻ · 15" in daily[1]
-        assert "Nothing finished this week" in "".join(shown_lines(column(app, Column.DONE)))
+        assert "Nothing done this week" in "".join(shown_lines(column(app, Column.DONE)))
 
 
 async def test_arrow_and_vim_keys_move_the_focus(db, clock):

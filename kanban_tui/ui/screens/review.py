@@ -373,16 +373,21 @@ class ReviewScreen(Screen[None]):
                     style="italic",
                 )
             )
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(width=1)
-            grid.add_column(no_wrap=True)
-            grid.add_column(justify="right", no_wrap=True)
-            grid.add_column(style="dim", no_wrap=True)
-            for line in section.lines:
-                if line.value is None:
-                    continue
+            lines = [line for line in section.lines if line.value is not None]
+            targets = ["" if line.target_text == NO_VALUE else line.target_text for line in lines]
+            grid = Table.grid(padding=(0, 1), expand=True)
+            grid.add_column(width=1, min_width=1)
+            grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+            grid.add_column(
+                justify="right",
+                no_wrap=True,
+                min_width=max((len(line.value_text) for line in lines), default=1),
+            )
+            grid.add_column(
+                style="dim", no_wrap=True, min_width=max((len(x) for x in targets), default=0)
+            )
+            for line, target in zip(lines, targets, strict=True):
                 style = STATUS_STYLE.get(line.status, "")
-                target = "" if line.target_text == NO_VALUE else line.target_text
                 grid.add_row(
                     Text(line.status.symbol, style=style),
                     Text(one_line(line.name)),
@@ -402,14 +407,14 @@ class ReviewScreen(Screen[None]):
         )
         if review is None or not review.incidents:
             return Group(heading, Text(""))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=1)
-        grid.add_column(no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=1, min_width=1)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        grid.add_column(justify="right", no_wrap=True, min_width=8)
         for incident in review.incidents[:8]:
             grid.add_row(
                 Text("✓" if incident.done else "·"),
-                _cropped(incident.title, 22),
+                Text(one_line(incident.title)),
                 Text(duration(incident.spent_minutes), style="dim"),
             )
         return Group(heading, grid, Text(""))
