@@ -410,11 +410,11 @@ class KpiService:
             figures = self.month(month, market)
             if figures.days_with_data:
                 per_market[market] = (figures.tiles["sales"].value or Decimal(0), figures.currency)
-        rates = {k.upper(): Decimal(str(v)) for k, v in (rates or {}).items()}
-        rates.setdefault(base.upper(), Decimal(1))
+        known = {k.upper(): Decimal(str(v)) for k, v in (rates or {}).items()}
+        known.setdefault(base.upper(), Decimal(1))
         total: Decimal | None = Decimal(0)
         for amount, currency in per_market.values():
-            rate = rates.get((currency or base).upper())
+            rate = known.get((currency or base).upper())
             if rate is None or total is None:
                 total = None
                 continue
