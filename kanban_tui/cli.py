@@ -572,6 +572,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
     if args.month and args.month.strip().lower().startswith("4w:"):
         raise UsageError(args.month, t("review.bad_period"))
     period = args.window or args.month or board.cards.today().strftime("%Y-%m")
+    board.templates.tick()  # periods missed since the last tick count in the review
     service = ReviewService(board)
     if args.note is not None:
         service.save_note(period, args.note)
