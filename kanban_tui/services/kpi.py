@@ -62,6 +62,20 @@ def shift_month(month: str, delta: int) -> str:
 
 
 @dataclass(frozen=True)
+class StoredGoal:
+    """A year's goal as stored: amount, currency and the 12 weights (empty: even)."""
+
+    year: int
+    amount: Decimal
+    currency: str
+    weights: tuple[Decimal, ...] = ()
+
+    @property
+    def weighted(self) -> bool:
+        return bool(self.weights) and len(set(self.weights)) > 1
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     """What an import did (or, with ``dry_run``, would do)."""
 
@@ -386,6 +400,15 @@ class KpiService:
             session.add(row)
 
         self.db.transact(work)
+
+    def goal(self, year: int) -> StoredGoal | None:
+        """The year's goal as it was set: amount, currency and the 12 weights."""
+        with self.db.read() as session:
+            row = session.get(Goal, year)
+            if row is None:
+                return None
+            weights = tuple(Decimal(w) for w in row.weights.split(",") if w)
+            return StoredGoal(row.year, Decimal(row.amount), row.currency, weights)
 
     def monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
         """The month's share of the year's goal (to the cent; the 12 add up to the year),

@@ -246,15 +246,15 @@ class BoardScreen(Screen[None]):
         form = CardForm(None, t(f"column.{column.value}"), today=self.service.today())
         self.app.push_screen(form, created)
 
-    def action_edit_card(self, form: bool = False) -> None:
+    def action_edit_card(self, card_only: bool = False) -> None:
         """Edit the focused card; "Set next month's targets" opens the Goals screen on next
-        month instead (``E``, ``form=True``, always edits the card)."""
+        month instead (``E``, ``card_only=True``, always edits the card)."""
         card = self.column.current
         if card is None:
             return
 
         template = self._guard(lambda: self.templates.template_of(card.id))
-        if not form and template is not None and template.key == "next-month-targets":
+        if not card_only and template is not None and template.key == "next-month-targets":
             self.action_goals(next_month=True)
             return
         current_rule = template.rule if template is not None and template.active else ""

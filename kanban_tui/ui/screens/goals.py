@@ -27,12 +27,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from kanban_tui.domain.models import Goal
 from kanban_tui.domain.recurrence import MARKETPLACES
 from kanban_tui.domain.text import literal
 from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
-from kanban_tui.services.kpi import KpiService, month_bounds
+from kanban_tui.services.kpi import KpiService, StoredGoal, month_bounds
 from kanban_tui.ui.bindings import retranslate
 
 #: How the screen says where to set a goal from the command line.
@@ -54,29 +53,8 @@ STATUS_LOOK = {
 # ------------------------------------------------------------------------------ data
 
 
-@dataclass(frozen=True)
-class StoredGoal:
-    """A year's goal as stored: amount, currency and the 12 weights (empty: even)."""
-
-    year: int
-    amount: Decimal
-    currency: str
-    weights: tuple[Decimal, ...] = ()
-
-    @property
-    def weighted(self) -> bool:
-        return bool(self.weights) and len(set(self.weights)) > 1
-
-
 def stored_goal(service: KpiService, year: int) -> StoredGoal | None:
-    """The year's goal row. (``KpiService`` reads goals only per month, which loses the
-    annual amount to rounding and hides the weights; the row itself is what was set.)"""
-    with service.db.read() as session:
-        row = session.get(Goal, year)
-        if row is None:
-            return None
-        weights = tuple(Decimal(w) for w in row.weights.split(",") if w)
-        return StoredGoal(row.year, Decimal(row.amount), row.currency, weights)
+    return service.goal(year)
 
 
 @dataclass

@@ -112,7 +112,7 @@ class ReviewScreen(Screen[None]):
         self.lang = lang
         self.clock = clock
         self.default_marketplace = (default_marketplace or "US").upper()
-        self.anchor = self._anchor()
+        self.window_anchor = self._anchor()
         self.period = period or self.today.strftime("%Y-%m")
         self.review: Review | None = None
         #: Templates the user chose to keep in this session (``keep`` changes nothing).
@@ -452,7 +452,7 @@ class ReviewScreen(Screen[None]):
         window = parse_period(self.period)
         day = self.today if window.start <= self.today < window.end else window.start
         if window.kind == "month":
-            self.period = f"4w:{window_start(day, self.anchor).isoformat()}"
+            self.period = f"4w:{window_start(day, self.window_anchor).isoformat()}"
         else:
             self.period = day.strftime("%Y-%m")
         self.reload()
