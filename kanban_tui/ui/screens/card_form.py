@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import Priority
@@ -21,6 +20,7 @@ from kanban_tui.format import CATEGORY_KEYS, category_label
 from kanban_tui.i18n import t
 from kanban_tui.services.board import CardRow
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.forms import FormScreen
 
 FIELDS = ("title", "category", "estimate_minutes", "priority", "due", "notes", "repeat")
 _WEEKDAY_TOKENS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -45,7 +45,7 @@ def repeat_choices(reference: date) -> list[tuple[str, str]]:
     ]
 
 
-class CardForm(ModalScreen[dict[str, Any] | None]):
+class CardForm(FormScreen[dict[str, Any] | None]):
     """Returns the validated field values, or None when cancelled."""
 
     BINDINGS = [Binding("ctrl+s", "save"), Binding("escape", "cancel")]
@@ -197,15 +197,3 @@ class CardForm(ModalScreen[dict[str, Any] | None]):
             self.query_one("#repeat-rule" if first == "repeat" else f"#{first}").focus()
             return
         self.dismiss({**fields.model_dump(), "repeat": rule})
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()

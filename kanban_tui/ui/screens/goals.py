@@ -24,7 +24,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from kanban_tui.domain.recurrence import MARKETPLACES
@@ -33,6 +33,7 @@ from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
 from kanban_tui.services.kpi import KpiService, StoredGoal, month_bounds
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.forms import FormScreen
 
 #: How the screen says where to set a goal from the command line.
 GOAL_COMMAND = "seller-kanban goal set AMOUNT --year {year} --currency {currency}"
@@ -549,7 +550,7 @@ def form_bindings() -> list[BindingType]:
     ]
 
 
-class GoalForm(ModalScreen[bool | None]):
+class GoalForm(FormScreen[bool | None]):
     """Set the year's goal: amount, currency and, optionally, a weight per month."""
 
     BINDINGS = form_bindings()
@@ -659,18 +660,6 @@ class GoalForm(ModalScreen[bool | None]):
             self.query_one("#form-error", Label).update(Text(literal(message)))
             return
         self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 __all__ = [

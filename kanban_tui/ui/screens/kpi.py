@@ -25,7 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from kanban_tui.domain.kpi import (
@@ -47,7 +47,8 @@ from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
 from kanban_tui.services.kpi import KpiService, MonthFigures, Tile, month_bounds, shift_month
-from kanban_tui.ui.screens.templates import retranslate
+from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.forms import FormScreen
 from kanban_tui.ui.widgets.kpi import ChartColors, ChartSpec, KpiTiles, TileView, TrendChart
 
 #: The values typed by hand, in the order of the form's list.
@@ -1010,7 +1011,7 @@ def form_bindings() -> list[BindingType]:
     ]
 
 
-class KpiEntryForm(ModalScreen[Entry | None]):
+class KpiEntryForm(FormScreen[Entry | None]):
     """Enter one value by hand; it is saved only when every field is right."""
 
     BINDINGS = form_bindings()
@@ -1126,18 +1127,6 @@ class KpiEntryForm(ModalScreen[Entry | None]):
             else f"{entry.value:,.2f} {currency or ''}".strip()
         )
         self.dismiss(Entry(entry.metric, entry.day, entry.value, entry.scope, shown))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 def _definition_of(definitions: dict[str, KpiDefinition], metric: str) -> KpiDefinition | None:

@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static, TextArea
 
 from kanban_tui.domain.kpi import Status
@@ -41,6 +41,7 @@ from kanban_tui.services.review import (
 from kanban_tui.services.session import Board
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
+from kanban_tui.ui.screens.forms import FormScreen
 
 #: The default plan's four-weekly review ("pdca-evaluation") counts its windows from here.
 ANCHOR = date(2026, 1, 5)
@@ -570,7 +571,7 @@ def note_bindings() -> list[BindingType]:
     ]
 
 
-class NoteForm(ModalScreen[str | None]):
+class NoteForm(FormScreen[str | None]):
     """What to change next time: the review's note (empty removes it)."""
 
     BINDINGS = note_bindings()
@@ -605,15 +606,6 @@ class NoteForm(ModalScreen[str | None]):
             self.query_one("#note-error", Label).update(Text(message))
             return
         self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 __all__ = ["NoteForm", "ReviewScreen", "window_start"]

@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from kanban_tui import config
@@ -26,6 +25,7 @@ from kanban_tui.domain.text import literal
 from kanban_tui.i18n import language, t
 from kanban_tui.services.budget import BUFFER_HIGH, BUFFER_LOW, buffer_warning
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.forms import FormScreen
 
 #: The form's fields, in the order their errors are looked for.
 FIELDS = (
@@ -78,7 +78,7 @@ def form_bindings() -> list[BindingType]:
     ]
 
 
-class SettingsScreen(ModalScreen[None]):
+class SettingsScreen(FormScreen[None]):
     """Edit the config; ``ctrl+s`` (or enter in a field) saves, esc leaves unchanged."""
 
     BINDINGS = form_bindings()
@@ -276,15 +276,6 @@ class SettingsScreen(ModalScreen[None]):
         ):
             self.app.theme = self.original_theme
         self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 __all__ = ["SettingsScreen", "parse_buffer", "validate"]

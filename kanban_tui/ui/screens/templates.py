@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import OPEN_COLUMNS, OnPeriodEnd, Priority
@@ -32,6 +32,7 @@ from kanban_tui.scheduler.generate import parse_at
 from kanban_tui.services.templates import TemplateRow, TemplateService, preview, validate_fields
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
+from kanban_tui.ui.screens.forms import FormScreen
 
 #: Widths of the table's columns (in cells), so long titles and rules never push the
 #: numbers off a 120-column terminal; the line under the table shows them in full.
@@ -324,7 +325,7 @@ def form_bindings() -> list[BindingType]:
     ]
 
 
-class TemplateForm(ModalScreen[dict[str, Any] | None]):
+class TemplateForm(FormScreen[dict[str, Any] | None]):
     """Add or edit a template; returns the validated values, or None when cancelled.
 
     The values are :class:`~kanban_tui.domain.templates.TemplateFields` dumped, with ``at``
@@ -551,15 +552,3 @@ class TemplateForm(ModalScreen[dict[str, Any] | None]):
         values = fields.model_dump()
         values["at"] = fields.at.strftime("%H:%M")
         self.dismiss(values)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
