@@ -289,9 +289,13 @@ def template_rows(count: int, now: datetime) -> list[dict[str, object]]:
         values["at"] = fields.at.strftime("%H:%M")
         values["checklist"] = "\n".join(fields.checklist)
         values.update(
-            key=None, active=True, created_at=now, updated_at=now, deleted_at=None,
+            key=None,
+            active=True,
+            created_at=now,
+            updated_at=now,
+            deleted_at=None,
             checked_until=None,
-        )  # fmt: skip
+        )
         rows.append(values)
     known = set(Template.model_fields) - {"id"}
     return [{k: v for k, v in row.items() if k in known} for row in rows]
@@ -401,8 +405,15 @@ def kpi_rows(markets: tuple[str, ...], first: date, last: date, *, seed: int = 1
     stamp = utcnow()
     rows: list[dict] = []
 
-    def add(day: date, market: str, metric: str, value: str, source: str, scope: str = "store",
-            money: bool = False) -> None:  # fmt: skip
+    def add(
+        day: date,
+        market: str,
+        metric: str,
+        value: str,
+        source: str,
+        scope: str = "store",
+        money: bool = False,
+    ) -> None:
         rows.append(
             {
                 "day": day,
@@ -460,10 +471,12 @@ def kpi_rows(markets: tuple[str, ...], first: date, last: date, *, seed: int = 1
             following = day + timedelta(days=1)
             if following.month != day.month or following > last:
                 month_start = day.replace(day=1)
-                add(month_start, market, "cogs", f"{month_sales * 0.32:.{p}f}", "manual",
-                    money=True)  # fmt: skip
-                add(month_start, market, "fees", f"{month_sales * 0.18:.{p}f}", "manual",
-                    money=True)  # fmt: skip
+                add(
+                    month_start, market, "cogs", f"{month_sales * 0.32:.{p}f}", "manual", money=True
+                )
+                add(
+                    month_start, market, "fees", f"{month_sales * 0.18:.{p}f}", "manual", money=True
+                )
                 month_sales = 0.0
             day = following
     return rows
@@ -534,7 +547,9 @@ class ReviewBoard:
     tick_seconds: list[float] = field(default_factory=list)
 
 
-def build_review(path: Path, year: int = 2025, total: int = 10_000, *, seed: int = 99) -> ReviewBoard:
+def build_review(
+    path: Path, year: int = 2025, total: int = 10_000, *, seed: int = 99
+) -> ReviewBoard:
     """A year of the default plan: ``open_board`` on 1 January with a fixed clock, then one
     ``templates.tick()`` a day (the clock advanced a day at a time, 18:00 UTC = 10:00 in
     Los Angeles, the plan's US zone). After each tick ~70 % of the cards it created are
@@ -560,13 +575,13 @@ def build_review(path: Path, year: int = 2025, total: int = 10_000, *, seed: int
     board = open_board(str(path), Settings(), clock=clock)
     ticks = generated = done = late = 0
     mark_sql = (
-        "UPDATE card SET origin_column = \"column\", \"column\" = 'DONE', done_at = ?, "
+        'UPDATE card SET origin_column = "column", "column" = \'DONE\', done_at = ?, '
         "updated_at = ?, position = (SELECT COALESCE(MAX(position), -1) + 1 FROM card "
         "WHERE \"column\" = 'DONE') WHERE id = ? AND \"column\" != 'DONE'"
     )
     renumber_open = (
         "UPDATE card SET position = (SELECT r.n FROM (SELECT id, ROW_NUMBER() OVER "
-        "(PARTITION BY \"column\" ORDER BY position, id) - 1 AS n FROM card "
+        '(PARTITION BY "column" ORDER BY position, id) - 1 AS n FROM card '
         "WHERE \"column\" != 'DONE') AS r WHERE r.id = card.id) WHERE \"column\" != 'DONE'"
     )
     tick_seconds: list[float] = []
@@ -590,8 +605,8 @@ def build_review(path: Path, year: int = 2025, total: int = 10_000, *, seed: int
             marks = []
             for card_id in created:
                 if card_id is not None and rng.random() < 0.7:
-                    when = _stamp(clock.now + timedelta(hours=rng.uniform(0.2, 5.5)))
-                    marks.append((when, when, card_id))
+                    stamp = _stamp(clock.now + timedelta(hours=rng.uniform(0.2, 5.5)))
+                    marks.append((stamp, stamp, card_id))
                     done += 1
             for card_id in carried:
                 if card_id is not None and rng.random() < 0.5:
@@ -607,16 +622,10 @@ def build_review(path: Path, year: int = 2025, total: int = 10_000, *, seed: int
         t1 = clock_time.perf_counter()
         with board.db.engine.connect() as connection:
             have = connection.exec_driver_sql("SELECT COUNT(*) FROM card").scalar_one()
-            open_counts = dict(
-                connection.exec_driver_sql(
-                    "SELECT \"column\", COUNT(*) FROM card GROUP BY \"column\""
-                ).all()
-            )
         filler = max(0, total - int(have))
         year_start = datetime(year, 1, 1, tzinfo=UTC)
         span = (clock.now - year_start).total_seconds()
         rows: list[dict[str, object]] = []
-        next_position = {c: int(open_counts.get(c.value, 0)) for c in Column}
         n_open = {Column.DAILY: 40, Column.WEEKLY: 30, Column.MONTHLY: 20}
         for n in range(filler):
             column = Column.DONE
@@ -647,7 +656,6 @@ def build_review(path: Path, year: int = 2025, total: int = 10_000, *, seed: int
                     "period_key": None,
                 }
             )
-            next_position[column] += 1
         for name, info in Card.model_fields.items():
             if name == "id" or not rows or name in rows[0]:
                 continue
@@ -661,16 +669,16 @@ def build_review(path: Path, year: int = 2025, total: int = 10_000, *, seed: int
             # ascends with done_at (the column shows the newest first)
             connection.exec_driver_sql(
                 "UPDATE card SET position = (SELECT r.n FROM (SELECT id, ROW_NUMBER() OVER "
-                "(PARTITION BY \"column\" ORDER BY CASE WHEN \"column\" = 'DONE' THEN done_at "
+                '(PARTITION BY "column" ORDER BY CASE WHEN "column" = \'DONE\' THEN done_at '
                 "END, CASE WHEN \"column\" = 'DONE' THEN NULL ELSE position END, id) - 1 AS n "
                 "FROM card) AS r WHERE r.id = card.id)"
             )
         insert_kpi(board.db, kpi_rows(("US",), date(year - 1, 12, 1), date(year, 12, 31)))
         timings["filler cards, KPI data"] = clock_time.perf_counter() - t1
         with board.db.engine.connect() as connection:
-            per_column = dict(
+            per_column: dict[str, int] = dict(
                 connection.exec_driver_sql(
-                    "SELECT \"column\", COUNT(*) FROM card GROUP BY \"column\""
+                    'SELECT "column", COUNT(*) FROM card GROUP BY "column"'
                 ).all()
             )
             records = connection.exec_driver_sql("SELECT COUNT(*) FROM period_record").scalar_one()

@@ -1,4 +1,7 @@
-"""The five figures (and their floors). Each function returns a :class:`Figure`."""
+"""Figures 1-5 of the board (and their floors). Each function returns a :class:`Figure`.
+
+Figures 6-11 (scheduler, KPI, review, soak) are in :mod:`benchmarks.figures_services`.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,12 @@ class Figure:
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    #: The issue the figure belongs to; the table is printed group by group (see GROUPS).
+    group: str = "board"
+
+
+#: The issues, in the order the table prints them.
+GROUPS = ("board", "scheduler", "KPI", "review", "soak")
 
 
 @dataclass
@@ -62,6 +71,8 @@ class Context:
     latency: dict[str, Any]
     cold_budget: float = math.inf
     list_budget: float = math.inf
+    #: Runs and budgets of figures 6-11 (scheduler, kpi, review, soak), see suite.FULL.
+    services: dict[str, Any] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------ format

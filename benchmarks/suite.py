@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -17,14 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import dataset, figures
-from benchmarks.figures import Context, Figure, Row
+from benchmarks import dataset, figures, figures_services
+from benchmarks.figures import GROUPS, Context, Figure, Row
 from benchmarks.runner import child_env
 
-FIGURES = ("cold", "latency", "memory", "list", "widgets")
+FIGURES = ("cold", "latency", "memory", "list", "widgets", "scheduler", "kpi", "review", "soak")
 
 # Runs per variant; each block also stops early (after 3 rounds at least) once its time
-# budget in seconds is spent, so a heavily loaded machine still finishes in ~3 minutes.
+# budget in seconds is spent, so a heavily loaded machine still finishes in ~4 minutes.
 FULL = {
     "cold_runs": 8,
     "cold_budget": 35.0,
@@ -38,6 +39,28 @@ FULL = {
         "move": 200,
         "move_budget": 45.0,
         "warmup": 6,
+    },
+    # figures 6-11; every block also stops early once its budget in seconds is spent
+    "scheduler": {
+        "catchup_runs": 11,
+        "catchup_budget": 8.0,
+        "templates_runs": 5,
+        "templates_budget": 15.0,
+    },
+    "kpi": {
+        "import_runs": 7,
+        "import_budget": 10.0,
+        "opens": 12,
+        "opens_budget": 12.0,
+        "switches": 10,
+    },
+    "review": {"runs": 11, "budget": 8.0, "year": 2025},
+    "soak": {
+        "minutes": 480,
+        "budget": 60.0,
+        "move_every": 3,
+        "resize_every": 45,
+        "import_every": 60,
     },
 }
 QUICK = {
@@ -53,6 +76,21 @@ QUICK = {
         "move": 30,
         "move_budget": 10.0,
         "warmup": 2,
+    },
+    "scheduler": {
+        "catchup_runs": 3,
+        "catchup_budget": 3.0,
+        "templates_runs": 2,
+        "templates_budget": 6.0,
+    },
+    "kpi": {"import_runs": 3, "import_budget": 4.0, "opens": 5, "opens_budget": 5.0, "switches": 5},
+    "review": {"runs": 3, "budget": 3.0, "year": 2025},
+    "soak": {
+        "minutes": 120,
+        "budget": 20.0,
+        "move_every": 3,
+        "resize_every": 45,
+        "import_every": 60,
     },
 }
 
@@ -126,8 +164,14 @@ def print_table(figs: list[Figure]) -> None:
     print(rule)
     print(line(header))
     print(rule)
+    group = None
     for index, fig in enumerate(figs):
-        if index:
+        if fig.group != group:
+            group = fig.group
+            if index:
+                print()
+            print(f"== {group} ".ljust(len(rule), "="))
+        else:
             print()
         print(fig.title)
         if fig.error:
@@ -137,8 +181,12 @@ def print_table(figs: list[Figure]) -> None:
     print(rule)
     print("Goals are informational; nothing here fails on a timing.")
     print()
+    group = None
     for fig in figs:
         if fig.notes:
+            if fig.group != group:
+                group = fig.group
+                print(f"== {group} notes ".ljust(len(rule), "="))
             print(fig.title)
             for note in fig.notes:
                 print(f"  {note}")
@@ -194,9 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             cold_budget=params["cold_budget"],
             list_budget=params["list_budget"],
             latency=params["latency"],
+            services={key: params[key] for key in ("scheduler", "kpi", "review", "soak")},
         )
 
-        def attempt(key: str, title: str, work: Callable[[], list[Figure]]) -> None:
+        def attempt(
+            key: str, title: str, work: Callable[[], list[Figure]], group: str = "board"
+        ) -> None:
             nonlocal status
             t0 = time.perf_counter()
             print(f"running {title} ...", flush=True)
@@ -204,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 made = work()
             except Exception as exc:  # report it and go on with the other figures
                 status = 1
-                made = [Figure(key, title, error=f"{type(exc).__name__}: {exc}")]
+                made = [Figure(key, title, error=f"{type(exc).__name__}: {exc}", group=group)]
                 traceback.print_exc(file=sys.stderr)
             for fig in made:
                 fig.data.setdefault("seconds", time.perf_counter() - t0)
@@ -230,12 +281,62 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if "list" in only:
             attempt("list_json", "4. seller-kanban list --json", lambda: [figures.list_json(ctx)])
+        services = figures_services
+        blocks: tuple[tuple[str, str, str, Callable[[Context], Figure], str], ...] = (
+            (
+                "scheduler",
+                "scheduler_catchup",
+                "6. Scheduler catch-up after 90 days closed",
+                services.scheduler_catchup,
+                "scheduler",
+            ),
+            (
+                "scheduler",
+                "scheduler_500",
+                "7. One tick with 500 templates",
+                services.scheduler_500,
+                "scheduler",
+            ),
+            (
+                "kpi",
+                "kpi_import",
+                "8. KPI import: 10,000-row Sponsored Products report",
+                services.kpi_import,
+                "KPI",
+            ),
+            (
+                "kpi",
+                "kpi_pane",
+                "9. KPI pane: three years × five marketplaces",
+                services.kpi_pane,
+                "KPI",
+            ),
+            ("review", "review", "10. Review of a year", services.review, "review"),
+            ("soak", "soak", "11. Soak: an eight-hour workday", services.soak, "soak"),
+        )
+        for name, key, title, work, group in blocks:
+            if name in only:
+                attempt(key, title, functools.partial(_one, work, ctx), group)
     finally:
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
 
-    order = {"cold_start": 1, "move_latency": 2, "memory": 3, "list_json": 4, "widgets": 5}
-    figs.sort(key=lambda f: order.get(f.key, 9))
+    order = {
+        "cold_start": 1,
+        "move_latency": 2,
+        "memory": 3,
+        "list_json": 4,
+        "widgets": 5,
+        "scheduler_catchup": 6,
+        "scheduler_500": 7,
+        "kpi_import": 8,
+        "kpi_pane": 9,
+        "review": 10,
+        "soak": 11,
+    }
+    figs.sort(
+        key=lambda f: (GROUPS.index(f.group) if f.group in GROUPS else 9, order.get(f.key, 99))
+    )
     load_end_text, load_end, _ = _load()
     elapsed = time.perf_counter() - started
     print()
@@ -265,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "figures": {
                 fig.key: {
                     "title": fig.title,
+                    "group": fig.group,
                     "error": fig.error,
                     "table": [row.__dict__ for row in fig.rows],
                     "notes": fig.notes,
@@ -279,6 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         path.write_text(text + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return status
+
+
+def _one(work: Callable[[Context], Figure], ctx: Context) -> list[Figure]:
+    return [work(ctx)]
 
 
 def _clean(value: Any) -> Any:

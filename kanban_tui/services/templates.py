@@ -241,7 +241,12 @@ class TemplateService:
 
     def next_moment(self) -> datetime | None:
         """The earliest moment any active template fires next (for the scheduler)."""
-        moments = [r.next_due for r in self.rows(include_paused=False) if r.next_due]
+        now = self.clock()
+        with self.db.read() as session:
+            templates = session.exec(
+                select(Template).where(col(Template.deleted_at).is_(None), col(Template.active))
+            ).all()
+        moments = [m for m in (next_due(t, now) for t in templates) if m is not None]
         return min(moments) if moments else None
 
     # ------------------------------------------------------------- writing

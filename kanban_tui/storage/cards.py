@@ -129,12 +129,13 @@ def _shift(
     condition = and_(col(Card.column) == column, col(Card.position) >= start)
     if stop is not None:
         condition = and_(condition, col(Card.position) < stop)
-    session.execute(
+    moved = session.execute(
         update(Card).where(condition).values(position=col(Card.position) + delta),
         execution_options={"synchronize_session": False},
     )
-    # loaded cards may hold stale positions now; reload them on next access
-    session.expire_all()
+    if getattr(moved, "rowcount", 1):
+        # loaded cards may hold stale positions now; reload them on next access
+        session.expire_all()
 
 
 def detach(session: Session, card: Card) -> None:

@@ -430,7 +430,15 @@ class KpiScreen(Screen[None]):
                 yield Static(id="kpi-parts")
         yield Footer()
 
+    def on_unmount(self) -> None:
+        # a signal keeps its subscribers alive: without this every closed pane would stay
+        signal = self.app.theme_changed_signal
+        signal.unsubscribe(self)
+        for chart in self._charts:
+            signal.unsubscribe(chart)
+
     def on_mount(self) -> None:
+        self._charts = list(self.query(TrendChart))
         self.query_one("#kpi-side", VerticalScroll).can_focus = False
         self.query_one("#kpi-tiles", KpiTiles).focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw_chart())
