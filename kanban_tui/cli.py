@@ -338,10 +338,11 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             row = service.add({"title": args.title, **values}, Column(args.column))
             _print_card(row, args.json)
         elif name == "list":
-            rows = service.list_cards(Column(args.column) if args.column else None, args.all)
+            chosen = Column(args.column) if args.column else None
             if args.json:
-                print(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
+                print(json.dumps(service.list_json(chosen, args.all), ensure_ascii=False))
             else:
+                rows = service.list_cards(chosen, args.all)
                 for row in rows:
                     print(_line(row))
         elif name == "move":

@@ -409,3 +409,27 @@ def test_list_json_does_not_import_textual(tmp_path: Path) -> None:
     imports = result.stderr.splitlines()
     assert any("kanban_tui.cli" in line for line in imports)  # importtime did report
     assert [line for line in imports if "textual" in line] == []
+
+
+def test_the_fast_json_listing_equals_the_card_rows(tmp_path):
+    """`list --json` builds its objects from stored values; they must be exactly what
+    CardRow.as_json gives, for every kind of card."""
+    from kanban_tui.config import Settings
+    from kanban_tui.domain.models import Column
+    from kanban_tui.services.session import open_board
+
+    board = open_board(str(tmp_path / "j.db"), Settings())
+    cards = board.cards
+    done = cards.add({"title": "done one", "due": "2026-11-30", "priority": "urgent"})
+    cards.set_done(done.id, True)
+    cards.add({"title": "[b]x[/b] \x1b[2J 中文", "notes": "n", "category": "ads"}, Column.MONTHLY)
+    cards.set_checklist(cards.list_cards(Column.DAILY)[0].id, [{"text": "a", "done": True}])
+    cards.toggle_timer(cards.list_cards(Column.WEEKLY)[0].id)
+    board.templates.tick(board.cards.clock().replace(year=2027))  # expire and carry over
+    for include_all in (False, True):
+        for column in (None, *Column):
+            fast = cards.list_json(column, include_all)
+            slow = [row.as_json() for row in cards.list_cards(column, include_all)]
+            assert fast == slow
+    assert any(card["missed"] for card in cards.list_json(None, True))
+    board.close()

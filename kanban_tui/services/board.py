@@ -224,6 +224,19 @@ class BoardService:
                 result.extend(CardRow.of(row) for row in found)
         return result
 
+    def list_json(
+        self, column: Column | None = None, include_all: bool = False
+    ) -> list[dict[str, Any]]:
+        """Exactly ``[row.as_json() for row in list_cards(...)]``, built from the driver's
+        values without per-row objects (``list --json`` of 10,000 cards)."""
+        since = None if include_all else self.done_since()
+        result: list[dict[str, Any]] = []
+        with self.db.read() as session:
+            for current in COLUMNS if column is None else (column,):
+                names, rows = repo.raw_rows(session, current, repo.View(done_since=since))
+                result.extend(_json_from_stored(dict(zip(names, row, strict=True))) for row in rows)
+        return result
+
     def incidents(self) -> list[CardRow]:
         """Incident cards (from playbooks), newest first."""
         from sqlmodel import col, select
@@ -502,6 +515,46 @@ class BoardService:
 
     def data_version(self) -> int:
         return self.db.data_version()
+
+
+def _stamp(text: str | None) -> str | None:
+    """Stored naive-UTC text → the ISO form ``CardRow.as_json`` prints."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat()
+
+
+def _enum(text: str | None) -> str | None:
+    """Enums are stored by name (``DAILY``); JSON shows their value (``daily``)."""
+    return text.lower() if text else None
+
+
+def _json_from_stored(row: dict[str, Any]) -> dict[str, Any]:
+    checklist = row["checklist"]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "notes": row["notes"],
+        "column": _enum(row["column"]),
+        "position": row["position"],
+        "category": row["category"],
+        "estimate_minutes": row["estimate_minutes"],
+        "priority": _enum(row["priority"]),
+        "due": row["due"] or None,
+        "done": row["column"] == Column.DONE.name,
+        "done_at": _stamp(row["done_at"]),
+        "created_at": _stamp(row["created_at"]),
+        "updated_at": _stamp(row["updated_at"]),
+        "origin_column": _enum(row["origin_column"]),
+        "source": _enum(row["source"]),
+        "template_id": row["template_id"],
+        "period_key": row["period_key"],
+        "missed": row["missed_at"] is not None,
+        "overdue_since": row["overdue_since"] or None,
+        "missed_at": _stamp(row["missed_at"]),
+        "checklist": json.loads(checklist) if checklist else [],
+        "spent_minutes": row["spent_minutes"],
+    }
 
 
 def as_utc(value: datetime) -> datetime:

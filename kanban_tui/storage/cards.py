@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, type_coerce, update
+from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
 from kanban_tui.domain.models import Card, Column, Priority
@@ -94,6 +95,19 @@ def page_rows(
         .limit(limit)
     )
     return session.execute(statement).all()
+
+
+def raw_rows(
+    session: Session, column: Column, view: View
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and the stored values of every card the column shows, without the
+    columns' type processing: for bulk listings such as ``list --json`` of 10,000 cards.
+    Enums come back as their stored names and timestamps as naive UTC text."""
+    table = Card.__table__  # type: ignore[attr-defined]
+    raw = [type_coerce(c, NullType()).label(c.name) for c in table.columns]
+    statement = select(*raw).where(and_(*_conditions(column, view))).order_by(*_order(column))
+    result = session.execute(statement)
+    return list(result.keys()), [tuple(row) for row in result.all()]
 
 
 def row_of(session: Session, card: Card, view: View) -> int:
