@@ -70,16 +70,19 @@ def open_board(
 
 
 def _card_language(db: Database, lang: str, *, remember: bool) -> str:
-    def work(session: Any) -> str:
+    """The language for generated cards; written only when it changes (most opens only
+    read it, so a scripted command takes no write lock for it)."""
+    with db.read() as session:
         stored = session.get(Meta, CARD_LANGUAGE)
-        if stored is None or remember:
-            if stored is None:
-                session.add(Meta(key=CARD_LANGUAGE, value=lang))
-            elif stored.value != lang:
-                stored.value = lang
-                session.add(stored)
-            return lang
-        return str(stored.value)
+        current = stored.value if stored is not None else None
+    if current is not None and (not remember or current == lang):
+        return str(current)
+
+    def work(session: Any) -> str:
+        row = session.get(Meta, CARD_LANGUAGE) or Meta(key=CARD_LANGUAGE, value=lang)
+        row.value = lang
+        session.add(row)
+        return lang
 
     return db.transact(work)
 
