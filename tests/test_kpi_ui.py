@@ -281,7 +281,12 @@ async def test_a_value_from_another_program_shows_up(db, clock):
     async with app.run_test(size=SIZE) as pilot:
         await open_pane(pilot)
         assert tile(app, "organic_share").note == "estimated"
-        board.kpi.add(date(2026, 5, 20), "organic_share_measured", Decimal("0.45"), "US")
+        from kanban_tui.services.kpi import KpiService
+        from kanban_tui.storage import open_database
+
+        other = KpiService(open_database(db), clock)  # another program's connection
+        other.add(date(2026, 5, 20), "organic_share_measured", Decimal("0.45"), "US")
+        other.db.close()
         await pilot.pause(0.4)
         assert tile(app, "organic_share").value == "45.0%"
         assert tile(app, "organic_share").note == "measured"

@@ -14,6 +14,7 @@ from kanban_tui.scheduler.generate import TickResult
 from kanban_tui.scheduler.runner import ScheduleRunner
 from kanban_tui.services.session import Board
 from kanban_tui.ui.actions import BOARD_ACTIONS
+from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.screens.dialogs import ErrorScreen
 
@@ -121,10 +122,13 @@ class KanbanApp(App[None]):
             changed = self.board.db.changed_elsewhere()
         except Exception:  # the next poll tries again; a broken DB shows on the next action
             return
-        if changed:
-            screen = self.board_screen
-            if screen.is_mounted:
-                screen.refresh_from_outside()
+        if not changed:
+            return
+        board = self.board_screen
+        if board.is_mounted:
+            board.refresh_from_outside()
+        if self.screen is not board:  # e.g. the KPI pane over the board
+            self.screen.post_message(DataChanged())
 
     def watch_theme(self, theme: str) -> None:
         if not self.save_settings or theme == self.settings.theme:

@@ -48,6 +48,7 @@ from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
 from kanban_tui.services.kpi import KpiService, MonthFigures, Tile, month_bounds, shift_month
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.forms import FormScreen
 from kanban_tui.ui.widgets.kpi import ChartColors, ChartSpec, KpiTiles, TileView, TrendChart
 
@@ -402,7 +403,6 @@ class KpiScreen(Screen[None]):
         self.figures: MonthFigures = empty_figures(
             service.definitions, self.month, self.marketplace
         )
-        self._data_version: int | None = None
 
     @property
     def today(self) -> date:
@@ -442,10 +442,6 @@ class KpiScreen(Screen[None]):
         self.query_one("#kpi-side", VerticalScroll).can_focus = False
         self.query_one("#kpi-tiles", KpiTiles).focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw_chart())
-        self._data_version = self._version()
-        settings = getattr(self.app, "settings", None)
-        seconds = float(getattr(settings, "refresh_seconds", 1) or 1)
-        self.set_interval(seconds, self._poll, name="kpi-poll")
         self.reload()
 
     # ---------------------------------------------------------------- data
@@ -478,19 +474,10 @@ class KpiScreen(Screen[None]):
         self._update_side()
         self.draw_chart()
 
-    def _version(self) -> int | None:
-        try:
-            return self.service.db.data_version()
-        except Exception:  # polling is best effort; the next poll tries again
-            return None
-
-    def _poll(self) -> None:
+    def on_data_changed(self, _message: DataChanged) -> None:
         """Another program (a ``kpi import`` in a terminal) changed the data: read again."""
-        version = self._version()
-        if version is not None and version != self._data_version:
-            self._data_version = version
-            self.data.clear()
-            self.reload()
+        self.data.clear()
+        self.reload()
 
     # -------------------------------------------------------------- tiles
     def tile_views(self) -> list[TileView]:
@@ -922,7 +909,6 @@ class KpiScreen(Screen[None]):
         if saved is None:
             return
         self.data.clear()
-        self._data_version = self._version()
         self.month = saved.day.strftime("%Y-%m")
         self.selected = self.keys.index(KPI_OF_METRIC[saved.metric])
         self.reload()
