@@ -3,9 +3,7 @@ good one, and every restore keeps the database it replaces."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -25,8 +23,7 @@ from kanban_tui.services.session import open_board
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.backup import DAILY_PREFIX, backup_to, daily_backup, prune
 from kanban_tui.storage.database import inspect_file, open_database
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.process_helpers import run_cli, sha256, side_files, subprocess_env
 
 #: Adds cards for ever, printing each id once its transaction has committed.
 WRITER = """
@@ -48,32 +45,6 @@ Result = tuple[int, str, str]
 
 
 # --------------------------------------------------------------------------- helpers
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def side_files(path: Path) -> list[str]:
-    return sorted(
-        p.name
-        for p in path.parent.iterdir()
-        if p.name != path.name and p.name.startswith(path.name)
-    )
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
-def run_cli(db: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """``python -m kanban_tui --db DB *argv`` as a real process."""
-    return subprocess.run(
-        [sys.executable, "-m", "kanban_tui", "--db", str(db), *argv],
-        capture_output=True, text=True, env=subprocess_env(), cwd=db.parent, timeout=120,
-    )  # fmt: skip
-
-
 def read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 

@@ -17,8 +17,8 @@ from kanban_tui import __version__
 from kanban_tui.cli import main
 from kanban_tui.domain.models import Column
 from kanban_tui.services.session import open_board
+from tests.process_helpers import REPO_ROOT, subprocess_env
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 CARD_KEYS = {
     "id",
     "title",
@@ -42,12 +42,6 @@ def plan_titles(lang: str) -> dict[str, list[str]]:
     for task in tasks:
         titles[task["column"]].append(task["title"])
     return titles
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    return env
 
 
 @pytest.fixture

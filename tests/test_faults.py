@@ -4,7 +4,6 @@ read-only files, a broken config and hostile text. Most of these drive real proc
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import random
@@ -26,8 +25,9 @@ from kanban_tui.services.board import BoardService
 from kanban_tui.services.session import open_board
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import inspect_file, open_database
+from tests import process_helpers
+from tests.process_helpers import REPO_ROOT, sha256, side_files, subprocess_env
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 REPORTS = REPO_ROOT / "tests" / "fixtures" / "reports"
 
 #: How long the board and two CLI processes write at once (the issue asks for a minute;
@@ -67,33 +67,11 @@ Result = tuple[int, str, str]
 
 
 # --------------------------------------------------------------------------- helpers
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def side_files(path: Path) -> list[str]:
-    return sorted(
-        p.name
-        for p in path.parent.iterdir()
-        if p.name != path.name and p.name.startswith(path.name)
-    )
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
 def run_cli(
     db: Path, *argv: str, preexec_fn: Callable[[], None] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m kanban_tui --db DB *argv`` as a real process."""
-    return subprocess.run(
-        [sys.executable, "-m", "kanban_tui", "--db", str(db), *argv],
-        capture_output=True, text=True, env=subprocess_env(), cwd=cwd or REPO_ROOT,
-        timeout=120, preexec_fn=preexec_fn,
-    )  # fmt: skip
+    """Run in the repository folder unless told otherwise (the report fixtures live there)."""
+    return process_helpers.run_cli(db, *argv, preexec_fn=preexec_fn, cwd=cwd or REPO_ROOT)
 
 
 @pytest.fixture

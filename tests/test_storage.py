@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
 import subprocess
 import sys
@@ -21,27 +19,9 @@ from kanban_tui.services.board import BoardService
 from kanban_tui.services.session import open_board
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import open_database
+from tests.process_helpers import sha256, side_files, subprocess_env
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SIGNED_APPLICATION_ID = APPLICATION_ID - (1 << 32) if APPLICATION_ID >= 1 << 31 else APPLICATION_ID
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def side_files(path: Path) -> list[str]:
-    return sorted(
-        p.name
-        for p in path.parent.iterdir()
-        if p.name != path.name and p.name.startswith(path.name)
-    )
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    return env
 
 
 # --------------------------------------------------------------------------- a new file

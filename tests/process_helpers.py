@@ -1,0 +1,43 @@
+"""Helpers for tests that check database files byte by byte and drive real processes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def side_files(path: Path) -> list[str]:
+    """Files SQLite may leave beside ``path`` (``-wal``, ``-shm``, ``-journal`` …)."""
+    return sorted(
+        p.name
+        for p in path.parent.iterdir()
+        if p.name != path.name and p.name.startswith(path.name)
+    )
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for a child ``python -m kanban_tui``: this checkout importable."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_cli(
+    db: Path, *argv: str, preexec_fn: Callable[[], None] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m kanban_tui --db DB *argv`` as a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "kanban_tui", "--db", str(db), *argv],
+        capture_output=True, text=True, env=subprocess_env(), cwd=cwd or db.parent,
+        timeout=120, preexec_fn=preexec_fn,
+    )  # fmt: skip
