@@ -150,26 +150,29 @@ class TemplateService:
 
     # ------------------------------------------------------------- reading
     def rows(self, include_paused: bool = True) -> list[TemplateRow]:
+        return self._rows(include_paused=include_paused)
+
+    def row(self, template_id: int) -> TemplateRow:
+        """One template, reading only its own statistics."""
+        found = self._rows(only=template_id)
+        if not found:
+            raise NotFoundError(f"template {template_id}", "no such template")
+        return found[0]
+
+    def _rows(self, include_paused: bool = True, only: int | None = None) -> list[TemplateRow]:
         now = self.clock()
         with self.db.read() as session:
-            templates = session.exec(
-                select(Template)
-                .where(col(Template.deleted_at).is_(None))
-                .order_by(col(Template.id))
-            ).all()
+            statement = select(Template).where(col(Template.deleted_at).is_(None))
+            if only is not None:
+                statement = statement.where(col(Template.id) == only)
+            templates = session.exec(statement.order_by(col(Template.id))).all()
             recent = self._recent(session, [t.id for t in templates if t.id is not None])
-            last_done = self._last_done(session)
+            last_done = self._last_done(session, only)
             return [
                 _row(t, now, recent.get(t.id or 0, {}), last_done.get(t.id or 0))
                 for t in templates
                 if include_paused or t.active
             ]
-
-    def row(self, template_id: int) -> TemplateRow:
-        for found in self.rows():
-            if found.id == template_id:
-                return found
-        raise NotFoundError(f"template {template_id}", "no such template")
 
     def _recent(self, session: Session, ids: Iterable[int]) -> dict[int, dict[str, int]]:
         today_cache: dict[str, Any] = {}
@@ -195,14 +198,15 @@ class TemplateService:
             result[template_id] = dict(counts)
         return result
 
-    def _last_done(self, session: Session) -> dict[int, datetime]:
+    def _last_done(self, session: Session, only: int | None = None) -> dict[int, datetime]:
         from sqlalchemy import func
 
-        rows = session.exec(
-            select(Card.template_id, func.max(Card.done_at))
-            .where(col(Card.template_id).is_not(None), col(Card.done_at).is_not(None))
-            .group_by(col(Card.template_id))
-        ).all()
+        statement = select(Card.template_id, func.max(Card.done_at)).where(
+            col(Card.template_id).is_not(None), col(Card.done_at).is_not(None)
+        )
+        if only is not None:
+            statement = statement.where(col(Card.template_id) == only)
+        rows = session.exec(statement.group_by(col(Card.template_id))).all()
         return {tid: _utc(done) for tid, done in rows if tid is not None and done is not None}
 
     def stats(self, start: datetime | None = None, end: datetime | None = None) -> list[PeriodStat]:
