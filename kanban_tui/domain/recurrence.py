@@ -24,6 +24,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -230,10 +231,8 @@ def _parse_date(word: str, position: int) -> date:
     if not word:
         raise _error("missing date", position, _DATE_HINT)
     if _ISO_DATE.fullmatch(word):
-        try:
+        with suppress(ValueError):  # well-formed but impossible, e.g. 2026-02-30
             return date.fromisoformat(word)
-        except ValueError:
-            pass
     raise _error(f"bad date {word!r}", position, _DATE_HINT)
 
 

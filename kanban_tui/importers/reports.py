@@ -30,6 +30,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -353,10 +354,8 @@ def _decodings(raw: bytes, marketplace: str) -> list[tuple[str, str]]:
             return [(encoding, raw.decode(encoding))]
         except UnicodeDecodeError:
             raise ReportError("The file looks like UTF-16 text but cannot be read.") from None
-    try:
+    with suppress(UnicodeDecodeError):  # not UTF-8: try the legacy code pages below
         return [("utf-8", raw.decode("utf-8"))]
-    except UnicodeDecodeError:
-        pass
     order = (
         ("cp932", "cp1252", "gb18030") if marketplace == "JP" else ("cp1252", "cp932", "gb18030")
     )
@@ -522,10 +521,8 @@ class _Reader:
             return parse_date(cell, self.date_order, self.date_format), "day"
         except ParseError as error:
             if self.layout.spec.kind == "business" and self.date_format is None:
-                try:
+                with suppress(ParseError):  # neither a day nor a month: report the day error
                     return parse_month(cell), "month"
-                except ParseError:
-                    pass
             raise self._error(row, name, cell, str(error)) from None
 
     def _number(self, record: Sequence[str], field: _Field, row: int) -> Decimal | None:

@@ -11,6 +11,7 @@ the top. Everything comes from :class:`~kanban_tui.services.review.ReviewService
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -125,12 +126,10 @@ class ReviewScreen(Screen[None]):
 
     def _anchor(self) -> date:
         """The plan's four-weekly anchor (the PDCA template's rule), else 2026-01-05."""
-        try:
+        with suppress(KanbanError, ValueError):  # no readable anchor: the plan's default
             for row in self.board.templates.rows():
                 if row.key == ANCHOR_KEY and row.rule.startswith("4weekly:"):
                     return date.fromisoformat(row.rule.split(":", 1)[1][:10])
-        except (KanbanError, ValueError):
-            pass
         return ANCHOR
 
     # --------------------------------------------------------------- layout
