@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -55,7 +56,10 @@ class KanbanApp(App[None]):
         self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
-        self.request_tick("start")  # again off the main thread, with the risk-alert check
+        # open_board has ticked already; only the risk-alert check is left, off the main thread
+        self.run_worker(
+            partial(self._tick_worker, tick=False), thread=True, group="tick", exclusive=True
+        )
         self.run_worker(self._daily_backup, thread=True, group="backup")
 
     def _daily_backup(self) -> None:
@@ -84,8 +88,8 @@ class KanbanApp(App[None]):
         """Generate due cards in a worker thread; the board updates when it is done."""
         self.run_worker(self._tick_worker, thread=True, group="tick", exclusive=True)
 
-    def _tick_worker(self) -> None:
-        result = self.board.templates.tick()
+    def _tick_worker(self, tick: bool = True) -> None:
+        result = self.board.templates.tick() if tick else TickResult()
         alerts = self.board.check_alerts()
         if alerts.created or alerts.updated or alerts.recovered:
             result.changed_by_alerts = True
