@@ -23,8 +23,31 @@ ALL_COLUMNS = (*COLUMN_CHOICES, "done")
 PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
 
 
+def _literal_help(text: Any) -> Any:
+    """Help text as argparse must get it: our catalog's ``%`` (``12%``, ``%d/%m/%Y``) doubled,
+    because argparse %-formats every help string."""
+    return text.replace("%", "%%") if isinstance(text, str) else text
+
+
+class _Subparsers(argparse._SubParsersAction):  # type: ignore[type-arg]
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if "help" in kwargs:
+            kwargs["help"] = _literal_help(kwargs["help"])
+        return super().add_parser(name, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with our messages: ``error`` prints the usage and a translated line."""
+    """argparse with our messages: ``error`` prints the usage and a translated line; help
+    texts are shown literally (see :func:`_literal_help`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _Subparsers)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        if "help" in kwargs:
+            kwargs["help"] = _literal_help(kwargs["help"])
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> Any:
         from kanban_tui.i18n import t
@@ -60,7 +83,7 @@ def _translate_argparse() -> None:
 
 
 def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db", env=ENV_DB)
     )

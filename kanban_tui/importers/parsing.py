@@ -53,6 +53,7 @@ ISO_CURRENCIES = frozenset(
         "SGD",
         "TRY",
         "USD",
+        "ZAR",
     }
 )
 

@@ -24,9 +24,11 @@ from kanban_tui.domain.kpi import (
     Observation,
     Pacing,
     Status,
+    Superseded,
     Target,
     aggregate,
     compute,
+    finest,
     load_definitions,
     merge_sums,
     rolling_sums,
@@ -152,6 +154,11 @@ class MonthFigures:
     goal: Decimal | None = None
     currency: str | None = None
     estimated: set[str] = field(default_factory=set)
+    #: Summary / Monthly periods counted (daily figures are in ``days_with_data``).
+    periods: list[tuple[date, date]] = field(default_factory=list)
+    #: Coarser periods left out because finer data of their source covers them.
+    superseded: list[Superseded] = field(default_factory=list)
+    scope: str = "store"
 
 
 class KpiService:
@@ -247,7 +254,7 @@ class KpiService:
 
         def work(session: Session) -> dict[str, int]:
             existing = {
-                (row.day, row.marketplace, row.scope, row.metric, row.source): row
+                (row.day, row.period_end, row.marketplace, row.scope, row.metric, row.source): row
                 for row in session.exec(
                     select(KpiObservation).where(
                         col(KpiObservation.day) >= first,
@@ -257,13 +264,21 @@ class KpiService:
                 ).all()
             }
             for item in observations:
-                key = (item.day, item.marketplace, item.scope, item.metric, item.source)
+                key = (
+                    item.day,
+                    item.last_day,
+                    item.marketplace,
+                    item.scope,
+                    item.metric,
+                    item.source,
+                )
                 text = str(item.value)
                 row = existing.get(key)
                 if row is None:
                     counts["added"] += 1
                     row = KpiObservation(
                         day=item.day,
+                        period_end=item.last_day,
                         marketplace=item.marketplace,
                         scope=item.scope,
                         metric=item.metric,
@@ -460,25 +475,37 @@ class KpiService:
             latest = session.exec(statement).one()
         return latest.strftime("%Y-%m") if latest else None
 
-    def observations(self, marketplace: str, start: date, end: date) -> list[Observation]:
-        """Observations of ``[start, end)``; where a day has both a report's and a manual
-        value for a metric, the manual one wins."""
+    def observations(
+        self, marketplace: str, start: date, end: date, scope: str | None = "store"
+    ) -> list[Observation]:
+        """Observations whose period starts in ``[start, end)`` for ``scope`` (``None``:
+        every scope); where a period has both a report's and a manual value for a metric,
+        the manual one wins."""
         with self.db.read() as session:
-            rows = session.exec(
-                select(KpiObservation).where(
-                    col(KpiObservation.marketplace) == marketplace,
-                    col(KpiObservation.day) >= start,
-                    col(KpiObservation.day) < end,
-                )
-            ).all()
-        chosen: dict[tuple[date, str, str], KpiObservation] = {}
+            statement = select(KpiObservation).where(
+                col(KpiObservation.marketplace) == marketplace,
+                col(KpiObservation.day) >= start,
+                col(KpiObservation.day) < end,
+            )
+            if scope is not None:
+                statement = statement.where(col(KpiObservation.scope) == scope)
+            rows = session.exec(statement).all()
+        chosen: dict[tuple[date, date, str, str], KpiObservation] = {}
+        reports: list[KpiObservation] = []
         for row in rows:
-            key = (row.day, row.scope, row.metric)
-            if key not in chosen or row.source == MANUAL:
-                chosen[key] = row
+            if row.source == MANUAL:
+                chosen[(row.day, row.period_end, row.scope, row.metric)] = row
+            else:
+                reports.append(row)
+        kept = list(chosen.values()) + [
+            row
+            for row in reports
+            if (row.day, row.period_end, row.scope, row.metric) not in chosen
+        ]
         return [
             Observation(
                 day=row.day,
+                period_end=row.period_end,
                 marketplace=row.marketplace,
                 scope=row.scope,
                 metric=row.metric,
@@ -486,18 +513,25 @@ class KpiService:
                 source=row.source,
                 currency=row.currency,
             )
-            for row in chosen.values()
+            for row in kept
         ]
+
+    def counted(
+        self, marketplace: str, month: str, scope: str | None = "store"
+    ) -> tuple[list[Observation], list[Superseded]]:
+        """The month's observations as its figures count them (see
+        :func:`~kanban_tui.domain.kpi.finest`), and the coarser periods left out."""
+        start, end = month_bounds(month)
+        rows = [o for o in self.observations(marketplace, start, end, scope) if o.last_day < end]
+        return finest(rows)
 
     def _sums(self, observations: Iterable[Observation]) -> dict[str, Decimal]:
         return aggregate(observations)
 
-    def month(self, month: str, marketplace: str) -> MonthFigures:
-        start, end = month_bounds(month)
-        previous_start, _ = month_bounds(shift_month(month, -1))
-        rows = self.observations(marketplace, previous_start, end)
-        this = [o for o in rows if o.day >= start]
-        last = [o for o in rows if o.day < start]
+    def month(self, month: str, marketplace: str, scope: str = "store") -> MonthFigures:
+        start, _ = month_bounds(month)
+        this, superseded = self.counted(marketplace, month, scope)
+        last, _ = self.counted(marketplace, shift_month(month, -1), scope)
         values = compute(self.definitions, self._sums(this))
         before = compute(self.definitions, self._sums(last))
         targets = self.targets()
@@ -521,11 +555,16 @@ class KpiService:
                 measured=key in values.measured,
                 missing=values.missing.get(key, ()),
             )
-        days = sorted({o.day for o in this})
+        days = sorted(
+            {o.day + timedelta(days=n) for o in this for n in range((o.last_day - o.day).days + 1)}
+        )
+        covered_until = max((o.last_day for o in this), default=None)
         pacing = None
         if goal_amount is not None:
             days_in_month = calendar.monthrange(start.year, start.month)[1]
-            covered = min(days_in_month, (days[-1] - start).days + 1) if days else 0
+            covered = (
+                min(days_in_month, (covered_until - start).days + 1) if covered_until else 0
+            )
             sales = values.get("sales") or Decimal(0)
             pacing = sales_pacing(sales, goal_amount, covered, days_in_month)
         return MonthFigures(
@@ -536,6 +575,9 @@ class KpiService:
             pacing=pacing,
             goal=goal_amount,
             currency=currency,
+            periods=sorted({o.span for o in this if not o.is_daily}),
+            superseded=superseded,
+            scope=scope,
         )
 
     def daily_series(
@@ -547,7 +589,8 @@ class KpiService:
         rows = self.observations(marketplace, start - timedelta(days=window - 1), end)
         by_day: dict[date, list[Observation]] = defaultdict(list)
         for row in rows:
-            by_day[row.day].append(row)
+            if row.is_daily:  # a Summary or Monthly figure belongs to no single day
+                by_day[row.day].append(row)
         days = [start + timedelta(days=n) for n in range((end - start).days)]
         lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
         sums = [aggregate(by_day.get(day, [])) for day in lead + days]
@@ -570,19 +613,20 @@ class KpiService:
         rows = self.observations(marketplace, start, end)
         by_month: dict[str, list[Observation]] = defaultdict(list)
         for row in rows:
-            by_month[row.day.strftime("%Y-%m")].append(row)
+            if row.last_day.strftime("%Y-%m") == row.day.strftime("%Y-%m"):
+                by_month[row.day.strftime("%Y-%m")].append(row)
         months = [shift_month(first, n) for n in range(count)]
         definition = {key: self.definitions[key]}
         values: list[Decimal | None] = []
         for name in months:
-            found = by_month.get(name)
+            found, _ = finest(by_month.get(name, []))
             values.append(compute(definition, aggregate(found)).get(key) if found else None)
         return months, values
 
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
-        return compute(
-            self.definitions, merge_sums([aggregate(self.observations(marketplace, start, end))])
-        )
+        rows = [o for o in self.observations(marketplace, start, end) if o.last_day < end]
+        kept, _ = finest(rows)
+        return compute(self.definitions, merge_sums([aggregate(kept)]))
 
 
 #: Shares that must lie between 0 and 1 (entered as 0.72 or 72 %).
