@@ -214,7 +214,6 @@ class KpiService:
     ) -> ImportSummary:
         """A value typed by the user (the KPIs no report gives: COGS, fees, replies…)."""
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
-        from kanban_tui.importers.reports import MARKETPLACE_CURRENCIES
 
         market = find_marketplace(marketplace)
         _check_range(metric, value)
@@ -226,9 +225,7 @@ class KpiService:
                 metric=metric,
                 value=value,
                 source=MANUAL,
-                currency=MARKETPLACE_CURRENCIES.get(market.code)
-                if metric in MONEY_METRICS
-                else None,
+                currency=market.currency if metric in MONEY_METRICS else None,
             )
         except ValueError as exc:
             raise UsageError(metric, _first_error(exc)) from None
@@ -498,9 +495,7 @@ class KpiService:
             else:
                 reports.append(row)
         kept = list(chosen.values()) + [
-            row
-            for row in reports
-            if (row.day, row.period_end, row.scope, row.metric) not in chosen
+            row for row in reports if (row.day, row.period_end, row.scope, row.metric) not in chosen
         ]
         return [
             Observation(
@@ -562,9 +557,7 @@ class KpiService:
         pacing = None
         if goal_amount is not None:
             days_in_month = calendar.monthrange(start.year, start.month)[1]
-            covered = (
-                min(days_in_month, (covered_until - start).days + 1) if covered_until else 0
-            )
+            covered = min(days_in_month, (covered_until - start).days + 1) if covered_until else 0
             sales = values.get("sales") or Decimal(0)
             pacing = sales_pacing(sales, goal_amount, covered, days_in_month)
         return MonthFigures(

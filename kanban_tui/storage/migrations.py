@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from kanban_tui.storage.database import Database
 
 
-
 def _v1_to_v2(session: Session) -> None:
     """KPI observations get ``period_end`` (= ``day``: every v1 figure is daily) and the
     period in their unique key; ``ads`` figures become ``ads_sp`` (what v1 imported)."""
