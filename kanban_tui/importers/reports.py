@@ -120,6 +120,8 @@ class ImportResult(BaseModel):
     skipped: list[Skipped] = Field(default_factory=list)
     file_format: Literal["csv", "xlsx"] = "csv"
     sheet: str | None = None
+    #: An ads file read as daily whose rows all carry this one date (see the CLI's note).
+    one_date: date | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -594,6 +596,9 @@ class _Reader:
             if field.name in layout.columns and field.name not in _NON_METRIC_FIELDS
         ]
         self.file_ad_type = options.ad_type or self._ad_type_from_headers()
+        #: Set when an ads file read as daily dates every row on one day (it may be a
+        #: campaign report's Summary, which looks the same).
+        self.one_date: date | None = None
         if layout.header_currency is not None and layout.header_currency_column is not None:
             header = layout.headers[layout.header_currency_column]
             self._see_currency(layout.header_currency, _Seen(header, 1 + layout.header_row, header))
@@ -898,6 +903,8 @@ class _Reader:
             unit = "monthly" if self._looks_monthly(starts) else "daily"
             if len(starts) == 1 and self.options.period is not None:
                 unit = "summary"
+            elif len(starts) == 1 and self.layout.spec.kind == "ads":
+                self.one_date = starts[0]
         if unit == "daily":
             return periods, "day"
         if unit == "monthly":
@@ -1032,6 +1039,7 @@ class _Reader:
             sources=sorted({key[2] for key in sums}),
             asins=sorted({key[3] for key in sums} - {"store"}),
             skipped=skipped,
+            one_date=self.one_date,
         )
 
 

@@ -90,6 +90,17 @@ class ImportSummary:
     unchanged: int
     dry_run: bool
     currency: str | None = None
+    granularity: str = "day"
+    periods: list[tuple[date, date]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    asins: list[str] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
+    #: (rows, first day, last day) of rows left out because they straddle two months.
+    skipped: list[tuple[tuple[int, ...], date, date]] = field(default_factory=list)
+    #: (KPI, base metric, headers looked for) of KPIs the file could not feed.
+    unfed: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    file_format: str = "csv"
+    one_date: date | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +115,29 @@ class ImportSummary:
             "unchanged": self.unchanged,
             "dry_run": self.dry_run,
             "currency": self.currency,
+            "granularity": self.granularity,
+            "periods": [[a.isoformat(), b.isoformat()] for a, b in self.periods],
+            "sources": self.sources,
+            "asins": self.asins,
+            "superseded": [
+                {
+                    "source": item.source,
+                    "start": item.start.isoformat(),
+                    "end": item.end.isoformat(),
+                    "by_daily_data": item.by_daily_data,
+                }
+                for item in self.superseded
+            ],
+            "skipped": [
+                {"rows": list(rows), "start": a.isoformat(), "end": b.isoformat()}
+                for rows, a, b in self.skipped
+            ],
+            "unfed": [
+                {"kpi": kpi, "metric": metric, "headers": list(headers)}
+                for kpi, metric, headers in self.unfed
+            ],
+            "file_format": self.file_format,
+            "one_date": self.one_date.isoformat() if self.one_date else None,
         }
 
 
@@ -161,6 +195,54 @@ class MonthFigures:
     scope: str = "store"
 
 
+@dataclass(frozen=True)
+class AsinRow:
+    """One ASIN's month: sales, conversion, ACoS and which of its KPIs break their target."""
+
+    asin: str
+    sales: Decimal | None
+    units: Decimal | None
+    sessions: Decimal | None
+    conversion: Decimal | None
+    ad_spend: Decimal | None
+    acos: Decimal | None
+    statuses: dict[str, Status]
+    currency: str | None
+
+    @property
+    def breaches(self) -> tuple[str, ...]:
+        return tuple(key for key, value in self.statuses.items() if value is Status.BREACH)
+
+    @property
+    def status(self) -> Status:
+        """The worst status of its KPIs (breach before warning before ok)."""
+        for level in (Status.BREACH, Status.WARNING, Status.OK):
+            if level in self.statuses.values():
+                return level
+        return Status.NONE
+
+    def as_json(self) -> dict[str, Any]:
+        def number(value: Decimal | None) -> float | None:
+            return None if value is None else float(round(value, 6))
+
+        return {
+            "asin": self.asin,
+            "sales": number(self.sales),
+            "units": number(self.units),
+            "sessions": number(self.sessions),
+            "conversion": number(self.conversion),
+            "ad_spend": number(self.ad_spend),
+            "acos": number(self.acos),
+            "currency": self.currency,
+            "status": self.status.value,
+            "breaches": list(self.breaches),
+        }
+
+
+#: The KPIs the per-ASIN table judges.
+ASIN_KPIS = ("conversion", "acos")
+
+
 class KpiService:
     """KPI observations, targets and goals over one database."""
 
@@ -183,8 +265,18 @@ class KpiService:
         kind: str = "auto",
         date_format: str | None = None,
         dry_run: bool = False,
+        date_order: str | None = None,
+        time_unit: str = "auto",
+        period: tuple[date, date] | None = None,
+        ad_type: str | None = None,
+        mapping: dict[str, str] | None = None,
     ) -> ImportSummary:
-        """Read a report and upsert its observations in one transaction (or none at all)."""
+        """Read a report and upsert its observations in one transaction (or none at all).
+
+        The summary says which coarser periods the month figures leave out because finer
+        data of the same source covers them (:func:`~kanban_tui.domain.kpi.finest`), which
+        rows were skipped, and which KPIs the file could not feed.
+        """
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
         from kanban_tui.importers.reports import read_report
 
@@ -192,10 +284,15 @@ class KpiService:
         result = read_report(
             raw,
             marketplace=market.code,
-            date_order=market.date_order,
+            date_order=date_order or market.date_order,  # type: ignore[arg-type]
             kind=kind,  # type: ignore[arg-type]
             date_format=date_format,
+            time_unit=time_unit,  # type: ignore[arg-type]
+            period=period,
+            ad_type=ad_type,  # type: ignore[arg-type]
+            mapping=mapping,
         )
+        notes = self._superseded_by(result.observations, market.code)
         counts = self._upsert(result.observations, dry_run)
         return ImportSummary(
             kind=result.kind,
@@ -207,7 +304,48 @@ class KpiService:
             unchanged=counts["unchanged"],
             dry_run=dry_run,
             currency=result.currency,
+            granularity=result.granularity,
+            periods=result.periods,
+            sources=result.sources,
+            asins=result.asins,
+            superseded=notes,
+            skipped=[(item.rows, item.start, item.end) for item in result.skipped],
+            unfed=self._unfed(result.missing),
+            file_format=result.file_format,
+            one_date=result.one_date,
         )
+
+    def _unfed(self, missing: dict[str, tuple[str, ...]]) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(KPI, base metric, headers looked for) for each KPI the file could not feed."""
+        found = []
+        for key, definition in self.definitions.items():
+            for metric in definition.inputs:
+                if metric in missing and definition.measured != metric:
+                    found.append((key, metric, missing[metric]))
+                    break
+        return found
+
+    def _superseded_by(
+        self, observations: Sequence[Observation], marketplace: str
+    ) -> list[Superseded]:
+        """Store-level periods that will not count in their month once ``observations`` are
+        stored: the new ones beside finer data, or older ones the new finer data covers."""
+        months = sorted({o.day.strftime("%Y-%m") for o in observations if o.scope == "store"})
+        sources = {o.source for o in observations}
+        notes: list[Superseded] = []
+        for month in months:
+            start, end = month_bounds(month)
+            rows: dict[tuple[date, date, str, str, str], Observation] = {
+                (o.day, o.last_day, o.scope, o.metric, o.source): o
+                for o in self.observations(marketplace, start, end)
+                if o.last_day < end
+            }
+            for o in observations:
+                if o.scope == "store" and start <= o.day < end and o.last_day < end:
+                    rows[(o.day, o.last_day, o.scope, o.metric, o.source)] = o
+            _, dropped = finest(rows.values())
+            notes.extend(item for item in dropped if item.source in sources)
+        return notes
 
     def add(
         self, day: date, metric: str, value: Decimal, marketplace: str, scope: str = "store"
@@ -519,6 +657,46 @@ class KpiService:
         start, end = month_bounds(month)
         rows = [o for o in self.observations(marketplace, start, end, scope) if o.last_day < end]
         return finest(rows)
+
+    def asins(self, month: str, marketplace: str) -> list[AsinRow]:
+        """The month's ASINs (from per-ASIN reports), best-selling first, each with its
+        conversion, ACoS and their status against the store's targets."""
+        rows, _ = self.counted(marketplace, month, scope=None)
+        by_asin: dict[str, list[Observation]] = defaultdict(list)
+        for row in rows:
+            if row.scope != "store":
+                by_asin[row.scope].append(row)
+        targets = self.targets()
+        bands = self.bands()
+        result: list[AsinRow] = []
+        for asin, observations in by_asin.items():
+            sums = aggregate(observations)
+            values = compute(self.definitions, sums)
+            statuses = {
+                key: status(
+                    self.definitions[key],
+                    values.get(key),
+                    target_override=targets.get(key),
+                    band=bands.get(key),
+                )
+                for key in ASIN_KPIS
+                if key in self.definitions
+            }
+            result.append(
+                AsinRow(
+                    asin=asin,
+                    sales=sums.get("sales"),
+                    units=sums.get("units"),
+                    sessions=sums.get("sessions"),
+                    conversion=values.get("conversion"),
+                    ad_spend=sums.get("ad_spend"),
+                    acos=values.get("acos"),
+                    statuses=statuses,
+                    currency=next((o.currency for o in observations if o.currency), None),
+                )
+            )
+        result.sort(key=lambda row: (row.sales is None, -(row.sales or 0), row.asin))
+        return result
 
     def _sums(self, observations: Iterable[Observation]) -> dict[str, Decimal]:
         return aggregate(observations)
