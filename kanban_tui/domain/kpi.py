@@ -56,6 +56,10 @@ SNAPSHOT_METRICS: frozenset[str] = frozenset(
     {"response_hours", "keyword_coverage", "odr", "bsr", "organic_share_measured"}
 )
 
+#: Metrics that exist only per ASIN (a store has no BSR): a store figure is the mean of its
+#: ASINs' latest values.
+PER_ASIN_METRICS: frozenset[str] = frozenset({"bsr"})
+
 #: Metrics whose value over a period is the sum of their daily values.
 ADDITIVE_METRICS: frozenset[str] = frozenset(BASE_METRICS) - SNAPSHOT_METRICS
 

@@ -302,6 +302,7 @@ _SB_HEADERS = frozenset(
 _SP_HEADERS = frozenset({"advertised sku", "advertised asin", "广告sku", "广告asin"})
 
 
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _ASIN_CODE = re.compile(r"[A-Z0-9]{10}")
 _RANGE_SPLIT = re.compile(r"\s+[-–~至到]\s+|\s*[~至到]\s*|\s+to\s+")
 
@@ -715,6 +716,13 @@ class _Reader:
 
     def _number(self, record: Sequence[str], field: _Field, row: int) -> Decimal | None:
         cell = self._cell(record, field.name)
+        if self.decimal == "." and _PLAIN_DECIMAL.fullmatch(cell):
+            # the common case, and every XLSX number: no symbol, no grouping
+            value = Decimal(cell)
+            if field.value != "count":
+                return value
+            if value == value.to_integral_value() and value >= 0:
+                return value
         if cell.strip().casefold() in _BLANK_VALUES:
             return None
         try:
@@ -803,7 +811,7 @@ class _Reader:
                     f"Row {row} has {len(record)} values but the header row has {width} "
                     "columns: a value probably holds an unquoted separator."
                 )
-            first = _normalize_header(record[0]) if record else ""
+            first = record[0].strip().casefold() if record else ""
             if first in _TOTAL_LABELS or not self._cell(record, key_name).strip():
                 totals_row = totals_row or row
                 continue
@@ -1074,6 +1082,14 @@ def _xlsx_cell(value: object) -> str:
     dates as ISO dates)."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is float:
+        number: float = value  # type: ignore[assignment]
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from kanban_tui.domain.kpi import (
     MONEY_METRICS,
+    PER_ASIN_METRICS,
     Computed,
     KpiDefinition,
     Observation,
@@ -611,7 +612,7 @@ class KpiService:
         return latest.strftime("%Y-%m") if latest else None
 
     def observations(
-        self, marketplace: str, start: date, end: date, scope: str | None = "store"
+        self, marketplace: str, start: date, end: date, scope: str | None = None
     ) -> list[Observation]:
         """Observations whose period starts in ``[start, end)`` for ``scope`` (``None``:
         every scope); where a period has both a report's and a manual value for a metric,
@@ -652,11 +653,37 @@ class KpiService:
     def counted(
         self, marketplace: str, month: str, scope: str | None = "store"
     ) -> tuple[list[Observation], list[Superseded]]:
-        """The month's observations as its figures count them (see
-        :func:`~kanban_tui.domain.kpi.finest`), and the coarser periods left out."""
+        """The month's observations as its figures count them, and the coarser periods
+        left out (see :meth:`counted_between`)."""
         start, end = month_bounds(month)
-        rows = [o for o in self.observations(marketplace, start, end, scope) if o.last_day < end]
-        return finest(rows)
+        return self.counted_between(marketplace, start, end, scope)
+
+    def counted_between(
+        self, marketplace: str, start: date, end: date, scope: str | None = "store"
+    ) -> tuple[list[Observation], list[Superseded]]:
+        """Observations of periods lying inside ``[start, end)`` as figures count them:
+        the finest data of each source (:func:`~kanban_tui.domain.kpi.finest`). ``store``
+        figures also take the per-ASIN metrics (:data:`PER_ASIN_METRICS`: BSR) of the
+        store's ASINs; ``None`` keeps every scope apart."""
+        rows = self.observations(marketplace, start, end)
+        return finest(_in_scope(rows, end, scope))
+
+    def counted_by_month(
+        self, marketplace: str, months: Sequence[str], scope: str | None = "store"
+    ) -> dict[str, list[Observation]]:
+        """:meth:`counted` of several months with one query."""
+        if not months:
+            return {}
+        start, _ = month_bounds(min(months))
+        _, end = month_bounds(max(months))
+        by_month: dict[str, list[Observation]] = defaultdict(list)
+        for row in self.observations(marketplace, start, end):
+            by_month[row.day.strftime("%Y-%m")].append(row)
+        result: dict[str, list[Observation]] = {}
+        for month in months:
+            _, month_end = month_bounds(month)
+            result[month], _ = finest(_in_scope(by_month.get(month, []), month_end, scope))
+        return result
 
     def asins(self, month: str, marketplace: str) -> list[AsinRow]:
         """The month's ASINs (from per-ASIN reports), best-selling first, each with its
@@ -757,7 +784,9 @@ class KpiService:
         """Per day of the month: the KPI's value and its ``window``-day rolling value (a
         ratio of sums over the window, the days before the month included)."""
         start, end = month_bounds(month)
-        rows = self.observations(marketplace, start - timedelta(days=window - 1), end)
+        rows = _in_scope(
+            self.observations(marketplace, start - timedelta(days=window - 1), end), end, "store"
+        )
         by_day: dict[date, list[Observation]] = defaultdict(list)
         for row in rows:
             if row.is_daily:  # a Summary or Monthly figure belongs to no single day
@@ -781,23 +810,33 @@ class KpiService:
         first = shift_month(last_month, -(count - 1))
         start, _ = month_bounds(first)
         _, end = month_bounds(last_month)
-        rows = self.observations(marketplace, start, end)
-        by_month: dict[str, list[Observation]] = defaultdict(list)
-        for row in rows:
-            if row.last_day.strftime("%Y-%m") == row.day.strftime("%Y-%m"):
-                by_month[row.day.strftime("%Y-%m")].append(row)
+        del start, end
         months = [shift_month(first, n) for n in range(count)]
+        by_month = self.counted_by_month(marketplace, months)
         definition = {key: self.definitions[key]}
         values: list[Decimal | None] = []
         for name in months:
-            found, _ = finest(by_month.get(name, []))
+            found = by_month.get(name, [])
             values.append(compute(definition, aggregate(found)).get(key) if found else None)
         return months, values
 
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
-        rows = [o for o in self.observations(marketplace, start, end) if o.last_day < end]
-        kept, _ = finest(rows)
+        kept, _ = self.counted_between(marketplace, start, end)
         return compute(self.definitions, merge_sums([aggregate(kept)]))
+
+
+def _in_scope(rows: Iterable[Observation], end: date, scope: str | None) -> list[Observation]:
+    """Rows whose period ends before ``end`` and that count for ``scope``."""
+    return [
+        row
+        for row in rows
+        if row.last_day < end
+        and (
+            scope is None
+            or row.scope == scope
+            or (scope == "store" and row.metric in PER_ASIN_METRICS)
+        )
+    ]
 
 
 #: Shares that must lie between 0 and 1 (entered as 0.72 or 72 %).

@@ -258,7 +258,7 @@ class PaneData:
         """The month's observations (a manual value beats a report's, as the service picks)."""
         return self._get(
             ("rows", month, market),
-            lambda: self.service.observations(market, *month_bounds(month)),
+            lambda: self.service.counted(market, month)[0],
         )
 
     def prefetch(self, months: Sequence[str], market: str) -> None:
@@ -266,11 +266,7 @@ class PaneData:
         missing = [m for m in months if ("rows", m, market) not in self._cache]
         if len(missing) < 2:
             return
-        start, _ = month_bounds(min(missing))
-        _, end = month_bounds(max(missing))
-        by_month: dict[str, list[Observation]] = defaultdict(list)
-        for row in self.service.observations(market, start, end):
-            by_month[row.day.strftime("%Y-%m")].append(row)
+        by_month = self.service.counted_by_month(market, missing)
         for month in missing:
             self._cache[("rows", month, market)] = by_month.get(month, [])
 
@@ -280,7 +276,8 @@ class PaneData:
         def make() -> dict[date, dict[str, Decimal]]:
             by_day: dict[date, list[Observation]] = defaultdict(list)
             for row in self.rows(month, market):
-                by_day[row.day].append(row)
+                if row.is_daily:  # a Summary or Monthly figure belongs to no single day
+                    by_day[row.day].append(row)
             return {day: aggregate(items) for day, items in sorted(by_day.items())}
 
         return self._get(("day_sums", month, market), make)
