@@ -521,3 +521,63 @@ def test_schema_1_observations_become_daily_periods_and_ads_becomes_sponsored_pr
         rows = new.execute("SELECT day, period_end, source, value FROM kpi_observation").fetchall()
         assert new.execute("PRAGMA user_version").fetchone()[0] == 2
     assert rows == [("2026-05-16", "2026-05-16", "ads_sp", "12.5")]
+
+
+# --- the KPI pane: ASIN table and selector -------------------------------------------------
+
+
+async def test_the_pane_lists_the_months_asins_by_sales_and_i_shows_one(tmp_path, clock):
+    from textual.widgets import DataTable, Static
+
+    from kanban_tui.ui.screens.kpi import KpiScreen
+    from tests.ui_helpers import make_app
+
+    app, board = make_app(tmp_path / "board.db", clock)
+    board.kpi.import_report(
+        fixture("business_by_child_item_uk_2025.csv"),
+        marketplace="UK",
+        period=(date(2026, 11, 1), date(2026, 11, 30)),
+    )
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KpiScreen)
+        assert screen.marketplace == "UK" and screen.month == "2026-11"
+        table = screen.query_one("#kpi-asins", DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        assert [row[1] for row in rows] == ["B0CHILD001", "B0CHILD002", "B0CHILD003"]
+        assert [row[0] for row in rows] == ["✓", "✗", "✗"]  # conversion 20 %, 2.5 %, 10 %
+        assert rows[1][2:] == ["112.60", "2.5%", "—"]
+        # the store has no figures of its own; i shows the best seller, then the next
+        assert screen.figures.tiles["sales"].value is None
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.asin == "B0CHILD001"
+        assert screen.figures.tiles["sales"].value == D("1126.00")
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.asin == "B0CHILD002"
+        assert screen.figures.tiles["conversion"].status.value == "breach"
+        head = screen.query_one("#kpi-head", Static).content
+        assert "ASIN B0CHILD002" in str(head)
+        for _ in range(2):
+            await pilot.press("i")
+            await pilot.pause()
+        assert screen.asin is None  # after the last ASIN: the whole store again
+
+
+async def test_without_asin_data_i_says_how_to_get_it(tmp_path, clock):
+    from kanban_tui.ui.screens.kpi import KpiScreen
+    from tests.ui_helpers import make_app
+
+    app, _board = make_app(tmp_path / "board.db", clock)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, KpiScreen)
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen.asin is None
+        messages = [str(n.message) for n in app._notifications]
+        assert any("No per-ASIN data" in message for message in messages)
