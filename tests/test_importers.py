@@ -679,7 +679,7 @@ def test_bad_row_names_row_column_and_value() -> None:
         ),
         (
             "Date,Ordered Product Sales\n5/1/26,$1.00\n25/1/26,$2.00\n",
-            "set the date order to day/month/year",
+            "it looks day-first: import with --date-order DMY",
         ),
         (
             "Date,Ordered Product Sales\n5/1/26,$1.2.3\n",
