@@ -581,3 +581,11 @@ async def test_without_asin_data_i_says_how_to_get_it(tmp_path, clock):
         assert app.screen.asin is None
         messages = [str(n.message) for n in app._notifications]
         assert any("No per-ASIN data" in message for message in messages)
+
+
+def test_a_period_given_for_a_file_with_its_own_dates_is_refused(cli) -> None:
+    code, _, err = cli(
+        "kpi", "import", str(FIXTURES / "business_ae_by_date.csv"), "--marketplace", "AE",
+        "--month", "2022-09",
+    )  # fmt: skip
+    assert code == 2 and "do not apply" in err

@@ -888,6 +888,15 @@ class _Reader:
         first day (whose end only the caller knows)."""
         unit = self.options.time_unit
         found = {item[4] for item in periods}
+        if self.options.period is not None and date_name is not None:
+            given = self.options.period
+            if date_name != "date" or len({item[2] for item in periods}) > 1:
+                raise ReportError(
+                    f'This file dates its rows itself ("{self._header(date_name)}"), so '
+                    f"--from/--to/--month ({given[0]} … {given[1]}) do not apply: they are for "
+                    "files without dates and for a campaign report's Summary. Import it "
+                    "without them."
+                )
         if date_name != "date":
             if unit == "monthly" or (unit == "daily" and found != {"day"}):
                 what = (
