@@ -438,10 +438,10 @@ class KpiScreen(Screen[None]):
                 yield Static(id="kpi-legend")
             with VerticalScroll(id="kpi-side"):
                 yield Static(id="kpi-detail")
-                yield Static(id="kpi-pacing")
-                yield Static(id="kpi-parts")
                 yield Static(id="kpi-asin-title")
                 yield DataTable(id="kpi-asins", cursor_type="row", show_cursor=False)
+                yield Static(id="kpi-pacing")
+                yield Static(id="kpi-parts")
         yield Footer()
 
     def on_unmount(self) -> None:
