@@ -498,6 +498,14 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         value = format_value(definition, tile.value, tile.currency)
         target = _target_text(definition, tile.target)
         print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
+    if len(figures.by_ad_type) > 1:
+        print(t("cli.kpi.by_ad_type"))
+        for source, sums in figures.by_ad_type.items():
+            spend, sales = sums.get("ad_spend"), sums.get("ad_sales")
+            acos = spend / sales if spend is not None and sales else None
+            acos_text = format_value(service.definitions["acos"], acos)
+            spend_text = format_value(service.definitions["sales"], spend, figures.currency)
+            print(f"  {t(f'kpi.source.{source}'):<22} {spend_text:>16}   ACoS {acos_text}")
     rows = [] if args.asin else service.asins(month, market)
     if figures.days_with_data == 0 and not rows:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))

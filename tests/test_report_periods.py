@@ -589,3 +589,16 @@ def test_a_period_given_for_a_file_with_its_own_dates_is_refused(cli) -> None:
         "--month", "2022-09",
     )  # fmt: skip
     assert code == 2 and "do not apply" in err
+
+
+def test_kpi_show_splits_ad_spend_by_ad_type(cli) -> None:
+    cli("kpi", "import", str(FIXTURES / "campaign_report_all_ad_types.csv"))
+    code, out, _ = cli("kpi", "show", "--month", "2025-11")
+    assert code == 0
+    lines = out[out.index("Ad spend by ad type") :].splitlines()[1:4]
+    assert [line.split()[:2] for line in lines] == [
+        ["Sponsored", "Brands"],
+        ["Sponsored", "Display"],
+        ["Sponsored", "Products"],
+    ]
+    assert lines[2].split()[-1] == "25.0%"  # 40.00 / 160.00

@@ -194,6 +194,9 @@ class MonthFigures:
     #: Coarser periods left out because finer data of their source covers them.
     superseded: list[Superseded] = field(default_factory=list)
     scope: str = "store"
+    #: Per ad source (``ads_sp``, ``ads_sb``, ``ads_sd``): its ad spend and ad sales, so the
+    #: summed ACoS can be told apart by ad type.
+    by_ad_type: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -774,6 +777,7 @@ class KpiService:
             goal=goal_amount,
             currency=currency,
             periods=sorted({o.span for o in this if not o.is_daily}),
+            by_ad_type=_by_ad_type(this),
             superseded=superseded,
             scope=scope,
         )
@@ -823,6 +827,15 @@ class KpiService:
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
         kept, _ = self.counted_between(marketplace, start, end)
         return compute(self.definitions, merge_sums([aggregate(kept)]))
+
+
+def _by_ad_type(rows: Iterable[Observation]) -> dict[str, dict[str, Decimal]]:
+    found: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        if row.source.startswith("ads") and row.metric in ("ad_spend", "ad_sales"):
+            sums = found.setdefault(row.source, {})
+            sums[row.metric] = sums.get(row.metric, Decimal(0)) + row.value
+    return dict(sorted(found.items()))
 
 
 def _in_scope(rows: Iterable[Observation], end: date, scope: str | None) -> list[Observation]:

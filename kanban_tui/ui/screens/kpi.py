@@ -629,6 +629,9 @@ class KpiScreen(Screen[None]):
                         clicks=f"{detail.sums.get('clicks', 0):,.0f}",
                     )
                 )
+        if key in ("acos", "roas", "tacos") and len(self.figures.by_ad_type) > 1:
+            for source, sums in self.figures.by_ad_type.items():
+                extras.append(self._ad_type_line(source, sums))
         if key == "bsr":
             for asin, (day, rank) in sorted(detail.bsr.items()):
                 extras.append(f"{one_line(asin)}  #{rank:,.0f}  ({day:%m-%d})")
@@ -641,6 +644,16 @@ class KpiScreen(Screen[None]):
             else:
                 extras.append(IMPORT_COMMAND.format(code=self.marketplace))
         return extras
+
+    def _ad_type_line(self, source: str, sums: dict[str, Decimal]) -> str:
+        spend, sales = sums.get("ad_spend"), sums.get("ad_sales")
+        acos = spend / sales if spend is not None and sales else None
+        return t(
+            "kpi_pane.ad_type_line",
+            type=t(f"kpi.source.{source}"),
+            spend=format_value(self.service.definitions["sales"], spend, self.figures.currency),
+            acos=format_value(self.service.definitions["acos"], acos),
+        )
 
     def pacing_renderable(self) -> RenderableType:
         figures = self.figures
