@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,8 +24,31 @@ ALL_COLUMNS = (*COLUMN_CHOICES, "done")
 PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
 
 
+def _literal_help(text: Any) -> Any:
+    """Help text as argparse must get it: our catalog's ``%`` (``12%``, ``%d/%m/%Y``) doubled,
+    because argparse %-formats every help string."""
+    return text.replace("%", "%%") if isinstance(text, str) else text
+
+
+class _Subparsers(argparse._SubParsersAction):  # type: ignore[type-arg]
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if "help" in kwargs:
+            kwargs["help"] = _literal_help(kwargs["help"])
+        return super().add_parser(name, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with our messages: ``error`` prints the usage and a translated line."""
+    """argparse with our messages: ``error`` prints the usage and a translated line; help
+    texts are shown literally (see :func:`_literal_help`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _Subparsers)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        if "help" in kwargs:
+            kwargs["help"] = _literal_help(kwargs["help"])
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> Any:
         from kanban_tui.i18n import t
@@ -60,7 +84,7 @@ def _translate_argparse() -> None:
 
 
 def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db", env=ENV_DB)
     )
@@ -195,7 +219,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--marketplace", default=None, metavar="CODE", help=t("cli.opt.marketplace")
     )
     kimport.add_argument(
-        "--type", choices=("auto", "business", "ads"), default="auto", help=t("cli.opt.report_type")
+        "--type",
+        choices=("auto", "business", "ads", "asin"),
+        default="auto",
+        help=t("cli.opt.report_type"),
+    )
+    kimport.add_argument(
+        "--time-unit",
+        choices=("auto", "daily", "summary", "monthly"),
+        default="auto",
+        help=t("cli.opt.time_unit"),
+    )
+    kimport.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=t("cli.opt.from"))
+    kimport.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=t("cli.opt.to_day"))
+    kimport.add_argument("--month", metavar="YYYY-MM", help=t("cli.opt.import_month"))
+    kimport.add_argument("--ad-type", choices=("sp", "sb", "sd"), help=t("cli.opt.ad_type"))
+    kimport.add_argument("--map", metavar="MAPPING.toml", help=t("cli.opt.map"))
+    kimport.add_argument(
+        "--date-order", choices=("MDY", "DMY", "YMD"), help=t("cli.opt.date_order")
     )
     kimport.add_argument("--date-format", metavar="FORMAT", help=t("cli.opt.date_format"))
     kimport.add_argument("--dry-run", action="store_true", help=t("cli.opt.dry_run"))
@@ -212,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     kshow = kpi_command("show")
     kshow.add_argument("--month", metavar="YYYY-MM", help=t("cli.opt.month"))
     kshow.add_argument("--marketplace", default=None, metavar="CODE", help=t("cli.opt.marketplace"))
+    kshow.add_argument("--asin", metavar="ASIN", help=t("cli.opt.show_asin"))
     kshow.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     ktargets = kpi_command("targets")
@@ -393,49 +435,12 @@ def _market(board: Any, args: argparse.Namespace) -> str:
 def _kpi(board: Any, args: argparse.Namespace) -> None:
     from datetime import date
     from decimal import Decimal, InvalidOperation
-    from pathlib import Path
 
     from kanban_tui.i18n import language, t
-    from kanban_tui.importers.parsing import ParseError
 
     service = board.kpi
     if args.action == "import":
-        path = Path(args.file)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
-        try:
-            summary = service.import_report(
-                raw,
-                marketplace=_market(board, args),
-                kind=args.type,
-                date_format=args.date_format,
-                dry_run=args.dry_run,
-            )
-        except ParseError as exc:
-            raise UsageError(str(path), str(exc)) from None
-        if not summary.dry_run:
-            _report_alerts(board)
-        if args.json:
-            print(json.dumps(summary.as_json(), ensure_ascii=False))
-        else:
-            key = "cli.kpi.dry_run_done" if summary.dry_run else "cli.kpi.imported"
-            first = summary.days[0].isoformat() if summary.days else "—"
-            last = summary.days[-1].isoformat() if summary.days else "—"
-            print(
-                t(
-                    key,
-                    kind=t(f"kpi.source.{summary.kind}"),
-                    rows=summary.rows_read,
-                    first=first,
-                    last=last,
-                    added=summary.added,
-                    replaced=summary.replaced,
-                    unchanged=summary.unchanged,
-                    marketplace=summary.marketplace,
-                )
-            )
+        _kpi_import(board, args)
         return
     if args.action == "add":
         try:
@@ -469,22 +474,57 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         return
     market = _market(board, args)
     month = args.month or service.latest_month(market) or board.cards.today().strftime("%Y-%m")
-    figures = service.month(month, market)
+    if args.month:
+        from kanban_tui.services.kpi import month_bounds
+
+        month_bounds(args.month)  # a bad month is a usage error
+    scope = "store"
+    if args.asin:
+        scope = args.asin.strip().upper()
+        if not re.fullmatch(r"[A-Z0-9]{10}", scope):
+            raise UsageError("--asin", f"{args.asin!r} is not an ASIN (10 letters and digits)")
+    figures = service.month(month, market, scope)
     if args.json:
         tiles = {key: tile.as_json() for key, tile in figures.tiles.items()}
         print(json.dumps(tiles, ensure_ascii=False))
         return
     from kanban_tui.domain.kpi import format_value
 
-    print(t("cli.kpi.heading", month=month, marketplace=market, days=figures.days_with_data))
+    heading = "cli.kpi.heading_asin" if args.asin else "cli.kpi.heading"
+    print(t(heading, month=month, marketplace=market, days=figures.days_with_data, asin=scope))
     for key, tile in figures.tiles.items():
         definition = service.definitions[key]
         name = definition.name_zh if language() == "zh" else definition.name_en
         value = format_value(definition, tile.value, tile.currency)
         target = _target_text(definition, tile.target)
         print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
-    if figures.days_with_data == 0:
+    if len(figures.by_ad_type) > 1:
+        print(t("cli.kpi.by_ad_type"))
+        for source, sums in figures.by_ad_type.items():
+            spend, sales = sums.get("ad_spend"), sums.get("ad_sales")
+            acos = spend / sales if spend is not None and sales else None
+            acos_text = format_value(service.definitions["acos"], acos)
+            spend_text = format_value(service.definitions["sales"], spend, figures.currency)
+            print(f"  {t(f'kpi.source.{source}'):<22} {spend_text:>16}   ACoS {acos_text}")
+    rows = [] if args.asin else service.asins(month, market)
+    if figures.days_with_data == 0 and not rows:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
+    for item in figures.superseded:
+        if item.scope == "store":
+            print(
+                t(
+                    "cli.kpi.not_counted",
+                    source=t(f"kpi.source.{item.source}"),
+                    span=_short_span(item.start, item.end),
+                )
+            )
+    if rows:
+        print(t("cli.kpi.asin_table", count=len(rows)))
+        for row in rows[:20]:
+            sales = format_value(service.definitions["sales"], row.sales, row.currency)
+            conversion = format_value(service.definitions["conversion"], row.conversion)
+            acos = format_value(service.definitions["acos"], row.acos)
+            print(f"  {row.status.symbol} {row.asin}  {sales:>16}  {conversion:>7}  {acos:>7}")
     settings = board.settings
     per_market, total = service.sales_by_marketplace(month, settings.fx_rates, settings.fx_base)
     if len(per_market) > 1:
@@ -495,6 +535,164 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             print(t("cli.kpi.converted", total=f"{total:,.2f}", base=settings.fx_base))
         else:
             print(t("cli.kpi.no_rates"))
+
+
+def _import_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """``--from``/``--to`` or ``--month`` as (first day, last day), or None."""
+    from datetime import date, timedelta
+
+    def day(option: str, text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(option, f"not a date: {text!r} (use 2026-11-25)") from None
+
+    if args.month:
+        if args.start or args.end:
+            raise UsageError("--month", "give either --month or --from/--to, not both")
+        from kanban_tui.services.kpi import month_bounds
+
+        start, end = month_bounds(args.month)
+        return start, end - timedelta(days=1)
+    if args.start or args.end:
+        if not (args.start and args.end):
+            raise UsageError("--from" if not args.start else "--to", "give both --from and --to")
+        first, last = day("--from", args.start), day("--to", args.end)
+        if last < first:
+            raise UsageError("--to", f"{last} is before --from {first}")
+        return first, last
+    return None
+
+
+def _kpi_import(board: Any, args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from kanban_tui.importers.parsing import ParseError
+
+    service = board.kpi
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+    period = _import_period(args)
+    kind, date_order, date_format, ad_type = (
+        args.type,
+        args.date_order,
+        args.date_format,
+        args.ad_type,
+    )
+    columns = None
+    if args.map:
+        from kanban_tui.importers.mapping import load_mapping
+
+        map_path = Path(args.map)
+        try:
+            text = map_path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+            raise UsageError("--map", f"{map_path} cannot be read ({reason})") from None
+        try:
+            mapping = load_mapping(text, str(map_path))
+        except ParseError as exc:
+            raise UsageError("--map", str(exc)) from None
+        if kind not in ("auto", mapping.kind):
+            raise UsageError("--type", f"the mapping is for {mapping.kind} reports, not {kind}")
+        kind, columns = mapping.kind, mapping.columns
+        date_order = date_order or mapping.date_order
+        date_format = date_format or mapping.date_format
+        ad_type = ad_type or mapping.ad_type
+    try:
+        summary = service.import_report(
+            raw,
+            marketplace=_market(board, args),
+            kind=kind,
+            date_format=date_format,
+            dry_run=args.dry_run,
+            date_order=date_order,
+            time_unit=args.time_unit,
+            period=period,
+            ad_type=ad_type,
+            mapping=columns,
+        )
+    except ParseError as exc:
+        raise UsageError(str(path), str(exc)) from None
+    if not summary.dry_run:
+        _report_alerts(board)
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+        return
+    for line in _import_lines(summary, service):
+        print(line)
+
+
+def _short_span(start: Any, end: Any) -> str:
+    """``Dec 1–22, 2019`` style text of a span, in the catalog's format."""
+    from kanban_tui.i18n import t
+
+    if start == end:
+        return t("cli.kpi.span_day", day=start.isoformat())
+    return t("cli.kpi.span", start=start.isoformat(), end=end.isoformat())
+
+
+def _import_lines(summary: Any, service: Any) -> list[str]:
+    """The import summary as the user reads it: what was read, the periods, what the month
+    figures leave out and why, skipped rows, and the KPIs the file could not feed."""
+    import calendar
+
+    from kanban_tui.i18n import language, t
+
+    kind = t(f"kpi.source.{summary.kind}")
+    if summary.sources and summary.kind == "ads":
+        kind = " + ".join(t(f"kpi.source.{source}") for source in summary.sources)
+    key = "cli.kpi.dry_run_done" if summary.dry_run else "cli.kpi.imported"
+    first = summary.days[0].isoformat() if summary.days else "—"
+    last = max((end for _, end in summary.periods), default=None)
+    lines = [
+        t(
+            key,
+            kind=kind,
+            rows=summary.rows_read,
+            first=first,
+            last=last.isoformat() if last else "—",
+            added=summary.added,
+            replaced=summary.replaced,
+            unchanged=summary.unchanged,
+            marketplace=summary.marketplace,
+        )
+    ]
+    if summary.granularity != "day":
+        spans = ", ".join(_short_span(a, b) for a, b in summary.periods[:6])
+        if len(summary.periods) > 6:
+            spans += ", …"
+        lines.append(t(f"cli.kpi.unit_{summary.granularity}", spans=spans))
+    if summary.asins:
+        lines.append(t("cli.kpi.asins", count=len(summary.asins)))
+    if summary.one_date is not None:
+        lines.append(t("cli.kpi.one_date", day=summary.one_date.isoformat()))
+    for item in summary.superseded:
+        month = item.start.strftime("%Y-%m")
+        whole = (
+            item.start.day == 1
+            and item.end.day == calendar.monthrange(item.end.year, item.end.month)[1]
+        )
+        lines.append(
+            t(
+                "cli.kpi.superseded_daily" if item.by_daily_data else "cli.kpi.superseded_finer",
+                month=month,
+                source=t(f"kpi.source.{item.source}"),
+                report=t("cli.kpi.monthly_report" if whole else "cli.kpi.summary_report"),
+                span=_short_span(item.start, item.end),
+            )
+        )
+    for rows, start, end in summary.skipped:
+        shown = ", ".join(str(row) for row in rows[:8]) + (", …" if len(rows) > 8 else "")
+        lines.append(t("cli.kpi.straddles", rows=shown, span=_short_span(start, end)))
+    for kpi, metric, headers in summary.unfed:
+        definition = service.definitions[kpi]
+        name = definition.name_zh if language() == "zh" else definition.name_en
+        lines.append(t("cli.kpi.unfed", kpi=name, metric=metric, headers=" / ".join(headers[:4])))
+    return lines
 
 
 def _report_alerts(board: Any) -> None:

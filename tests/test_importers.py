@@ -41,6 +41,8 @@ def fixture(name: str) -> bytes:
 def by_day(result: ImportResult) -> dict[date, dict[str, Decimal]]:
     table: dict[date, dict[str, Decimal]] = defaultdict(dict)
     for item in result.observations:
+        if item.scope != "store":
+            continue
         assert item.metric not in table[item.day], "one observation per day × metric"
         table[item.day][item.metric] = item.value
     return dict(table)
@@ -49,6 +51,8 @@ def by_day(result: ImportResult) -> dict[date, dict[str, Decimal]]:
 def totals(result: ImportResult) -> dict[str, Decimal]:
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for item in result.observations:
+        if item.scope != "store":
+            continue
         sums[item.metric] += item.value
     return dict(sums)
 
@@ -479,7 +483,7 @@ def test_sponsored_products_daily_sums_campaigns_per_day() -> None:
             "impressions": D(16170),
         },
     }
-    assert {item.source for item in result.observations} == {"ads"}
+    assert {item.source for item in result.observations} == {"ads_sp"}
     defs = load_definitions(KPIS_TOML)
     kpis = compute(defs, totals(result))
     assert kpis["acos"] == D("276.09") / D("818.77")
@@ -523,14 +527,13 @@ def test_summary_report_with_one_day_per_row() -> None:
     }
 
 
-def test_summary_report_over_a_month_asks_for_daily() -> None:
-    with pytest.raises(ParseError) as caught:
-        read_report(fixture("sp_summary_month.csv"), marketplace="US", date_order="MDY")
-    message = str(caught.value)
-    assert isinstance(caught.value, ReportError)
-    assert message.startswith("Row 2:")
-    assert "2026-05-01" in message and "2026-05-31" in message
-    assert 'Time unit "Daily"' in message
+def test_summary_report_rows_keep_their_own_start_and_end_date() -> None:
+    result = read_report(fixture("sp_summary_month.csv"), marketplace="US", date_order="MDY")
+    assert result.granularity == "summary"
+    assert result.periods == [(date(2026, 5, 1), date(2026, 5, 31))]
+    store = [o for o in result.observations if o.scope == "store"]
+    assert {(o.day, o.period_end) for o in store} == {(date(2026, 5, 1), date(2026, 5, 31))}
+    assert totals(result)["ad_spend"] == D("1550.00")
 
 
 def test_sponsored_brands_14_day_report() -> None:
@@ -564,7 +567,7 @@ def test_newer_console_columns_ignore_converted_amounts() -> None:
 
 
 def test_campaign_manager_export_without_dates_is_explained() -> None:
-    with pytest.raises(ReportError, match="no Date column") as caught:
+    with pytest.raises(ReportError, match="Campaign Manager table export") as caught:
         read_report(fixture("campaign_manager_export.csv"), marketplace="US", date_order="MDY")
     assert "Daily" in str(caught.value)
 
@@ -676,7 +679,7 @@ def test_bad_row_names_row_column_and_value() -> None:
         ),
         (
             "Date,Ordered Product Sales\n5/1/26,$1.00\n25/1/26,$2.00\n",
-            "set the date order to day/month/year",
+            "it looks day-first: import with --date-order DMY",
         ),
         (
             "Date,Ordered Product Sales\n5/1/26,$1.2.3\n",
@@ -727,7 +730,7 @@ def test_wrong_date_order_is_caught_when_days_would_jump() -> None:
         read_report(fixture("business_en_bom.csv"), marketplace="US", date_order="DMY")
     message = str(caught.value)
     assert message.startswith('Row 2, column "Date", value "5/1/26"')
-    assert "Set the date order to month/day/year" in message
+    assert "--date-order MDY" in message
     # A single day, or days that are consecutive as read, are left alone.
     raw = "Date,Ordered Product Sales\n01/05/26,₹1.00\n02/05/26,₹1.00\n".encode()
     assert read_report(raw, marketplace="IN", date_order="DMY", kind="business").days == [

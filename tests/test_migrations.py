@@ -56,7 +56,7 @@ def test_an_older_file_is_upgraded_step_by_step_after_a_backup(tmp_path, monkeyp
     backups = list((isolated_env / "data" / "backups").glob("before-upgrade-v1-*.db"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
-        assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
 
 
 def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):

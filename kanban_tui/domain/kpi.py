@@ -18,7 +18,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -55,6 +55,10 @@ MONEY_METRICS: frozenset[str] = frozenset({"sales", "ad_spend", "ad_sales", "cog
 SNAPSHOT_METRICS: frozenset[str] = frozenset(
     {"response_hours", "keyword_coverage", "odr", "bsr", "organic_share_measured"}
 )
+
+#: Metrics that exist only per ASIN (a store has no BSR): a store figure is the mean of its
+#: ASINs' latest values.
+PER_ASIN_METRICS: frozenset[str] = frozenset({"bsr"})
 
 #: Metrics whose value over a period is the sum of their daily values.
 ADDITIVE_METRICS: frozenset[str] = frozenset(BASE_METRICS) - SNAPSHOT_METRICS
@@ -302,11 +306,15 @@ def load_definitions(source: str | Path) -> dict[str, KpiDefinition]:
 
 
 class Observation(BaseModel):
-    """One base metric's value for one day, marketplace and scope (``store`` or e.g. an ASIN)."""
+    """One base metric's value for one period, marketplace and scope (``store`` or an ASIN).
+
+    The period runs from ``day`` to ``period_end`` (inclusive; ``None`` means the one day).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     day: date
+    period_end: date | None = None
     marketplace: str
     scope: str = "store"
     metric: str
@@ -325,6 +333,72 @@ class Observation(BaseModel):
         if value is not None and not re.fullmatch(r"[A-Z]{3}", value):
             raise ValueError(f"currency must be an ISO code such as USD, got {value!r}")
         return value
+
+    @model_validator(mode="after")
+    def _ordered_period(self) -> Observation:
+        if self.period_end is not None and self.period_end < self.day:
+            raise ValueError(f"the period ends ({self.period_end}) before it starts ({self.day})")
+        return self
+
+    @property
+    def last_day(self) -> date:
+        return self.period_end or self.day
+
+    @property
+    def span(self) -> tuple[date, date]:
+        return self.day, self.last_day
+
+    @property
+    def is_daily(self) -> bool:
+        return self.last_day == self.day
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A coarser period of a source that was not counted because finer data of the same
+    source covers some of its days (e.g. a Summary for Dec 1–22 beside daily figures)."""
+
+    source: str
+    scope: str
+    start: date
+    end: date
+    #: The spans of the finer data it overlaps, shortest first ((day, day) for daily data).
+    finer: tuple[tuple[date, date], ...]
+
+    @property
+    def by_daily_data(self) -> bool:
+        return all(start == end for start, end in self.finer)
+
+
+def finest(observations: Iterable[Observation]) -> tuple[list[Observation], list[Superseded]]:
+    """The observations to count for a period, and the coarser ones left out.
+
+    The rule: **per source and scope, the finest data wins, and no day is counted twice.**
+    The periods of each (source, scope) are taken from the shortest span to the longest
+    (ties: earliest first); a period is counted when none of its days is already covered
+    by a *different* counted period, otherwise all its observations are left out and
+    reported as :class:`Superseded`. So daily figures beat a Summary or Monthly report of
+    the same source for the same days, a Summary beats a Monthly report, and sources never
+    affect each other (Sponsored Brands figures stay beside Sponsored Products ones).
+    """
+    groups: dict[tuple[str, str], dict[tuple[date, date], list[Observation]]] = {}
+    for item in observations:
+        groups.setdefault((item.source, item.scope), {}).setdefault(item.span, []).append(item)
+    kept: list[Observation] = []
+    dropped: list[Superseded] = []
+    for (source, scope), periods in groups.items():
+        covered: dict[date, tuple[date, date]] = {}
+        for span in sorted(periods, key=lambda s: ((s[1] - s[0]).days, s[0])):
+            days = [span[0] + timedelta(days=n) for n in range((span[1] - span[0]).days + 1)]
+            clashes = {covered[day] for day in days if day in covered}
+            if clashes:
+                finer = tuple(sorted(clashes, key=lambda s: ((s[1] - s[0]).days, s[0])))
+                dropped.append(Superseded(source, scope, span[0], span[1], finer))
+                continue
+            covered.update(dict.fromkeys(days, span))
+            kept.extend(periods[span])
+    dropped.sort(key=lambda item: (item.start, item.end, item.source, item.scope))
+    return kept, dropped
 
 
 def aggregate(

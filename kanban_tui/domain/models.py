@@ -13,7 +13,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: Bumped by every change to the tables; ``storage.migrations`` upgrades older files.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Written to the SQLite header (``PRAGMA application_id``) so a file can be recognised
 #: as ours before any table is read. The bytes spell "SKbn".
@@ -177,20 +177,35 @@ class PeriodRecord(SQLModel, table=True):
 
 
 class KpiObservation(SQLModel, table=True):
-    """One base metric's value for one day, marketplace and scope, from one source.
+    """One base metric's value for one period, marketplace and scope, from one source.
 
-    Values are stored as decimal text so money and ratios stay exact; re-importing the
-    same day replaces the row (unique on day/marketplace/scope/metric/source).
+    The period is ``day`` … ``period_end`` (both inclusive): one day for daily reports, a
+    whole month for Monthly ones, any span for a Summary. ``scope`` is ``store`` or an ASIN;
+    ``source`` names the report kind and, for ads, the ad type (``ads_sp``, ``ads_sb``,
+    ``ads_sd``), so Sponsored Products, Brands and Display never replace each other.
+    Values are stored as decimal text so money and ratios stay exact; re-importing the same
+    period replaces the row (unique on period/marketplace/scope/metric/source).
     """
 
     __tablename__ = "kpi_observation"
     __table_args__ = (
-        UniqueConstraint("day", "marketplace", "scope", "metric", "source", name="uq_observation"),
+        UniqueConstraint(
+            "day",
+            "period_end",
+            "marketplace",
+            "scope",
+            "metric",
+            "source",
+            name="uq_observation",
+        ),
         Index("ix_observation_market_day", "marketplace", "day"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    #: The first day of the period.
     day: date
+    #: The last day of the period (the same as ``day`` for a daily figure).
+    period_end: date
     marketplace: str
     scope: str = "store"
     metric: str

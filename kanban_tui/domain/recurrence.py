@@ -28,11 +28,12 @@ from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
+
+from kanban_tui.domain.marketplaces import MARKET_ALIASES, MARKETPLACES, Marketplace
 
 __all__ = [
     "MARKETPLACES",
@@ -62,59 +63,8 @@ RRULE_EPOCH = date(2000, 1, 1)
 # --------------------------------------------------------------------------- marketplaces
 
 
-class Marketplace(BaseModel, frozen=True):
-    """An Amazon marketplace: its zone, names, currency and how it writes dates."""
-
-    code: str
-    tz: str
-    name_en: str
-    name_zh: str
-    currency: str
-    date_order: Literal["MDY", "DMY", "YMD"]
-    #: The city that names the zone in :func:`zone_label` ("Tokyo time", "东京时间").
-    city_en: str
-    city_zh: str
-
-
-def _market(
-    code: str, tz: str, names: tuple[str, str], currency: str, order: str, city: tuple[str, str]
-) -> Marketplace:
-    return Marketplace.model_validate(
-        {
-            "code": code,
-            "tz": tz,
-            "name_en": names[0],
-            "name_zh": names[1],
-            "currency": currency,
-            "date_order": order,
-            "city_en": city[0],
-            "city_zh": city[1],
-        }
-    )
-
-
-MARKETPLACES: dict[str, Marketplace] = {
-    m.code: m
-    for m in (
-        _market("US", "America/Los_Angeles", ("United States", "美国"), "USD", "MDY",
-                ("Los Angeles", "洛杉矶")),
-        _market("CA", "America/Toronto", ("Canada", "加拿大"), "CAD", "MDY",
-                ("Toronto", "多伦多")),
-        _market("MX", "America/Mexico_City", ("Mexico", "墨西哥"), "MXN", "DMY",
-                ("Mexico City", "墨西哥城")),
-        _market("UK", "Europe/London", ("United Kingdom", "英国"), "GBP", "DMY",
-                ("London", "伦敦")),
-        _market("DE", "Europe/Berlin", ("Germany", "德国"), "EUR", "DMY", ("Berlin", "柏林")),
-        _market("FR", "Europe/Paris", ("France", "法国"), "EUR", "DMY", ("Paris", "巴黎")),
-        _market("IT", "Europe/Rome", ("Italy", "意大利"), "EUR", "DMY", ("Rome", "罗马")),
-        _market("ES", "Europe/Madrid", ("Spain", "西班牙"), "EUR", "DMY", ("Madrid", "马德里")),
-        _market("JP", "Asia/Tokyo", ("Japan", "日本"), "JPY", "YMD", ("Tokyo", "东京")),
-        _market("IN", "Asia/Kolkata", ("India", "印度"), "INR", "DMY", ("Kolkata", "加尔各答")),
-    )
-}  # fmt: skip
-
 #: Other spellings people use for a marketplace code.
-_MARKET_ALIASES = {"GB": "UK"}
+_MARKET_ALIASES = MARKET_ALIASES
 
 
 def marketplace(code: str) -> Marketplace:

@@ -14,14 +14,12 @@ from kanban_tui.importers.parsing import (
     parse_percent,
 )
 from kanban_tui.importers.reports import (
-    MARKETPLACE_CURRENCIES,
     ImportResult,
     ReportError,
     read_report,
 )
 
 __all__ = [
-    "MARKETPLACE_CURRENCIES",
     "ImportResult",
     "ParseError",
     "ReportError",

@@ -53,6 +53,7 @@ ISO_CURRENCIES = frozenset(
         "SGD",
         "TRY",
         "USD",
+        "ZAR",
     }
 )
 
@@ -303,9 +304,9 @@ def _make_date(year: int, month: int, day: int, text: str, order: DateOrder | No
     except ValueError:
         hint = ""
         if order == "MDY" and month > 12 >= day:
-            hint = "; it looks day-first: set the date order to day/month/year"
+            hint = "; it looks day-first: import with --date-order DMY"
         elif order == "DMY" and month > 12 >= day:
-            hint = "; it looks month-first: set the date order to month/day/year"
+            hint = "; it looks month-first: import with --date-order MDY"
         raise ParseError(f"{text!r} is not a valid date{hint}") from None
 
 

@@ -19,14 +19,17 @@ from sqlmodel import Session, col, select
 
 from kanban_tui.domain.kpi import (
     MONEY_METRICS,
+    PER_ASIN_METRICS,
     Computed,
     KpiDefinition,
     Observation,
     Pacing,
     Status,
+    Superseded,
     Target,
     aggregate,
     compute,
+    finest,
     load_definitions,
     merge_sums,
     rolling_sums,
@@ -88,6 +91,17 @@ class ImportSummary:
     unchanged: int
     dry_run: bool
     currency: str | None = None
+    granularity: str = "day"
+    periods: list[tuple[date, date]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    asins: list[str] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
+    #: (rows, first day, last day) of rows left out because they straddle two months.
+    skipped: list[tuple[tuple[int, ...], date, date]] = field(default_factory=list)
+    #: (KPI, base metric, headers looked for) of KPIs the file could not feed.
+    unfed: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    file_format: str = "csv"
+    one_date: date | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -102,6 +116,29 @@ class ImportSummary:
             "unchanged": self.unchanged,
             "dry_run": self.dry_run,
             "currency": self.currency,
+            "granularity": self.granularity,
+            "periods": [[a.isoformat(), b.isoformat()] for a, b in self.periods],
+            "sources": self.sources,
+            "asins": self.asins,
+            "superseded": [
+                {
+                    "source": item.source,
+                    "start": item.start.isoformat(),
+                    "end": item.end.isoformat(),
+                    "by_daily_data": item.by_daily_data,
+                }
+                for item in self.superseded
+            ],
+            "skipped": [
+                {"rows": list(rows), "start": a.isoformat(), "end": b.isoformat()}
+                for rows, a, b in self.skipped
+            ],
+            "unfed": [
+                {"kpi": kpi, "metric": metric, "headers": list(headers)}
+                for kpi, metric, headers in self.unfed
+            ],
+            "file_format": self.file_format,
+            "one_date": self.one_date.isoformat() if self.one_date else None,
         }
 
 
@@ -152,6 +189,62 @@ class MonthFigures:
     goal: Decimal | None = None
     currency: str | None = None
     estimated: set[str] = field(default_factory=set)
+    #: Summary / Monthly periods counted (daily figures are in ``days_with_data``).
+    periods: list[tuple[date, date]] = field(default_factory=list)
+    #: Coarser periods left out because finer data of their source covers them.
+    superseded: list[Superseded] = field(default_factory=list)
+    scope: str = "store"
+    #: Per ad source (``ads_sp``, ``ads_sb``, ``ads_sd``): its ad spend and ad sales, so the
+    #: summed ACoS can be told apart by ad type.
+    by_ad_type: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AsinRow:
+    """One ASIN's month: sales, conversion, ACoS and which of its KPIs break their target."""
+
+    asin: str
+    sales: Decimal | None
+    units: Decimal | None
+    sessions: Decimal | None
+    conversion: Decimal | None
+    ad_spend: Decimal | None
+    acos: Decimal | None
+    statuses: dict[str, Status]
+    currency: str | None
+
+    @property
+    def breaches(self) -> tuple[str, ...]:
+        return tuple(key for key, value in self.statuses.items() if value is Status.BREACH)
+
+    @property
+    def status(self) -> Status:
+        """The worst status of its KPIs (breach before warning before ok)."""
+        for level in (Status.BREACH, Status.WARNING, Status.OK):
+            if level in self.statuses.values():
+                return level
+        return Status.NONE
+
+    def as_json(self) -> dict[str, Any]:
+        def number(value: Decimal | None) -> float | None:
+            return None if value is None else float(round(value, 6))
+
+        return {
+            "asin": self.asin,
+            "sales": number(self.sales),
+            "units": number(self.units),
+            "sessions": number(self.sessions),
+            "conversion": number(self.conversion),
+            "ad_spend": number(self.ad_spend),
+            "acos": number(self.acos),
+            "currency": self.currency,
+            "status": self.status.value,
+            "breaches": list(self.breaches),
+        }
+
+
+#: The KPIs the per-ASIN table judges.
+ASIN_KPIS = ("conversion", "acos")
 
 
 class KpiService:
@@ -176,8 +269,18 @@ class KpiService:
         kind: str = "auto",
         date_format: str | None = None,
         dry_run: bool = False,
+        date_order: str | None = None,
+        time_unit: str = "auto",
+        period: tuple[date, date] | None = None,
+        ad_type: str | None = None,
+        mapping: dict[str, str] | None = None,
     ) -> ImportSummary:
-        """Read a report and upsert its observations in one transaction (or none at all)."""
+        """Read a report and upsert its observations in one transaction (or none at all).
+
+        The summary says which coarser periods the month figures leave out because finer
+        data of the same source covers them (:func:`~kanban_tui.domain.kpi.finest`), which
+        rows were skipped, and which KPIs the file could not feed.
+        """
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
         from kanban_tui.importers.reports import read_report
 
@@ -185,10 +288,15 @@ class KpiService:
         result = read_report(
             raw,
             marketplace=market.code,
-            date_order=market.date_order,
+            date_order=date_order or market.date_order,  # type: ignore[arg-type]
             kind=kind,  # type: ignore[arg-type]
             date_format=date_format,
+            time_unit=time_unit,  # type: ignore[arg-type]
+            period=period,
+            ad_type=ad_type,  # type: ignore[arg-type]
+            mapping=mapping,
         )
+        notes = self._superseded_by(result.observations, market.code)
         counts = self._upsert(result.observations, dry_run)
         return ImportSummary(
             kind=result.kind,
@@ -200,14 +308,54 @@ class KpiService:
             unchanged=counts["unchanged"],
             dry_run=dry_run,
             currency=result.currency,
+            granularity=result.granularity,
+            periods=result.periods,
+            sources=result.sources,
+            asins=result.asins,
+            superseded=notes,
+            skipped=[(item.rows, item.start, item.end) for item in result.skipped],
+            unfed=self._unfed(result.missing),
+            file_format=result.file_format,
+            one_date=result.one_date,
         )
+
+    def _unfed(self, missing: dict[str, tuple[str, ...]]) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(KPI, base metric, headers looked for) for each KPI the file could not feed."""
+        found = []
+        for key, definition in self.definitions.items():
+            for metric in definition.inputs:
+                if metric in missing and definition.measured != metric:
+                    found.append((key, metric, missing[metric]))
+                    break
+        return found
+
+    def _superseded_by(
+        self, observations: Sequence[Observation], marketplace: str
+    ) -> list[Superseded]:
+        """Store-level periods that will not count in their month once ``observations`` are
+        stored: the new ones beside finer data, or older ones the new finer data covers."""
+        months = sorted({o.day.strftime("%Y-%m") for o in observations if o.scope == "store"})
+        sources = {o.source for o in observations}
+        notes: list[Superseded] = []
+        for month in months:
+            start, end = month_bounds(month)
+            rows: dict[tuple[date, date, str, str, str], Observation] = {
+                (o.day, o.last_day, o.scope, o.metric, o.source): o
+                for o in self.observations(marketplace, start, end)
+                if o.last_day < end
+            }
+            for o in observations:
+                if o.scope == "store" and start <= o.day < end and o.last_day < end:
+                    rows[(o.day, o.last_day, o.scope, o.metric, o.source)] = o
+            _, dropped = finest(rows.values())
+            notes.extend(item for item in dropped if item.source in sources)
+        return notes
 
     def add(
         self, day: date, metric: str, value: Decimal, marketplace: str, scope: str = "store"
     ) -> ImportSummary:
         """A value typed by the user (the KPIs no report gives: COGS, fees, replies…)."""
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
-        from kanban_tui.importers.reports import MARKETPLACE_CURRENCIES
 
         market = find_marketplace(marketplace)
         _check_range(metric, value)
@@ -219,9 +367,7 @@ class KpiService:
                 metric=metric,
                 value=value,
                 source=MANUAL,
-                currency=MARKETPLACE_CURRENCIES.get(market.code)
-                if metric in MONEY_METRICS
-                else None,
+                currency=market.currency if metric in MONEY_METRICS else None,
             )
         except ValueError as exc:
             raise UsageError(metric, _first_error(exc)) from None
@@ -247,7 +393,7 @@ class KpiService:
 
         def work(session: Session) -> dict[str, int]:
             existing = {
-                (row.day, row.marketplace, row.scope, row.metric, row.source): row
+                (row.day, row.period_end, row.marketplace, row.scope, row.metric, row.source): row
                 for row in session.exec(
                     select(KpiObservation).where(
                         col(KpiObservation.day) >= first,
@@ -257,13 +403,21 @@ class KpiService:
                 ).all()
             }
             for item in observations:
-                key = (item.day, item.marketplace, item.scope, item.metric, item.source)
+                key = (
+                    item.day,
+                    item.last_day,
+                    item.marketplace,
+                    item.scope,
+                    item.metric,
+                    item.source,
+                )
                 text = str(item.value)
                 row = existing.get(key)
                 if row is None:
                     counts["added"] += 1
                     row = KpiObservation(
                         day=item.day,
+                        period_end=item.last_day,
                         marketplace=item.marketplace,
                         scope=item.scope,
                         metric=item.metric,
@@ -460,25 +614,35 @@ class KpiService:
             latest = session.exec(statement).one()
         return latest.strftime("%Y-%m") if latest else None
 
-    def observations(self, marketplace: str, start: date, end: date) -> list[Observation]:
-        """Observations of ``[start, end)``; where a day has both a report's and a manual
-        value for a metric, the manual one wins."""
+    def observations(
+        self, marketplace: str, start: date, end: date, scope: str | None = None
+    ) -> list[Observation]:
+        """Observations whose period starts in ``[start, end)`` for ``scope`` (``None``:
+        every scope); where a period has both a report's and a manual value for a metric,
+        the manual one wins."""
         with self.db.read() as session:
-            rows = session.exec(
-                select(KpiObservation).where(
-                    col(KpiObservation.marketplace) == marketplace,
-                    col(KpiObservation.day) >= start,
-                    col(KpiObservation.day) < end,
-                )
-            ).all()
-        chosen: dict[tuple[date, str, str], KpiObservation] = {}
+            statement = select(KpiObservation).where(
+                col(KpiObservation.marketplace) == marketplace,
+                col(KpiObservation.day) >= start,
+                col(KpiObservation.day) < end,
+            )
+            if scope is not None:
+                statement = statement.where(col(KpiObservation.scope) == scope)
+            rows = session.exec(statement).all()
+        chosen: dict[tuple[date, date, str, str], KpiObservation] = {}
+        reports: list[KpiObservation] = []
         for row in rows:
-            key = (row.day, row.scope, row.metric)
-            if key not in chosen or row.source == MANUAL:
-                chosen[key] = row
+            if row.source == MANUAL:
+                chosen[(row.day, row.period_end, row.scope, row.metric)] = row
+            else:
+                reports.append(row)
+        kept = list(chosen.values()) + [
+            row for row in reports if (row.day, row.period_end, row.scope, row.metric) not in chosen
+        ]
         return [
             Observation(
                 day=row.day,
+                period_end=row.period_end,
                 marketplace=row.marketplace,
                 scope=row.scope,
                 metric=row.metric,
@@ -486,18 +650,91 @@ class KpiService:
                 source=row.source,
                 currency=row.currency,
             )
-            for row in chosen.values()
+            for row in kept
         ]
+
+    def counted(
+        self, marketplace: str, month: str, scope: str | None = "store"
+    ) -> tuple[list[Observation], list[Superseded]]:
+        """The month's observations as its figures count them, and the coarser periods
+        left out (see :meth:`counted_between`)."""
+        start, end = month_bounds(month)
+        return self.counted_between(marketplace, start, end, scope)
+
+    def counted_between(
+        self, marketplace: str, start: date, end: date, scope: str | None = "store"
+    ) -> tuple[list[Observation], list[Superseded]]:
+        """Observations of periods lying inside ``[start, end)`` as figures count them:
+        the finest data of each source (:func:`~kanban_tui.domain.kpi.finest`). ``store``
+        figures also take the per-ASIN metrics (:data:`PER_ASIN_METRICS`: BSR) of the
+        store's ASINs; ``None`` keeps every scope apart."""
+        rows = self.observations(marketplace, start, end)
+        return finest(_in_scope(rows, end, scope))
+
+    def counted_by_month(
+        self, marketplace: str, months: Sequence[str], scope: str | None = "store"
+    ) -> dict[str, list[Observation]]:
+        """:meth:`counted` of several months with one query."""
+        if not months:
+            return {}
+        start, _ = month_bounds(min(months))
+        _, end = month_bounds(max(months))
+        by_month: dict[str, list[Observation]] = defaultdict(list)
+        for row in self.observations(marketplace, start, end):
+            by_month[row.day.strftime("%Y-%m")].append(row)
+        result: dict[str, list[Observation]] = {}
+        for month in months:
+            _, month_end = month_bounds(month)
+            result[month], _ = finest(_in_scope(by_month.get(month, []), month_end, scope))
+        return result
+
+    def asins(self, month: str, marketplace: str) -> list[AsinRow]:
+        """The month's ASINs (from per-ASIN reports), best-selling first, each with its
+        conversion, ACoS and their status against the store's targets."""
+        rows, _ = self.counted(marketplace, month, scope=None)
+        by_asin: dict[str, list[Observation]] = defaultdict(list)
+        for row in rows:
+            if row.scope != "store":
+                by_asin[row.scope].append(row)
+        targets = self.targets()
+        bands = self.bands()
+        result: list[AsinRow] = []
+        for asin, observations in by_asin.items():
+            sums = aggregate(observations)
+            values = compute(self.definitions, sums)
+            statuses = {
+                key: status(
+                    self.definitions[key],
+                    values.get(key),
+                    target_override=targets.get(key),
+                    band=bands.get(key),
+                )
+                for key in ASIN_KPIS
+                if key in self.definitions
+            }
+            result.append(
+                AsinRow(
+                    asin=asin,
+                    sales=sums.get("sales"),
+                    units=sums.get("units"),
+                    sessions=sums.get("sessions"),
+                    conversion=values.get("conversion"),
+                    ad_spend=sums.get("ad_spend"),
+                    acos=values.get("acos"),
+                    statuses=statuses,
+                    currency=next((o.currency for o in observations if o.currency), None),
+                )
+            )
+        result.sort(key=lambda row: (row.sales is None, -(row.sales or 0), row.asin))
+        return result
 
     def _sums(self, observations: Iterable[Observation]) -> dict[str, Decimal]:
         return aggregate(observations)
 
-    def month(self, month: str, marketplace: str) -> MonthFigures:
-        start, end = month_bounds(month)
-        previous_start, _ = month_bounds(shift_month(month, -1))
-        rows = self.observations(marketplace, previous_start, end)
-        this = [o for o in rows if o.day >= start]
-        last = [o for o in rows if o.day < start]
+    def month(self, month: str, marketplace: str, scope: str = "store") -> MonthFigures:
+        start, _ = month_bounds(month)
+        this, superseded = self.counted(marketplace, month, scope)
+        last, _ = self.counted(marketplace, shift_month(month, -1), scope)
         values = compute(self.definitions, self._sums(this))
         before = compute(self.definitions, self._sums(last))
         targets = self.targets()
@@ -521,11 +758,14 @@ class KpiService:
                 measured=key in values.measured,
                 missing=values.missing.get(key, ()),
             )
-        days = sorted({o.day for o in this})
+        days = sorted(
+            {o.day + timedelta(days=n) for o in this for n in range((o.last_day - o.day).days + 1)}
+        )
+        covered_until = max((o.last_day for o in this), default=None)
         pacing = None
         if goal_amount is not None:
             days_in_month = calendar.monthrange(start.year, start.month)[1]
-            covered = min(days_in_month, (days[-1] - start).days + 1) if days else 0
+            covered = min(days_in_month, (covered_until - start).days + 1) if covered_until else 0
             sales = values.get("sales") or Decimal(0)
             pacing = sales_pacing(sales, goal_amount, covered, days_in_month)
         return MonthFigures(
@@ -536,6 +776,10 @@ class KpiService:
             pacing=pacing,
             goal=goal_amount,
             currency=currency,
+            periods=sorted({o.span for o in this if not o.is_daily}),
+            by_ad_type=_by_ad_type(this),
+            superseded=superseded,
+            scope=scope,
         )
 
     def daily_series(
@@ -544,10 +788,13 @@ class KpiService:
         """Per day of the month: the KPI's value and its ``window``-day rolling value (a
         ratio of sums over the window, the days before the month included)."""
         start, end = month_bounds(month)
-        rows = self.observations(marketplace, start - timedelta(days=window - 1), end)
+        rows = _in_scope(
+            self.observations(marketplace, start - timedelta(days=window - 1), end), end, "store"
+        )
         by_day: dict[date, list[Observation]] = defaultdict(list)
         for row in rows:
-            by_day[row.day].append(row)
+            if row.is_daily:  # a Summary or Monthly figure belongs to no single day
+                by_day[row.day].append(row)
         days = [start + timedelta(days=n) for n in range((end - start).days)]
         lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
         sums = [aggregate(by_day.get(day, [])) for day in lead + days]
@@ -567,22 +814,42 @@ class KpiService:
         first = shift_month(last_month, -(count - 1))
         start, _ = month_bounds(first)
         _, end = month_bounds(last_month)
-        rows = self.observations(marketplace, start, end)
-        by_month: dict[str, list[Observation]] = defaultdict(list)
-        for row in rows:
-            by_month[row.day.strftime("%Y-%m")].append(row)
+        del start, end
         months = [shift_month(first, n) for n in range(count)]
+        by_month = self.counted_by_month(marketplace, months)
         definition = {key: self.definitions[key]}
         values: list[Decimal | None] = []
         for name in months:
-            found = by_month.get(name)
+            found = by_month.get(name, [])
             values.append(compute(definition, aggregate(found)).get(key) if found else None)
         return months, values
 
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
-        return compute(
-            self.definitions, merge_sums([aggregate(self.observations(marketplace, start, end))])
+        kept, _ = self.counted_between(marketplace, start, end)
+        return compute(self.definitions, merge_sums([aggregate(kept)]))
+
+
+def _by_ad_type(rows: Iterable[Observation]) -> dict[str, dict[str, Decimal]]:
+    found: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        if row.source.startswith("ads") and row.metric in ("ad_spend", "ad_sales"):
+            sums = found.setdefault(row.source, {})
+            sums[row.metric] = sums.get(row.metric, Decimal(0)) + row.value
+    return dict(sorted(found.items()))
+
+
+def _in_scope(rows: Iterable[Observation], end: date, scope: str | None) -> list[Observation]:
+    """Rows whose period ends before ``end`` and that count for ``scope``."""
+    return [
+        row
+        for row in rows
+        if row.last_day < end
+        and (
+            scope is None
+            or row.scope == scope
+            or (scope == "store" and row.metric in PER_ASIN_METRICS)
         )
+    ]
 
 
 #: Shares that must lie between 0 and 1 (entered as 0.72 or 72 %).

@@ -564,11 +564,10 @@ class ReviewService:
         sales goal is monthly, so sales have no target here)."""
         service = self.board.kpi
         earlier = window.previous()
-        rows = service.observations(market, earlier.start, window.end)
-        this = [o for o in rows if o.day >= window.start]
+        this, _ = service.counted_between(market, window.start, window.end)
         if not this:
             return None
-        last = [o for o in rows if o.day < window.start]
+        last, _ = service.counted_between(market, earlier.start, window.start)
         values = compute(service.definitions, aggregate(this))
         before = compute(service.definitions, aggregate(last))
         currency = next((o.currency for o in this if o.currency), None)

@@ -1,8 +1,8 @@
 """Schema upgrades, driven by the version recorded in ``PRAGMA user_version``.
 
 Each step is a function that takes the file from version N to N+1 inside one transaction.
-Version 1 is the first released schema, so there are no steps yet; a later schema adds
-``STEPS[1] = _v1_to_v2`` and bumps ``SCHEMA_VERSION``.
+Version 1 is the first released schema. Version 2 gives KPI observations a period
+(``period_end``) and splits the old ``ads`` source into the ad types.
 """
 
 from __future__ import annotations
@@ -18,7 +18,28 @@ from kanban_tui.errors import DatabaseError
 if TYPE_CHECKING:
     from kanban_tui.storage.database import Database
 
-STEPS: dict[int, Callable[[Session], None]] = {}
+
+def _v1_to_v2(session: Session) -> None:
+    """KPI observations get ``period_end`` (= ``day``: every v1 figure is daily) and the
+    period in their unique key; ``ads`` figures become ``ads_sp`` (what v1 imported)."""
+    from sqlmodel import SQLModel
+
+    import kanban_tui.domain.models  # noqa: F401  (registers the tables)
+
+    connection = session.connection()
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_observation_market_day")
+    connection.exec_driver_sql("ALTER TABLE kpi_observation RENAME TO kpi_observation_v1")
+    SQLModel.metadata.tables["kpi_observation"].create(connection)
+    connection.exec_driver_sql(
+        "INSERT INTO kpi_observation (id, day, period_end, marketplace, scope, metric, value, "
+        "source, currency, imported_at) SELECT id, day, day, marketplace, scope, metric, "
+        "value, CASE source WHEN 'ads' THEN 'ads_sp' ELSE source END, currency, imported_at "
+        "FROM kpi_observation_v1"
+    )
+    connection.exec_driver_sql("DROP TABLE kpi_observation_v1")
+
+
+STEPS: dict[int, Callable[[Session], None]] = {1: _v1_to_v2}
 
 
 def upgrade(db: Database, version: int) -> None:

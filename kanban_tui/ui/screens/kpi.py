@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from kanban_tui.domain.kpi import (
     ADDITIVE_METRICS,
@@ -46,7 +46,14 @@ from kanban_tui.domain.recurrence import MARKETPLACES
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
-from kanban_tui.services.kpi import KpiService, MonthFigures, Tile, month_bounds, shift_month
+from kanban_tui.services.kpi import (
+    AsinRow,
+    KpiService,
+    MonthFigures,
+    Tile,
+    month_bounds,
+    shift_month,
+)
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.forms import FormScreen
@@ -247,8 +254,13 @@ class PaneData:
     def marketplaces(self) -> list[str]:
         return self._get(("markets",), self.service.marketplaces)
 
-    def month(self, month: str, market: str) -> MonthFigures:
-        return self._get(("month", month, market), lambda: self.service.month(month, market))
+    def month(self, month: str, market: str, scope: str = "store") -> MonthFigures:
+        return self._get(
+            ("month", month, market, scope), lambda: self.service.month(month, market, scope)
+        )
+
+    def asins(self, month: str, market: str) -> list[AsinRow]:
+        return self._get(("asins", month, market), lambda: self.service.asins(month, market))
 
     def goal(self, month: str) -> tuple[Decimal, str] | None:
         return self._get(("goal", month), lambda: self.service.monthly_goal(month))
@@ -258,7 +270,7 @@ class PaneData:
         """The month's observations (a manual value beats a report's, as the service picks)."""
         return self._get(
             ("rows", month, market),
-            lambda: self.service.observations(market, *month_bounds(month)),
+            lambda: self.service.counted(market, month)[0],
         )
 
     def prefetch(self, months: Sequence[str], market: str) -> None:
@@ -266,11 +278,7 @@ class PaneData:
         missing = [m for m in months if ("rows", m, market) not in self._cache]
         if len(missing) < 2:
             return
-        start, _ = month_bounds(min(missing))
-        _, end = month_bounds(max(missing))
-        by_month: dict[str, list[Observation]] = defaultdict(list)
-        for row in self.service.observations(market, start, end):
-            by_month[row.day.strftime("%Y-%m")].append(row)
+        by_month = self.service.counted_by_month(market, missing)
         for month in missing:
             self._cache[("rows", month, market)] = by_month.get(month, [])
 
@@ -280,7 +288,8 @@ class PaneData:
         def make() -> dict[date, dict[str, Decimal]]:
             by_day: dict[date, list[Observation]] = defaultdict(list)
             for row in self.rows(month, market):
-                by_day[row.day].append(row)
+                if row.is_daily:  # a Summary or Monthly figure belongs to no single day
+                    by_day[row.day].append(row)
             return {day: aggregate(items) for day, items in sorted(by_day.items())}
 
         return self._get(("day_sums", month, market), make)
@@ -370,6 +379,7 @@ def pane_bindings() -> list[BindingType]:
         Binding("up,k", "select(-1)", t("kpi_pane.choose"), key_display="↑↓"),
         Binding("down,j", "select(1)", t("kpi_pane.choose"), show=False),
         Binding("m", "marketplace", t("kpi_pane.marketplace")),
+        Binding("i", "asin", t("kpi_pane.asin")),
         Binding("r", "range", t("kpi_pane.range")),
         Binding("a", "add", t("kpi_pane.add")),
         Binding("escape,2,b", "back", t("kpi_pane.back"), key_display="esc"),
@@ -398,6 +408,8 @@ class KpiScreen(Screen[None]):
         self.keys = list(service.definitions)
         self.selected = 0
         self.range = RANGES[0]
+        #: The ASIN whose KPIs the tiles show; None for the whole store.
+        self.asin: str | None = None
         self.marketplace = self._first_marketplace()
         self.month = self.service.latest_month(self.marketplace) or self.today.strftime("%Y-%m")
         self.figures: MonthFigures = empty_figures(
@@ -426,6 +438,8 @@ class KpiScreen(Screen[None]):
                 yield Static(id="kpi-legend")
             with VerticalScroll(id="kpi-side"):
                 yield Static(id="kpi-detail")
+                yield Static(id="kpi-asin-title")
+                yield DataTable(id="kpi-asins", cursor_type="row", show_cursor=False)
                 yield Static(id="kpi-pacing")
                 yield Static(id="kpi-parts")
         yield Footer()
@@ -440,6 +454,9 @@ class KpiScreen(Screen[None]):
     def on_mount(self) -> None:
         self._charts = list(self.query(TrendChart))
         self.query_one("#kpi-side", VerticalScroll).can_focus = False
+        table = self.query_one("#kpi-asins", DataTable)
+        table.can_focus = False  # the keys stay with the tiles; i picks an ASIN
+        table.add_columns("", "ASIN", t("kpi_pane.asin_sales"), t("kpi_pane.asin_cvr"), "ACoS")
         self.query_one("#kpi-tiles", KpiTiles).focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw_chart())
         self.reload()
@@ -465,10 +482,14 @@ class KpiScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the selected month and marketplace (from the cache when already read)."""
+        rows = self.asin_rows()
+        if self.asin is not None and self.asin not in {row.asin for row in rows}:
+            self.asin = None
         self.figures = self._guard(
-            lambda: self.data.month(self.month, self.marketplace),
+            lambda: self.data.month(self.month, self.marketplace, self.asin or "store"),
             empty_figures(self.service.definitions, self.month, self.marketplace),
         )
+        self._update_asins(rows)
         self.query_one("#kpi-tiles", KpiTiles).show(self.tile_views(), self.selected)
         self._update_head()
         self._update_side()
@@ -540,6 +561,7 @@ class KpiScreen(Screen[None]):
             t("kpi_pane.days", count=self.figures.days_with_data),
             " · ",
             t("kpi_pane.range_is", range=t(f"kpi_pane.range_{self.range}")),
+            (f" · ASIN {self.asin}" if self.asin else "", "bold"),
             "   ",
             (t("kpi_pane.delta_note", month=previous), "italic"),
         )
@@ -607,6 +629,9 @@ class KpiScreen(Screen[None]):
                         clicks=f"{detail.sums.get('clicks', 0):,.0f}",
                     )
                 )
+        if key in ("acos", "roas", "tacos") and len(self.figures.by_ad_type) > 1:
+            for source, sums in self.figures.by_ad_type.items():
+                extras.append(self._ad_type_line(source, sums))
         if key == "bsr":
             for asin, (day, rank) in sorted(detail.bsr.items()):
                 extras.append(f"{one_line(asin)}  #{rank:,.0f}  ({day:%m-%d})")
@@ -619,6 +644,16 @@ class KpiScreen(Screen[None]):
             else:
                 extras.append(IMPORT_COMMAND.format(code=self.marketplace))
         return extras
+
+    def _ad_type_line(self, source: str, sums: dict[str, Decimal]) -> str:
+        spend, sales = sums.get("ad_spend"), sums.get("ad_sales")
+        acos = spend / sales if spend is not None and sales else None
+        return t(
+            "kpi_pane.ad_type_line",
+            type=t(f"kpi.source.{source}"),
+            spend=format_value(self.service.definitions["sales"], spend, self.figures.currency),
+            acos=format_value(self.service.definitions["acos"], acos),
+        )
 
     def pacing_renderable(self) -> RenderableType:
         figures = self.figures
@@ -893,6 +928,40 @@ class KpiScreen(Screen[None]):
             self.notify(t("kpi_pane.one_marketplace", marketplace=self.marketplace), markup=False)
             return
         self.marketplace = following
+        self.reload()
+
+    def asin_rows(self) -> list[AsinRow]:
+        none: list[AsinRow] = []
+        return self._guard(lambda: self.data.asins(self.month, self.marketplace), none)
+
+    def _update_asins(self, rows: list[AsinRow]) -> None:
+        """The month's ASINs, best-selling first: status mark, sales, conversion, ACoS."""
+        table = self.query_one("#kpi-asins", DataTable)
+        title = self.query_one("#kpi-asin-title", Static)
+        table.clear()
+        table.display = title.display = bool(rows)
+        if not rows:
+            return
+        title.update(Text(t("kpi_pane.asin_title", count=len(rows)), style="bold"))
+        definitions = self.service.definitions
+        for row in rows:
+            chosen = row.asin == self.asin
+            table.add_row(
+                Text(row.status.symbol, style="bold red" if row.breaches else ""),
+                Text(row.asin, style="reverse" if chosen else ""),
+                format_value(definitions["sales"], row.sales, None),
+                format_value(definitions["conversion"], row.conversion),
+                format_value(definitions["acos"], row.acos),
+                key=row.asin,
+            )
+
+    def action_asin(self) -> None:
+        """Show the next ASIN's KPIs in the tiles (after the last one: the whole store)."""
+        choices: list[str | None] = [None, *(row.asin for row in self.asin_rows())]
+        if len(choices) == 1:
+            self.notify(t("kpi_pane.no_asins", month=month_label(self.month)), markup=False)
+            return
+        self.asin = choices[(choices.index(self.asin) + 1) % len(choices)]
         self.reload()
 
     def action_range(self) -> None:
