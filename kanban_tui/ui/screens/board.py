@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kanban_tui.domain.models import COLUMNS, Column
 from kanban_tui.errors import KanbanError
@@ -23,6 +23,7 @@ from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
+from kanban_tui.ui.widgets.footer import KanbanFooter
 
 
 def load_bar(load: DayLoad, width: int = 12) -> Text:
@@ -83,7 +84,7 @@ class BoardScreen(Screen[None]):
         box = Input(id="filter", placeholder=t("board.filter_placeholder"))
         box.can_focus = False  # focusable only while shown (see action_filter)
         yield box
-        yield Footer()
+        yield KanbanFooter()
 
     def on_mount(self) -> None:
         self._columns[:] = [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]

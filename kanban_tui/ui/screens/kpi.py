@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from kanban_tui.domain.kpi import (
     ADDITIVE_METRICS,
@@ -50,6 +50,7 @@ from kanban_tui.services.kpi import KpiService, MonthFigures, Tile, month_bounds
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.widgets.footer import KanbanFooter
 from kanban_tui.ui.widgets.kpi import ChartColors, ChartSpec, KpiTiles, TileView, TrendChart
 
 #: The values typed by hand, in the order of the form's list.
@@ -428,7 +429,7 @@ class KpiScreen(Screen[None]):
                 yield Static(id="kpi-detail")
                 yield Static(id="kpi-pacing")
                 yield Static(id="kpi-parts")
-        yield Footer()
+        yield KanbanFooter()
 
     def on_unmount(self) -> None:
         # a signal keeps its subscribers alive: without this every closed pane would stay
