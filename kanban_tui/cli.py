@@ -226,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help=t("cli.opt.restore_file"))
     doctor = command("doctor")
     doctor.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    keys = command("keys")
+    keys.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     goal = command("goal")
     gsub = goal.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
@@ -771,13 +773,53 @@ def _templates(board: Any, args: argparse.Namespace) -> None:
     print(json.dumps(row.as_json(), ensure_ascii=False) if args.json else row.id)
 
 
+def _keymap(settings: Any) -> Any:
+    """The board's actions with ``[keymap]`` applied; a bad entry names its line."""
+    from kanban_tui import locations
+    from kanban_tui.ui.keymap import resolve
+
+    return resolve(settings.keymap, locations.config_file())
+
+
+def _keys(args: argparse.Namespace, settings: Any) -> int:
+    """``seller-kanban keys``: every action id, its keys in force and what it does."""
+    from kanban_tui.domain.text import literal
+    from kanban_tui.i18n import t
+    from kanban_tui.ui.keymap import normalise, shown
+
+    actions = _keymap(settings)
+    rows = [
+        {
+            "action": a.id,
+            "keys": [normalise(k) for k in a.keys.split(",")],
+            "description": t(f"action.{a.id}"),
+        }
+        for a in actions
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    from rich.cells import cell_len
+
+    width = max(cell_len(row["action"]) for row in rows)
+    keys_width = max(cell_len(" / ".join(shown(k) for k in row["keys"])) for row in rows)
+    for row in rows:
+        keys = " / ".join(shown(k) for k in row["keys"])
+        print(
+            f"{row['action']:<{width}}  {keys}{' ' * (keys_width - cell_len(keys))}  "
+            f"{literal(row['description'])}"
+        )
+    return 0
+
+
 def _open_app(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kanban_tui.services.session import open_board
 
+    actions = _keymap(settings)  # a bad keymap stops here, before the database is opened
     board = open_board(_db_location(args), settings)
     from kanban_tui.ui.app import KanbanApp
 
-    app = KanbanApp(board, settings=settings, language=lang)
+    app = KanbanApp(board, settings=settings, language=lang, actions=actions)
     app.run()
     board.close()
     return app.return_code or 0
@@ -799,6 +841,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             return _open_app(args, settings, lang)
+        if args.command == "keys":
+            return _keys(args, settings)
         if args.command in ("backup", "restore", "doctor"):
             return _data_command(args, settings)
         return _run(args, settings)

@@ -18,8 +18,7 @@ from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.services.budget import DayLoad, day_load
-from kanban_tui.ui.actions import BOARD_ACTIONS
-from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.actions import BOARD_ACTIONS, NamedAction
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
@@ -48,10 +47,17 @@ def load_bar(load: DayLoad, width: int = 12) -> Text:
     return text
 
 
-def bindings() -> list[Binding]:
+def bindings(actions: tuple[NamedAction, ...] = BOARD_ACTIONS) -> list[Binding]:
     return [
-        Binding(a.keys, a.action, t(f"action.{a.id}"), show=a.footer, key_display=a.display or None)
-        for a in BOARD_ACTIONS
+        Binding(
+            a.keys,
+            a.action,
+            t(f"action.{a.id}"),
+            show=a.footer,
+            key_display=a.display or None,
+            id=a.id,
+        )
+        for a in actions
     ]
 
 
@@ -62,14 +68,34 @@ class BoardScreen(Screen[None]):
     #: Nothing takes the focus: the screen owns the keys (see ColumnView).
     AUTO_FOCUS = None
 
-    def __init__(self, service: BoardService) -> None:
+    def __init__(
+        self, service: BoardService, actions: tuple[NamedAction, ...] = BOARD_ACTIONS
+    ) -> None:
         super().__init__()
-        retranslate(self, bindings())
+        self.actions = actions
+        self._bind(actions)
         self.service = service
         self.filter_text = ""
         self.focus_index = 0
         self._columns: list[ColumnView] = []
         self._heads: dict[Column, tuple[int, int]] = {}
+
+    def _bind(self, actions: tuple[NamedAction, ...]) -> None:
+        """The board's keys as the keymap has them, described in the current language.
+
+        ``BINDINGS`` were read when the class was made (default keys, the language then);
+        the board's own entries are replaced, inherited ones (tab, ctrl+p …) kept.
+        """
+        own = {a.action for a in BOARD_ACTIONS}
+        table = self._bindings.key_to_bindings
+        for key in list(table):
+            kept = [b for b in table[key] if b.action not in own]
+            if kept:
+                table[key] = kept
+            else:
+                del table[key]
+        for binding in Binding.make_bindings(bindings(actions)):
+            table.setdefault(binding.key, []).append(binding)
 
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -393,7 +419,7 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(PlaybookPicker(book), chosen)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(BOARD_ACTIONS))
+        self.app.push_screen(HelpScreen(self.actions))
 
     def action_templates(self) -> None:
         from kanban_tui.ui.screens.templates import TemplatesScreen
