@@ -9,10 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kanban_tui.domain.models import COLUMNS, Column
+from kanban_tui.domain.text import literal
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
@@ -79,6 +81,7 @@ class BoardScreen(Screen[None]):
         self.focus_index = 0
         self._columns: list[ColumnView] = []
         self._heads: dict[Column, tuple[int, int]] = {}
+        self._last_history_toast: Notification | None = None
 
     def _bind(self, actions: tuple[NamedAction, ...]) -> None:
         """The board's keys as the keymap has them, described in the current language.
@@ -343,7 +346,30 @@ class BoardScreen(Screen[None]):
             return
         label, card_id = result
         self.reload(focus=card_id)
-        self.notify(t(f"board.{step}_note", action=t(f"history.{label}")))
+        action = t(f"history.{label}")
+        title = self._title_of(card_id)
+        if title is None:
+            self._history_toast(t(f"board.{step}_note_untitled", action=action))
+        else:
+            self._history_toast(t(f"board.{step}_note", action=action, title=title))
+
+    def _title_of(self, card_id: int | None) -> str | None:
+        if card_id is None:
+            return None
+        try:
+            return literal(self.service.card(card_id).title)
+        except KanbanError:  # gone again (an outside delete)
+            return None
+
+    def _history_toast(self, text: str) -> None:
+        """One toast for undo/redo: a fast series of u replaces it instead of stacking five."""
+        app = self.app
+        previous = self._last_history_toast
+        if previous is not None and previous in app._notifications:
+            app._unnotify(previous, refresh=False)
+        note = Notification(text, "", "information", app.NOTIFICATION_TIMEOUT, markup=False)
+        self._last_history_toast = note
+        app.post_message(Notify(note))
 
     def action_undo(self) -> None:
         self._history("undo")
