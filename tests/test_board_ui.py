@@ -214,6 +214,20 @@ async def test_filter_by_text_and_by_category_in_the_shown_language(db, clock):
         assert screen(app).query_one("#filter", Input).display
 
 
+async def test_the_english_board_finds_a_card_by_its_chinese_category(db, clock):
+    app, board = make_app(db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"竞品", "enter")
+        await pilot.pause()
+        shown = shown_titles(column(app, Column.WEEKLY))
+        assert shown and all(
+            board.cards.card(c.id).category == "competitors"
+            for c in board.cards.list_cards(Column.WEEKLY)
+            if c.title in shown
+        )
+        assert column(app, Column.DAILY).count == 0
+
+
 async def test_help_lists_every_key(db, clock):
     app, _ = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
