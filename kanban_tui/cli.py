@@ -23,8 +23,63 @@ ALL_COLUMNS = (*COLUMN_CHOICES, "done")
 PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
 
 
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width`` terminal cells: a CJK character is two cells and a line may
+    break between any two of them; other words break at spaces (argparse counts characters,
+    so Chinese help ran past the terminal's edge)."""
+    import re
+
+    from rich.cells import cell_len
+
+    width = max(width, 10)
+    tokens = re.findall(
+        r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
+        text,
+    )
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        if line and cell_len(line) + cell_len(token) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+class _CellFormatter(argparse.HelpFormatter):
+    """Help text wrapped by terminal cells, not characters; a ``%`` in a catalog's text
+    ("12%", "%d/%m/%Y") is shown as written, not taken for a format."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        import re
+
+        text = super()._get_help_string(action)
+        return re.sub(r"%(?!\()", "%%", text) if text else text
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
+
+
+class _RawCellFormatter(argparse.RawDescriptionHelpFormatter, _CellFormatter):
+    """The top-level help: examples keep their lines; option help wraps by cells."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with our messages: ``error`` prints the usage and a translated line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter):
+            kwargs["formatter_class"] = _CellFormatter
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:
         from kanban_tui.i18n import t
@@ -80,9 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
         description=t("cli.description"),
         epilog=t("cli.epilog"),
         parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawCellFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"seller-kanban {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"seller-kanban {__version__}",
+        help=t("argparse.version"),  # argparse reads its default text before we translate
+    )
     sub = parser.add_subparsers(dest="command", metavar=t("cli.command"), parser_class=_Parser)
 
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
@@ -136,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates = command(
         "templates",
         epilog=t("cli.templates.rules"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawCellFormatter,
     )
     tsub = templates.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
     tsub.required = True

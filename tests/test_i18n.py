@@ -115,3 +115,37 @@ def test_language_precedence_in_the_cli(monkeypatch, tmp_path, capsys):
     assert "Daily" in capsys.readouterr().out
     assert main(["--db", db, "--lang", "zh", "list", "--column", "daily"]) == 0
     assert "每日" in capsys.readouterr().out
+
+
+def _help_pages(parser, path=()):
+    import argparse
+
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _help_pages(sub, (*path, name))
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_help_page_fits_the_terminal_by_cells(lang, monkeypatch):
+    from rich.cells import cell_len
+
+    from kanban_tui.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", "60")
+    i18n.set_language(lang)
+    try:
+        pages = list(_help_pages(build_parser()))
+        assert len(pages) > 20
+        for path, parser in pages:
+            parser.epilog = None  # examples and rule lists keep their lines
+            if not path:
+                parser.description = None
+            text = parser.format_help()
+            body = text.split("\n\n", 1)[1]  # the usage line is argparse's own layout
+            wide = [line for line in body.splitlines() if cell_len(line) > 60]
+            assert wide == [], (lang, path)
+            assert lang == "en" or "show program" not in text
+    finally:
+        i18n.set_language("en")
