@@ -244,9 +244,19 @@ class BoardScreen(Screen[None]):
         card = self.column.current
         if card is None:
             return
+        view = self.column
         moved = self._guard(lambda: self.service.reorder(card.id, delta))
-        if moved is not None:
-            self.reload(moved.column, focus=moved.id)
+        if moved is None:
+            return
+        if moved.position == card.position:
+            at_edge = view.cursor + delta < 0 or view.cursor + delta >= view.count
+            if not at_edge:  # the line between the pinned urgent cards and the rest
+                key = (
+                    "board.urgent_stays_up" if card.priority == "urgent" else "board.urgent_pinned"
+                )
+                self.notify(t(key), severity="warning")
+            return
+        self.reload(moved.column, focus=moved.id)
 
     def action_toggle_done(self) -> None:
         card = self.column.current
