@@ -63,7 +63,9 @@ class TemplateRow:
     @property
     def completion_rate(self) -> float | None:
         """Done (on time or late) over planned periods that have ended or are done."""
-        planned = sum(self.recent.values()) - self.recent.get("open", 0)
+        planned = (
+            sum(self.recent.values()) - self.recent.get("open", 0) - self.recent.get("deleted", 0)
+        )
         if planned <= 0:
             return None
         return (self.recent.get("done", 0) + self.recent.get("late", 0)) / planned
@@ -107,10 +109,12 @@ class PeriodStat:
     late: int
     missed: int
     open: int
+    #: periods whose card was deleted: neither done nor missed
+    deleted: int = 0
 
     @property
     def rate(self) -> float | None:
-        closed = self.planned - self.open
+        closed = self.planned - self.open - self.deleted
         return (self.done + self.late) / closed if closed else None
 
 
@@ -242,6 +246,7 @@ class TemplateService:
                 late=c["late"],
                 missed=c["missed"],
                 open=c["open"],
+                deleted=c["deleted"],
             )
             for tid, c in sorted(counts.items())
         ]

@@ -311,6 +311,8 @@ class ReviewScreen(Screen[None]):
             open=row.open,
         )
         lines.append("\n" + counts, style="dim")
+        if row.deleted:
+            lines.append("\n" + t("review_screen.deleted_periods", count=row.deleted), style="dim")
         if row.flagged:
             lines.append(f"\n{FLAG} " + one_line(row.reason), style="bold yellow")
             if row.state != "deleted":
@@ -343,6 +345,8 @@ class ReviewScreen(Screen[None]):
             Text(t("review_screen.col_missed")), Text(str(overall.missed + overall.overdue))
         )
         grid.add_row(Text(t("review_screen.col_open")), Text(str(overall.open)))
+        if overall.deleted:
+            grid.add_row(Text(t("review_screen.col_deleted")), Text(str(overall.deleted)))
         grid.add_row(
             Text(t("review_screen.completion")), Text(rate_text(overall.rate), style="bold")
         )
