@@ -37,11 +37,56 @@ class _Subparsers(argparse._SubParsersAction):  # type: ignore[type-arg]
         return super().add_parser(name, **kwargs)
 
 
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width`` terminal cells: a CJK character is two cells and a line may
+    break between any two of them; other words break at spaces (argparse counts characters,
+    so Chinese help ran past the terminal's edge)."""
+    import re
+
+    from rich.cells import cell_len
+
+    width = max(width, 10)
+    tokens = re.findall(
+        r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
+        text,
+    )
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        if line and cell_len(line) + cell_len(token) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+class _CellFormatter(argparse.HelpFormatter):
+    """Help text wrapped by terminal cells, not characters."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
+
+
+class _RawCellFormatter(argparse.RawDescriptionHelpFormatter, _CellFormatter):
+    """The top-level help: examples keep their lines; option help wraps by cells."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with our messages: ``error`` prints the usage and a translated line; help
     texts are shown literally (see :func:`_literal_help`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter):
+            kwargs["formatter_class"] = _CellFormatter
         super().__init__(*args, **kwargs)
         self.register("action", "parsers", _Subparsers)
 
@@ -104,9 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
         description=t("cli.description"),
         epilog=t("cli.epilog"),
         parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawCellFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"seller-kanban {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"seller-kanban {__version__}",
+        help=t("argparse.version"),  # argparse reads its default text before we translate
+    )
     sub = parser.add_subparsers(dest="command", metavar=t("cli.command"), parser_class=_Parser)
 
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
@@ -160,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates = command(
         "templates",
         epilog=t("cli.templates.rules"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawCellFormatter,
     )
     tsub = templates.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
     tsub.required = True
@@ -268,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help=t("cli.opt.restore_file"))
     doctor = command("doctor")
     doctor.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    keys = command("keys")
+    keys.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     goal = command("goal")
     gsub = goal.add_subparsers(dest="action", metavar=t("cli.command"), parser_class=_Parser)
@@ -969,13 +1021,53 @@ def _templates(board: Any, args: argparse.Namespace) -> None:
     print(json.dumps(row.as_json(), ensure_ascii=False) if args.json else row.id)
 
 
+def _keymap(settings: Any) -> Any:
+    """The board's actions with ``[keymap]`` applied; a bad entry names its line."""
+    from kanban_tui import locations
+    from kanban_tui.ui.keymap import resolve
+
+    return resolve(settings.keymap, locations.config_file())
+
+
+def _keys(args: argparse.Namespace, settings: Any) -> int:
+    """``seller-kanban keys``: every action id, its keys in force and what it does."""
+    from kanban_tui.domain.text import literal
+    from kanban_tui.i18n import t
+    from kanban_tui.ui.keymap import normalise, shown
+
+    actions = _keymap(settings)
+    rows = [
+        {
+            "action": a.id,
+            "keys": [normalise(k) for k in a.keys.split(",")],
+            "description": t(f"action.{a.id}"),
+        }
+        for a in actions
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    from rich.cells import cell_len
+
+    width = max(cell_len(row["action"]) for row in rows)
+    keys_width = max(cell_len(" / ".join(shown(k) for k in row["keys"])) for row in rows)
+    for row in rows:
+        keys = " / ".join(shown(k) for k in row["keys"])
+        print(
+            f"{row['action']:<{width}}  {keys}{' ' * (keys_width - cell_len(keys))}  "
+            f"{literal(row['description'])}"
+        )
+    return 0
+
+
 def _open_app(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kanban_tui.services.session import open_board
 
+    actions = _keymap(settings)  # a bad keymap stops here, before the database is opened
     board = open_board(_db_location(args), settings)
     from kanban_tui.ui.app import KanbanApp
 
-    app = KanbanApp(board, settings=settings, language=lang)
+    app = KanbanApp(board, settings=settings, language=lang, actions=actions)
     app.run()
     board.close()
     return app.return_code or 0
@@ -997,6 +1089,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             return _open_app(args, settings, lang)
+        if args.command == "keys":
+            return _keys(args, settings)
         if args.command in ("backup", "restore", "doctor"):
             return _data_command(args, settings)
         return _run(args, settings)

@@ -56,6 +56,11 @@ class Settings(BaseModel):
         le=3600,
         description="How often the board checks for a new day or a clock jump (sleep).",
     )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description='Board keys by action id, e.g. {kpi = "f2", undo = "u,ctrl+z"}; '
+        "`seller-kanban keys` lists the ids.",
+    )
 
 
 #: Environment variables read on top of the file (``SELLER_KANBAN_LANG`` → ``language``).

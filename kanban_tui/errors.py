@@ -46,6 +46,15 @@ class ValidationFailed(KanbanError):
     exit_code = 2
 
     def __init__(self, title: str, errors: dict[str, str]) -> None:
-        message = "; ".join(f"{field}: {text}" for field, text in errors.items())
+        message = "; ".join(f"{field_label(field)}: {text}" for field, text in errors.items())
         super().__init__(title, message)
         self.errors = errors
+
+
+def field_label(field: str) -> str:
+    """A form field as the user knows it, in the UI language (``estimate_minutes`` →
+    "estimate" / "预计用时"); a field without a name in the catalogs stays as it is."""
+    from kanban_tui.i18n import has, t
+
+    key = f"field.{field}"
+    return t(key) if has(key) else field

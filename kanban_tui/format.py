@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kanban_tui.i18n import has, t
+from kanban_tui.i18n import LANGUAGES, catalog, has, t
 
 #: Categories of the default plan are stored as these keys and shown translated.
 CATEGORY_KEYS = (
@@ -29,11 +29,26 @@ def category_label(category: str) -> str:
 
 
 def categories_matching(text: str) -> list[str]:
-    """Category keys whose shown name contains ``text`` (for filtering in either language)."""
+    """Category keys whose name in any UI language contains ``text``: a board shown in
+    English finds "广告" cards by typing 广告, and the Chinese board finds "ads"."""
     needle = text.strip().casefold()
     if not needle:
         return []
-    return [key for key in CATEGORY_KEYS if needle in category_label(key).casefold()]
+    return [
+        key
+        for key in CATEGORY_KEYS
+        if any(needle in name.casefold() for name in category_names(key))
+    ]
+
+
+def category_names(key: str) -> list[str]:
+    """A category's name in every UI language, and its key."""
+    names = [key]
+    for lang in LANGUAGES:
+        name = catalog(lang).get(f"category.{key}")
+        if name:
+            names.append(name)
+    return names
 
 
 def duration(minutes: int) -> str:

@@ -184,6 +184,19 @@ async def test_undo_and_redo_many_steps(db, clock):
         assert {c: titles(board, c) for c in Column} == start
 
 
+async def test_undo_names_the_card_and_a_burst_of_undos_shows_one_toast(db, clock):
+    app, board = make_app(db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        first = titles(board, Column.DAILY)[0]
+        await pilot.press("L", "L", "L")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert shown == [f"Undone: move · {first}"]
+
+
 async def test_filter_by_text_and_by_category_in_the_shown_language(db, clock):
     app, _board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -199,6 +212,20 @@ async def test_filter_by_text_and_by_category_in_the_shown_language(db, clock):
         await pilot.pause()
         assert column(app, Column.DAILY).count == 2
         assert screen(app).query_one("#filter", Input).display
+
+
+async def test_the_english_board_finds_a_card_by_its_chinese_category(db, clock):
+    app, board = make_app(db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"竞品", "enter")
+        await pilot.pause()
+        shown = shown_titles(column(app, Column.WEEKLY))
+        assert shown and all(
+            board.cards.card(c.id).category == "competitors"
+            for c in board.cards.list_cards(Column.WEEKLY)
+            if c.title in shown
+        )
+        assert column(app, Column.DAILY).count == 0
 
 
 async def test_help_lists_every_key(db, clock):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -314,6 +315,13 @@ def test_validation_message_names_the_field(cli) -> None:
     assert code == 2 and "estimate" in err and "480" in err
     code, _, err = cli("add", "x", "--due", "2026-13-40")
     assert code == 2 and "due" in err
+
+
+def test_validation_messages_are_all_in_chinese_in_the_chinese_cli(cli) -> None:
+    code, _, err = cli("--lang", "zh", "add", "", "--estimate", "999")
+    assert code == 2
+    assert "卡片无效" in err and "标题" in err and "预计用时" in err
+    assert not re.search(r"[A-Za-z]{4,}", err.removeprefix("seller-kanban: "))
 
 
 def test_markup_and_escape_sequences_stay_literal(cli, board_json) -> None:

@@ -159,13 +159,16 @@ def test_json_has_the_same_numbers_as_markdown(reviewed: Board) -> None:
     completion = tables(markdown.render(review))[0]
     rows = [cells(line) for line in completion[2:]]
     for item, row in zip(data["templates"], rows, strict=False):
-        numbers = [int(n) for n in row[3:9]]
-        expected = [item[k] for k in ("planned", "done", "late", "missed", "overdue", "open")]
+        numbers = [int(n) for n in row[3:10]]
+        expected = [
+            item[k] for k in ("planned", "done", "late", "missed", "deleted", "overdue", "open")
+        ]
         assert numbers == expected
-        assert row[9] == ("—" if item["rate"] is None else f"{item['rate'] * 100:.0f}%")
-    overall = [int(n) for n in rows[-1][3:9]]
+        assert row[10] == ("—" if item["rate"] is None else f"{item['rate'] * 100:.0f}%")
+    overall = [int(n) for n in rows[-1][3:10]]
     assert overall == [
-        data["overall"][k] for k in ("planned", "done", "late", "missed", "overdue", "open")
+        data["overall"][k]
+        for k in ("planned", "done", "late", "missed", "deleted", "overdue", "open")
     ]
     assert data["overall"]["planned"] == 35  # 30 days + 5 weeks
     assert data["incident_minutes"] == 90

@@ -17,16 +17,43 @@ LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][\w.]*)["']""")
 
 
 def test_both_catalogs_hold_the_same_keys():
-    en, zh = set(i18n.catalog("en")), set(i18n.catalog("zh"))
+    en, zh = i18n.message_ids("en"), i18n.message_ids("zh")
     assert sorted(en - zh) == [], "missing in zh.toml"
     assert sorted(zh - en) == [], "missing in en.toml"
 
 
+def _forms(lang: str, key: str) -> dict[str, str]:
+    messages = i18n.catalog(lang)
+    if key in messages:
+        return {"": messages[key]}
+    return {f: messages[f"{key}.{f}"] for f in i18n.PLURAL_FORMS[lang] if f"{key}.{f}" in messages}
+
+
+def test_plural_messages_have_every_form_their_language_needs():
+    for lang in i18n.LANGUAGES:
+        for key in i18n.plural_ids(lang):
+            assert set(_forms(lang, key)) == set(i18n.PLURAL_FORMS[lang]), (lang, key)
+
+
 def test_placeholders_match_between_languages():
     field = re.compile(r"\{(\w+)\}")
-    en, zh = i18n.catalog("en"), i18n.catalog("zh")
-    for key, text in en.items():
-        assert set(field.findall(text)) == set(field.findall(zh[key])), key
+    for key in i18n.message_ids("en"):
+        texts = [*_forms("en", key).values(), *_forms("zh", key).values()]
+        found = {frozenset(field.findall(text)) for text in texts}
+        assert len(found) == 1, key
+
+
+def test_plural_forms_follow_the_count():
+    i18n.set_language("en")
+    assert i18n.t("board.cards_shown", count=1) == "1 card"
+    assert i18n.t("board.cards_shown", count=0) == "0 cards"
+    assert i18n.t("board.cards_shown", count=2) == "2 cards"
+    assert i18n.t("load.deferred", count=1) == "1 card deferred to Weekly (u undoes)"
+    i18n.set_language("zh")
+    try:
+        assert "1" in i18n.t("board.cards_shown", count=1)
+    finally:
+        i18n.set_language("en")
 
 
 def test_every_key_used_in_the_code_exists():
@@ -34,7 +61,7 @@ def test_every_key_used_in_the_code_exists():
     for path in PACKAGE.rglob("*.py"):
         used.update(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     assert used, "the scan found no keys: the pattern is broken"
-    missing = sorted(k for k in used if not k.endswith(".") and k not in i18n.catalog("en"))
+    missing = sorted(k for k in used if not k.endswith(".") and k not in i18n.message_ids("en"))
     assert missing == []
 
 
@@ -57,7 +84,7 @@ def test_chinese_is_really_chinese():
     assert zh["column.daily"] == "每日"
     assert zh["column.done"] == "已完成"
     untranslated = [
-        k for k, v in zh.items() if v == i18n.catalog("en")[k] and re.search("[a-z]{4}", v)
+        k for k, v in zh.items() if v == i18n.catalog("en").get(k) and re.search("[a-z]{4}", v)
     ]
     # a few strings are the same in both (command examples); anything else is a miss
     assert [k for k in untranslated if not k.startswith(("palette.", "argparse."))] == []
@@ -88,3 +115,37 @@ def test_language_precedence_in_the_cli(monkeypatch, tmp_path, capsys):
     assert "Daily" in capsys.readouterr().out
     assert main(["--db", db, "--lang", "zh", "list", "--column", "daily"]) == 0
     assert "每日" in capsys.readouterr().out
+
+
+def _help_pages(parser, path=()):
+    import argparse
+
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _help_pages(sub, (*path, name))
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_help_page_fits_the_terminal_by_cells(lang, monkeypatch):
+    from rich.cells import cell_len
+
+    from kanban_tui.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", "60")
+    i18n.set_language(lang)
+    try:
+        pages = list(_help_pages(build_parser()))
+        assert len(pages) > 20
+        for path, parser in pages:
+            parser.epilog = None  # examples and rule lists keep their lines
+            if not path:
+                parser.description = None
+            text = parser.format_help()
+            body = text.split("\n\n", 1)[1]  # the usage line is argparse's own layout
+            wide = [line for line in body.splitlines() if cell_len(line) > 60]
+            assert wide == [], (lang, path)
+            assert lang == "en" or "show program" not in text
+    finally:
+        i18n.set_language("en")

@@ -242,3 +242,56 @@ def test_several_marketplaces_convert_only_with_configured_rates(tmp_path, clock
     assert total is None  # no rate for JPY: never add yen to dollars
     _, total = board.kpi.sales_by_marketplace("2026-11", {"JPY": 0.0067}, "USD")
     assert total == Decimal("2005.00")
+
+
+async def test_the_checklist_opens_with_its_cursor_on_the_first_item(tmp_path, clock):
+    app, board = make_app(tmp_path / "cur.db", clock)
+    card = board.cards.list_cards(Column.DAILY)[0]
+    board.cards.set_checklist(card.id, [{"text": "one", "done": False}, {"text": "two"}])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        assert app.screen.query_one(OptionList).highlighted == 0  # visible before any key
+        await pilot.press("space")
+        await pilot.pause()
+        assert json.loads(board.cards.card(card.id).checklist)[0]["done"] is True
+
+
+async def test_modals_show_their_own_keys_in_the_footer(tmp_path, clock):
+    from textual.widgets._footer import FooterKey
+
+    app, _ = make_app(tmp_path / "f.db", clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        keys = [str(k.render()) for k in app.screen.query(FooterKey)]
+        text = " ".join(keys)
+        assert "Tick" in text or "tick" in text.lower()
+        assert "Done" not in text  # the board's meaning of space is not shown here
+
+
+async def test_the_playbook_list_says_how_many_steps(tmp_path, clock):
+    app, _ = make_app(tmp_path / "pb.db", clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        first = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert first.endswith(" steps")
+
+
+async def test_k_below_the_pinned_urgent_cards_says_why_nothing_moves(tmp_path, clock):
+    app, board = make_app(tmp_path / "k.db", clock)
+    board.cards.add({"title": "Account at risk", "priority": "urgent"}, Column.DAILY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")  # the first card under the urgent one
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("K")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Urgent cards stay on top" in m for m in messages)
+        assert board.cards.rows(Column.DAILY, 0, 1)[0].title == "Account at risk"

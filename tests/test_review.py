@@ -514,3 +514,40 @@ def test_titles_and_rules_follow_the_ui_language(clock: FakeClock) -> None:
     [row] = ReviewService(board).review("2026-11").rows
     assert (row.title, row.rule) == ("Check account health", "every Monday 09:00 Tokyo time")
     board.close()
+
+
+def test_deleting_a_recurring_card_is_not_a_miss_and_does_not_vote_to_drop_it():
+    clock = FakeClock(at(date(2026, 11, 2), 8))
+    board = make_board(clock)
+    tid = add_template(board, "Check buyer messages", "daily")
+    for day in NOVEMBER[1:6]:  # Nov 2–6: done every day but the 4th, which is deleted
+        clock.now = at(day, 10)
+        board.templates.tick()
+        card = card_of(board, tid, day.isoformat())
+        assert card is not None and card.id is not None
+        if day.day == 4:
+            board.cards.delete(card.id)
+        else:
+            board.cards.set_done(card.id, True)
+    clock.now = at(date(2026, 11, 7), 10)
+    board.templates.tick()
+    row = next(r for r in ReviewService(board).review("2026-11").rows if r.template_id == tid)
+    assert row.deleted == 1 and row.missed == 0
+    assert row.rate == 1.0  # 4 done out of the 4 periods that count
+    assert not row.flagged
+    stat = next(s for s in board.templates.stats() if s.template_id == tid)
+    assert stat.deleted == 1 and stat.missed == 0 and stat.rate == 1.0
+
+
+def test_undoing_the_delete_links_the_card_to_its_period_again():
+    clock = FakeClock(at(date(2026, 11, 2), 10))
+    board = make_board(clock)
+    tid = add_template(board, "Check buyer messages", "daily")
+    board.templates.tick()
+    card = card_of(board, tid, "2026-11-02")
+    assert card is not None and card.id is not None
+    board.cards.delete(card.id)
+    board.cards.undo()
+    board.cards.set_done(card.id, True)
+    stat = next(s for s in board.templates.stats() if s.template_id == tid)
+    assert (stat.done, stat.deleted, stat.missed) == (1, 0, 0)

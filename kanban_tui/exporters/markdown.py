@@ -100,6 +100,7 @@ def _numbers(counts: Counts) -> list[str]:
         str(counts.done),
         str(counts.late),
         str(counts.missed),
+        str(counts.deleted),
         str(counts.overdue),
         str(counts.open),
         _percent(counts.rate),
@@ -117,6 +118,7 @@ def _completion(review: Review) -> list[str]:
         t("report.col_done"),
         t("report.col_late"),
         t("report.col_missed"),
+        t("report.col_deleted"),
         t("report.col_overdue"),
         t("report.col_open"),
         t("report.col_rate"),
@@ -138,7 +140,7 @@ def _completion(review: Review) -> list[str]:
             ]
         )
     rows.append(["", f"**{t('report.overall')}**", "", *_numbers(review.overall), ""])
-    return table(header, rows, "lllrrrrrrrl")
+    return table(header, rows, "lllrrrrrrrrl")
 
 
 def _kpis(review: Review) -> list[str]:

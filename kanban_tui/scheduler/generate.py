@@ -251,7 +251,11 @@ def _close_ended(session: Session, now: datetime, result: TickResult) -> None:
     rows = session.exec(
         select(PeriodRecord, Template, Card)
         .join(Template, col(Template.id) == col(PeriodRecord.template_id))
-        .join(Card, col(Card.id) == col(PeriodRecord.card_id))
+        .join(
+            Card,
+            (col(Card.id) == col(PeriodRecord.card_id))
+            & (col(Card.period_key) == col(PeriodRecord.period_key)),
+        )
         .where(
             col(PeriodRecord.missed).is_(False),
             col(PeriodRecord.carried_at).is_(None),
@@ -287,11 +291,17 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def outcome(record: PeriodRecord, card: Card | None, tz: str, today: date) -> str:
-    """``done`` (on time), ``late``, ``missed`` or ``open`` for one period."""
-    if record.missed or (record.card_id is not None and card is None):
+    """``done`` (on time), ``late``, ``missed``, ``deleted`` or ``open`` for one period.
+
+    A period whose card the user deleted is ``deleted``, not missed: deleting is a
+    decision, and it must not vote to drop the template in the review.
+    """
+    if record.missed:
         return "missed"
-    if card is None:
-        return "missed"
+    if card is None or card.period_key != record.period_key:
+        # the card was deleted (the record forgot it, or — written before that rule — still
+        # names an id that SQLite gave to a later card)
+        return "deleted"
     if card.missed_at is not None:
         return "missed"
     if card.done_at is not None and card.column is Column.DONE:

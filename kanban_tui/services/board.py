@@ -19,6 +19,7 @@ from sqlmodel import Session
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
 from kanban_tui.domain.validation import CardFields, CardPatch, field_errors
 from kanban_tui.errors import KanbanError, NotFoundError, ValidationFailed
+from kanban_tui.i18n import t
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -432,10 +433,15 @@ class BoardService:
             if not text:
                 continue
             if len(text) > 200:
-                raise ValidationFailed("invalid checklist", {"checklist": "at most 200 characters"})
+                raise ValidationFailed(
+                    t("validation.invalid_checklist"),
+                    {"checklist": t("validation.too_long", max=200)},
+                )
             clean.append({"text": text, "done": bool(item.get("done"))})
         if len(clean) > 50:
-            raise ValidationFailed("invalid checklist", {"checklist": "at most 50 items"})
+            raise ValidationFailed(
+                t("validation.invalid_checklist"), {"checklist": t("validation.too_many", max=50)}
+            )
         value = json.dumps(clean, ensure_ascii=False) if clean else ""
         return self._set(card_id, "checklist", {"checklist": value})
 
@@ -568,7 +574,7 @@ def _validate(model: type[Any], values: Any) -> Any:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        raise ValidationFailed("invalid card", field_errors(exc)) from None
+        raise ValidationFailed(t("validation.invalid_card"), field_errors(exc)) from None
 
 
 __all__ = ["OPEN_COLUMNS", "BoardService", "CardRow"]

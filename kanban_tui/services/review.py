@@ -157,11 +157,13 @@ class Counts:
     missed: int = 0
     overdue: int = 0
     open: int = 0
+    #: periods whose card was deleted: a decision, neither done nor missed
+    deleted: int = 0
 
     @property
     def closed(self) -> int:
-        """Periods that have ended (everything but ``open``)."""
-        return self.planned - self.open
+        """Periods that have ended and count for the rate (not ``open``, not ``deleted``)."""
+        return self.planned - self.open - self.deleted
 
     @property
     def rate(self) -> float | None:
@@ -176,6 +178,7 @@ class Counts:
             self.missed + other.missed,
             self.overdue + other.overdue,
             self.open + other.open,
+            self.deleted + other.deleted,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -186,6 +189,7 @@ class Counts:
             "missed": self.missed,
             "overdue": self.overdue,
             "open": self.open,
+            "deleted": self.deleted,
             "rate": self.rate,
         }
 
@@ -228,6 +232,10 @@ class ReviewRow:
     @property
     def open(self) -> int:
         return self.counts.open
+
+    @property
+    def deleted(self) -> int:
+        return self.counts.deleted
 
     @property
     def rate(self) -> float | None:
@@ -433,6 +441,7 @@ class ReviewService:
                 missed=stat.missed,
                 overdue=late_open,
                 open=stat.open - late_open,
+                deleted=stat.deleted,
             )
         return result
 

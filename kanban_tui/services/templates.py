@@ -16,6 +16,7 @@ from kanban_tui.domain.recurrence import Rule, RuleError, marketplace, occurrenc
 from kanban_tui.domain.templates import TemplateFields, rule_error_text
 from kanban_tui.domain.validation import field_errors
 from kanban_tui.errors import NotFoundError, ValidationFailed
+from kanban_tui.i18n import t
 from kanban_tui.scheduler.generate import (
     TickResult,
     next_due,
@@ -62,7 +63,9 @@ class TemplateRow:
     @property
     def completion_rate(self) -> float | None:
         """Done (on time or late) over planned periods that have ended or are done."""
-        planned = sum(self.recent.values()) - self.recent.get("open", 0)
+        planned = (
+            sum(self.recent.values()) - self.recent.get("open", 0) - self.recent.get("deleted", 0)
+        )
         if planned <= 0:
             return None
         return (self.recent.get("done", 0) + self.recent.get("late", 0)) / planned
@@ -106,10 +109,12 @@ class PeriodStat:
     late: int
     missed: int
     open: int
+    #: periods whose card was deleted: neither done nor missed
+    deleted: int = 0
 
     @property
     def rate(self) -> float | None:
-        closed = self.planned - self.open
+        closed = self.planned - self.open - self.deleted
         return (self.done + self.late) / closed if closed else None
 
 
@@ -123,7 +128,7 @@ def validate_fields(values: TemplateFields | dict[str, Any]) -> TemplateFields:
         for item in exc.errors():
             if item["loc"] and item["loc"][0] == "rule":
                 errors["rule"] = str(item["msg"]).removeprefix("Value error, ")
-        raise ValidationFailed("invalid template", errors) from None
+        raise ValidationFailed(t("validation.invalid_template"), errors) from None
 
 
 def preview(rule: str, at: str, market: str, after: datetime, count: int = 5) -> list[datetime]:
@@ -132,11 +137,13 @@ def preview(rule: str, at: str, market: str, after: datetime, count: int = 5) ->
         parsed = Rule.parse(rule)
         zone = marketplace(market).tz
     except RuleError as exc:
-        raise ValidationFailed("invalid rule", {"rule": rule_error_text(rule, exc)}) from None
+        raise ValidationFailed(
+            t("validation.invalid_rule"), {"rule": rule_error_text(rule, exc)}
+        ) from None
     try:
         moment = parse_at(at)
     except ValueError:
-        raise ValidationFailed("invalid time", {"at": "use a time like 09:00"}) from None
+        raise ValidationFailed(t("validation.invalid_time"), {"at": t("validation.time")}) from None
     return occurrences_after(parsed, moment, zone, after, count)
 
 
@@ -239,6 +246,7 @@ class TemplateService:
                 late=c["late"],
                 missed=c["missed"],
                 open=c["open"],
+                deleted=c["deleted"],
             )
             for tid, c in sorted(counts.items())
         ]

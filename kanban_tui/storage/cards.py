@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, type_coerce, update
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
-from kanban_tui.domain.models import Card, Column, Priority
+from kanban_tui.domain.models import Card, Column, PeriodRecord, Priority
 
 
 @dataclass(frozen=True)
@@ -182,11 +182,28 @@ def insert(session: Session, card: Card, column: Column, position: int | None) -
     card.position = target
     session.add(card)
     session.flush()
+    if card.template_id is not None and card.period_key:  # an undone delete: link it again
+        session.execute(
+            update(PeriodRecord)
+            .where(
+                col(PeriodRecord.template_id) == card.template_id,
+                col(PeriodRecord.period_key) == card.period_key,
+                col(PeriodRecord.card_id).is_(None),
+                col(PeriodRecord.missed).is_(False),
+            )
+            .values(card_id=card.id)
+        )
     return card
 
 
 def remove(session: Session, card: Card) -> None:
+    """Delete ``card``. Its period's record forgets it (SQLite may give its id to the next
+    card, which the record must never take for its own): the period reads as deleted."""
     detach(session, card)
+    if card.template_id is not None:
+        session.execute(
+            update(PeriodRecord).where(col(PeriodRecord.card_id) == card.id).values(card_id=None)
+        )
     session.delete(card)
     session.flush()
 

@@ -14,7 +14,8 @@ from kanban_tui.i18n import set_language, t
 from kanban_tui.scheduler.generate import TickResult
 from kanban_tui.scheduler.runner import ScheduleRunner
 from kanban_tui.services.session import Board
-from kanban_tui.ui.actions import BOARD_ACTIONS
+from kanban_tui.ui.actions import NamedAction
+from kanban_tui.ui.keymap import resolve
 from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.screens.dialogs import ErrorScreen
@@ -34,12 +35,15 @@ class KanbanApp(App[None]):
         settings: config.Settings | None = None,
         language: str = "en",
         save_settings: bool = True,
+        actions: tuple[NamedAction, ...] | None = None,
     ) -> None:
         set_language(language)
         super().__init__()
         self.board = board
         self.settings = settings or config.Settings()
         self.save_settings = save_settings
+        #: the board's actions with the user's keymap applied (bindings, help, palette)
+        self.actions = actions if actions is not None else resolve(self.settings.keymap)
         self.runner = ScheduleRunner(
             self.request_tick,
             board.templates.next_moment,
@@ -50,7 +54,7 @@ class KanbanApp(App[None]):
             self.theme = self.settings.theme
 
     def on_mount(self) -> None:
-        self.push_screen(BoardScreen(self.board.cards))
+        self.push_screen(BoardScreen(self.board.cards, self.actions))
         self.board.db.changed_elsewhere()  # the baseline
         self.set_interval(self.settings.refresh_seconds, self.poll_database, name="poll-db")
         self.runner.start()
@@ -151,7 +155,7 @@ class KanbanApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, BoardScreen):
-            for item in BOARD_ACTIONS:
+            for item in self.actions:
                 if item.id in ("clear_filter",):
                     continue
                 yield SystemCommand(

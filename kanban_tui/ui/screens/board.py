@@ -9,20 +9,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kanban_tui.domain.models import COLUMNS, Column
+from kanban_tui.domain.text import literal
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.services.budget import DayLoad, day_load
-from kanban_tui.ui.actions import BOARD_ACTIONS
-from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.actions import BOARD_ACTIONS, NamedAction
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
+from kanban_tui.ui.widgets.footer import KanbanFooter
 
 
 def load_bar(load: DayLoad, width: int = 12) -> Text:
@@ -47,10 +49,17 @@ def load_bar(load: DayLoad, width: int = 12) -> Text:
     return text
 
 
-def bindings() -> list[Binding]:
+def bindings(actions: tuple[NamedAction, ...] = BOARD_ACTIONS) -> list[Binding]:
     return [
-        Binding(a.keys, a.action, t(f"action.{a.id}"), show=a.footer, key_display=a.display or None)
-        for a in BOARD_ACTIONS
+        Binding(
+            a.keys,
+            a.action,
+            t(f"action.{a.id}"),
+            show=a.footer,
+            key_display=a.display or None,
+            id=a.id,
+        )
+        for a in actions
     ]
 
 
@@ -61,14 +70,35 @@ class BoardScreen(Screen[None]):
     #: Nothing takes the focus: the screen owns the keys (see ColumnView).
     AUTO_FOCUS = None
 
-    def __init__(self, service: BoardService) -> None:
+    def __init__(
+        self, service: BoardService, actions: tuple[NamedAction, ...] = BOARD_ACTIONS
+    ) -> None:
         super().__init__()
-        retranslate(self, bindings())
+        self.actions = actions
+        self._bind(actions)
         self.service = service
         self.filter_text = ""
         self.focus_index = 0
         self._columns: list[ColumnView] = []
         self._heads: dict[Column, tuple[int, int]] = {}
+        self._last_history_toast: Notification | None = None
+
+    def _bind(self, actions: tuple[NamedAction, ...]) -> None:
+        """The board's keys as the keymap has them, described in the current language.
+
+        ``BINDINGS`` were read when the class was made (default keys, the language then);
+        the board's own entries are replaced, inherited ones (tab, ctrl+p …) kept.
+        """
+        own = {a.action for a in BOARD_ACTIONS}
+        table = self._bindings.key_to_bindings
+        for key in list(table):
+            kept = [b for b in table[key] if b.action not in own]
+            if kept:
+                table[key] = kept
+            else:
+                del table[key]
+        for binding in Binding.make_bindings(bindings(actions)):
+            table.setdefault(binding.key, []).append(binding)
 
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -83,7 +113,7 @@ class BoardScreen(Screen[None]):
         box = Input(id="filter", placeholder=t("board.filter_placeholder"))
         box.can_focus = False  # focusable only while shown (see action_filter)
         yield box
-        yield Footer()
+        yield KanbanFooter()
 
     def on_mount(self) -> None:
         self._columns[:] = [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]
@@ -214,9 +244,19 @@ class BoardScreen(Screen[None]):
         card = self.column.current
         if card is None:
             return
+        view = self.column
         moved = self._guard(lambda: self.service.reorder(card.id, delta))
-        if moved is not None:
-            self.reload(moved.column, focus=moved.id)
+        if moved is None:
+            return
+        if moved.position == card.position:
+            at_edge = view.cursor + delta < 0 or view.cursor + delta >= view.count
+            if not at_edge:  # the line between the pinned urgent cards and the rest
+                key = (
+                    "board.urgent_stays_up" if card.priority == "urgent" else "board.urgent_pinned"
+                )
+                self.notify(t(key), severity="warning")
+            return
+        self.reload(moved.column, focus=moved.id)
 
     def action_toggle_done(self) -> None:
         card = self.column.current
@@ -316,7 +356,30 @@ class BoardScreen(Screen[None]):
             return
         label, card_id = result
         self.reload(focus=card_id)
-        self.notify(t(f"board.{step}_note", action=t(f"history.{label}")))
+        action = t(f"history.{label}")
+        title = self._title_of(card_id)
+        if title is None:
+            self._history_toast(t(f"board.{step}_note_untitled", action=action))
+        else:
+            self._history_toast(t(f"board.{step}_note", action=action, title=title))
+
+    def _title_of(self, card_id: int | None) -> str | None:
+        if card_id is None:
+            return None
+        try:
+            return literal(self.service.card(card_id).title)
+        except KanbanError:  # gone again (an outside delete)
+            return None
+
+    def _history_toast(self, text: str) -> None:
+        """One toast for undo/redo: a fast series of u replaces it instead of stacking five."""
+        app = self.app
+        previous = self._last_history_toast
+        if previous is not None and previous in app._notifications:
+            app._unnotify(previous, refresh=False)
+        note = Notification(text, "", "information", app.NOTIFICATION_TIMEOUT, markup=False)
+        self._last_history_toast = note
+        app.post_message(Notify(note))
 
     def action_undo(self) -> None:
         self._history("undo")
@@ -392,7 +455,7 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(PlaybookPicker(book), chosen)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(BOARD_ACTIONS))
+        self.app.push_screen(HelpScreen(self.actions))
 
     def action_templates(self) -> None:
         from kanban_tui.ui.screens.templates import TemplatesScreen

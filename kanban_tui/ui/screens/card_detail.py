@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,11 +18,12 @@ from kanban_tui.format import duration
 from kanban_tui.i18n import t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.modal import DialogScreen
 
 
 def _bindings() -> list[Binding]:
     return [
-        Binding("space", "toggle", t("detail.toggle")),
+        Binding("space", "tick", t("detail.toggle")),
         Binding("a", "add", t("detail.add")),
         Binding("d", "remove", t("detail.remove")),
         Binding("T", "timer", t("detail.timer")),
@@ -31,7 +31,7 @@ def _bindings() -> list[Binding]:
     ]
 
 
-class CardDetail(ModalScreen[None]):
+class CardDetail(DialogScreen[None]):
     """Checklist items with space to tick, ``a`` to add, ``d`` to remove; ``T`` timer."""
 
     BINDINGS = _bindings()
@@ -70,8 +70,8 @@ class CardDetail(ModalScreen[None]):
             options.add_option(Option(Text(f"{mark} {one_line(str(item.get('text', '')))}")))
         if not items:
             options.add_option(Option(Text(t("detail.empty")), disabled=True))
-        elif current is not None:
-            options.highlighted = min(current, len(items) - 1)
+        else:  # the cursor is always visible: space ticks what you see highlighted
+            options.highlighted = min(current or 0, len(items) - 1)
         done = sum(1 for i in items if i.get("done"))
         parts = [t("detail.progress", done=done, total=len(items))] if items else []
         if self.card.spent_minutes:
@@ -88,7 +88,7 @@ class CardDetail(ModalScreen[None]):
             return
         self.redraw(highlight)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         index = self.query_one(OptionList).highlighted
         items = self.items
         if index is None or not items:
@@ -119,7 +119,7 @@ class CardDetail(ModalScreen[None]):
             self._save(items, len(items) - 1)
 
     def on_option_list_option_selected(self) -> None:
-        self.action_toggle()
+        self.action_tick()
 
     def action_timer(self) -> None:
         try:

@@ -6,15 +6,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kanban_tui.domain.text import literal
 from kanban_tui.i18n import t
 from kanban_tui.ui.actions import NamedAction
+from kanban_tui.ui.screens.modal import DialogScreen
 
 
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(DialogScreen[None]):
     """The one place a user-facing error is shown: a title and a message."""
 
     BINDINGS = [Binding("escape,enter,q", "dismiss", t("action.close"))]
@@ -34,7 +34,7 @@ class ErrorScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DialogScreen[bool]):
     """Ask a yes/no question; ``y`` confirms, ``n`` or esc declines."""
 
     BINDINGS = [
@@ -55,7 +55,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """Every key of the board, generated from the action registry."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", t("action.close"))]

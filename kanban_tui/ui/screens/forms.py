@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from textual.screen import ModalScreen
 from textual.widgets import Button
+
+from kanban_tui.ui.screens.modal import DialogScreen
 
 ResultType = TypeVar("ResultType")
 
 
-class FormScreen(ModalScreen[ResultType]):
+class FormScreen(DialogScreen[ResultType]):
     """A modal form. Each form has an ``action_save`` that validates its fields and then
     dismisses with the result; a button with id ``save`` runs it, any other button
     cancels, and enter in a field saves."""

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from kanban_tui.domain.recurrence import MARKETPLACES
 from kanban_tui.domain.text import literal
@@ -34,6 +34,7 @@ from kanban_tui.i18n import t
 from kanban_tui.services.kpi import KpiService, StoredGoal, month_bounds
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.widgets.footer import KanbanFooter
 
 #: How the screen says where to set a goal from the command line.
 GOAL_COMMAND = "seller-kanban goal set AMOUNT --year {year} --currency {currency}"
@@ -307,7 +308,7 @@ class GoalsScreen(Screen[None]):
                 yield Static(id="goals-table")
             with VerticalScroll(id="goals-side"):
                 yield Static(id="goals-weeks")
-        yield Footer()
+        yield KanbanFooter()
 
     def on_mount(self) -> None:
         for selector in ("#goals-main", "#goals-side"):

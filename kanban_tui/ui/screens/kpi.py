@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from kanban_tui.domain.kpi import (
     ADDITIVE_METRICS,
@@ -57,6 +57,7 @@ from kanban_tui.services.kpi import (
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.widgets.footer import KanbanFooter
 from kanban_tui.ui.widgets.kpi import ChartColors, ChartSpec, KpiTiles, TileView, TrendChart
 
 #: The values typed by hand, in the order of the form's list.
@@ -442,7 +443,7 @@ class KpiScreen(Screen[None]):
                 yield DataTable(id="kpi-asins", cursor_type="row", show_cursor=False)
                 yield Static(id="kpi-pacing")
                 yield Static(id="kpi-parts")
-        yield Footer()
+        yield KanbanFooter()
 
     def on_unmount(self) -> None:
         # a signal keeps its subscribers alive: without this every closed pane would stay

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -14,9 +13,10 @@ from kanban_tui.domain.text import one_line
 from kanban_tui.i18n import t
 from kanban_tui.services.playbooks import PlaybookBook
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.modal import DialogScreen
 
 
-class PlaybookPicker(ModalScreen[str | None]):
+class PlaybookPicker(DialogScreen[str | None]):
     """Returns the chosen playbook's key, or None."""
 
     BINDINGS = [Binding("escape", "cancel", t("form.cancel"))]
@@ -32,7 +32,11 @@ class PlaybookPicker(ModalScreen[str | None]):
             yield Static(t("playbooks.title"), classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(Text(one_line(p.title)) + Text(f"  · {len(p.steps)}", "dim"), id=p.key)
+                    Option(
+                        Text(one_line(p.title))
+                        + Text("  · " + t("playbooks.steps", count=len(p.steps)), "dim"),
+                        id=p.key,
+                    )
                     for p in incidents
                 ),
                 id="playbooks",

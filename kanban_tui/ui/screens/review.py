@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Label, Static, TextArea
+from textual.widgets import Button, DataTable, Label, Static, TextArea
 
 from kanban_tui.domain.kpi import Status
 from kanban_tui.domain.text import literal, one_line
@@ -43,6 +43,7 @@ from kanban_tui.services.session import Board
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.widgets.footer import KanbanFooter
 
 #: The default plan's four-weekly review ("pdca-evaluation") counts its windows from here.
 ANCHOR = date(2026, 1, 5)
@@ -145,7 +146,7 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="review-kpis")
                 yield Static(id="review-incidents")
                 yield Static(id="review-note")
-        yield Footer()
+        yield KanbanFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-side", VerticalScroll).can_focus = False
@@ -310,6 +311,8 @@ class ReviewScreen(Screen[None]):
             open=row.open,
         )
         lines.append("\n" + counts, style="dim")
+        if row.deleted:
+            lines.append("\n" + t("review_screen.deleted_periods", count=row.deleted), style="dim")
         if row.flagged:
             lines.append(f"\n{FLAG} " + one_line(row.reason), style="bold yellow")
             if row.state != "deleted":
@@ -342,6 +345,8 @@ class ReviewScreen(Screen[None]):
             Text(t("review_screen.col_missed")), Text(str(overall.missed + overall.overdue))
         )
         grid.add_row(Text(t("review_screen.col_open")), Text(str(overall.open)))
+        if overall.deleted:
+            grid.add_row(Text(t("review_screen.col_deleted")), Text(str(overall.deleted)))
         grid.add_row(
             Text(t("review_screen.completion")), Text(rate_text(overall.rate), style="bold")
         )

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import OPEN_COLUMNS, OnPeriodEnd, Priority
 from kanban_tui.domain.recurrence import MARKETPLACES, Rule, RuleError, marketplace
@@ -33,6 +33,7 @@ from kanban_tui.services.templates import TemplateRow, TemplateService, preview,
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.widgets.footer import KanbanFooter
 
 #: Widths of the table's columns (in cells), so long titles and rules never push the
 #: numbers off a 120-column terminal; the line under the table shows them in full.
@@ -130,7 +131,7 @@ class TemplatesScreen(Screen[None]):
         yield Static(id="templates-head")
         yield DataTable(id="templates-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="template-detail")
-        yield Footer()
+        yield KanbanFooter()
 
     def on_mount(self) -> None:
         table = self.table

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import category_label, duration
@@ -38,6 +38,7 @@ from kanban_tui.services.budget import (
 )
 from kanban_tui.services.session import Board
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.widgets.footer import KanbanFooter
 
 BAR_WIDTH = 40
 SCALE_WIDTH = 60
@@ -133,7 +134,7 @@ class WeekScreen(Screen[None]):
             yield Static(id="week-categories")
             yield Static(id="week-analysis")
             yield Static(id="week-today")
-        yield Footer()
+        yield KanbanFooter()
 
     def on_mount(self) -> None:
         self.query_one("#week-body", VerticalScroll).can_focus = False

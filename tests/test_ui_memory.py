@@ -1,0 +1,57 @@
+"""A day of opening and closing screens keeps no widgets alive.
+
+Textual's ``Footer`` used to keep every ``FooterKey`` it ever made (a ``data_bind``
+watcher per key, pruned only when ``compact`` changes): about half a megabyte per screen
+opened and closed. Counting live widgets is exact where RSS is noisy, so that is what is
+checked here; ``python -m benchmarks`` measures the RSS of a whole day.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+from textual.widget import Widget
+from textual.widgets._footer import FooterKey
+
+from tests.ui_helpers import make_app
+
+#: (key that opens it, key that closes it)
+SCREENS = [
+    ("question_mark", "escape"),  # help
+    ("2", "escape"),  # KPI pane
+    ("c", "escape"),  # checklist / details
+    ("t", "escape"),  # templates
+    ("3", "escape"),  # review
+]
+
+
+def live(kind: type) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+
+@pytest.mark.parametrize(("open_key", "close_key"), SCREENS)
+async def test_screens_opened_and_closed_leave_no_widgets_behind(
+    tmp_path: Path, clock, open_key: str, close_key: str
+):
+    app, _ = make_app(tmp_path / "board.db", clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = app.screen
+
+        async def cycle() -> None:
+            await pilot.press(open_key)
+            await pilot.pause()
+            assert app.screen is not board, f"{open_key} opened nothing"
+            await pilot.press(close_key)
+            await pilot.pause()
+            assert app.screen is board
+
+        for _ in range(3):  # warm-up: caches, lazily imported screens
+            await cycle()
+        keys, widgets = live(FooterKey), live(Widget)
+        for _ in range(15):
+            await cycle()
+        assert live(FooterKey) <= keys
+        assert live(Widget) <= widgets + 5
