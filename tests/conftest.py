@@ -53,3 +53,16 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """The plugin's ``snap_compare`` with toasts silenced: they come from worker threads and
+    time out on the wall clock, so whether one is on screen depends on the machine's load —
+    a snapshot shows the screen, the toasts are tested where they are asserted."""
+
+    def compare(app, *args, **kwargs):
+        app.notify = lambda *_args, **_kwargs: None
+        return snap_compare(app, *args, **kwargs)
+
+    return compare
