@@ -21,6 +21,10 @@ ENV_DB = "SELLER_KANBAN_DB"
 COLUMN_CHOICES = ("daily", "weekly", "monthly")
 ALL_COLUMNS = (*COLUMN_CHOICES, "done")
 PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
+#: The years ``tick --now`` accepts: a plan's dates are computed well beyond them.
+NOW_YEARS = (1971, 2199)
+#: The largest report file ``kpi import`` reads (a year of daily reports is a few MB).
+REPORT_MAX_BYTES = 64 * 1024 * 1024
 
 
 class _Parser(argparse.ArgumentParser):
@@ -401,10 +405,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     service = board.kpi
     if args.action == "import":
         path = Path(args.file)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+        raw = _read_report_file(path)
         try:
             summary = service.import_report(
                 raw,
@@ -497,6 +498,29 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             print(t("cli.kpi.no_rates"))
 
 
+def _read_report_file(path: Any) -> bytes:
+    """The bytes of a report file: a regular file of at most :data:`REPORT_MAX_BYTES`
+    (never a FIFO or a device such as ``/dev/zero``, which would block or never end)."""
+    from kanban_tui.storage.files import check_regular_input
+
+    try:
+        check_regular_input(path)
+    except KanbanError as exc:
+        raise UsageError(exc.title, exc.message) from None
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(REPORT_MAX_BYTES + 1)
+    except OSError as exc:
+        raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+    if len(raw) > REPORT_MAX_BYTES:
+        raise UsageError(
+            str(path),
+            f"is larger than {REPORT_MAX_BYTES // (1024 * 1024)} MB; export a shorter date "
+            "range from Seller Central",
+        )
+    return raw
+
+
 def _report_alerts(board: Any) -> None:
     """Risk alerts after an import, a manual value or a tick; said on stderr so JSON on
     stdout stays clean."""
@@ -582,7 +606,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
         text = json.dumps(review.as_json(), ensure_ascii=False, indent=1) + "\n"
     else:
         text = markdown.render(review)
-    _emit(text.encode("utf-8"), args.output)
+    _emit(text.encode("utf-8"), args.output, board.db.target.path)
 
 
 def _export(board: Any, args: argparse.Namespace) -> None:
@@ -599,15 +623,22 @@ def _export(board: Any, args: argparse.Namespace) -> None:
 
         found = board.cards.list_cards(include_all=True)
         data = cards.to_csv(found) if args.format == "csv" else cards.to_json(found)
-    _emit(data, args.output)
+    _emit(data, args.output, board.db.target.path)
 
 
-def _emit(data: bytes, output: str | None) -> None:
-    """Write an export to ``output`` atomically and print its path, or to stdout."""
+def _emit(data: bytes, output: str | None, live: Any = None) -> None:
+    """Write an export to ``output`` atomically and print its path, or to stdout.
+
+    ``output`` is refused when it is the open database ``live``, any database, a FIFO or a
+    device (see :func:`kanban_tui.storage.files.check_output`)."""
     if output:
-        from kanban_tui.exporters import write_atomic
+        from pathlib import Path
 
-        print(write_atomic(output, data))
+        from kanban_tui.exporters import write_atomic
+        from kanban_tui.storage.files import check_output
+
+        target = check_output(Path(output), live)
+        _say(str(write_atomic(target, data)))
         return
     if sys.stdout.isatty():  # user text must not drive the terminal
         from kanban_tui.domain.text import literal
@@ -618,6 +649,14 @@ def _emit(data: bytes, output: str | None) -> None:
     sys.stdout.buffer.flush()
 
 
+def _say(text: str) -> None:
+    """Print one piece of user-facing text the way the board shows it: control characters
+    (terminal escapes) made visible, never interpreted."""
+    from kanban_tui.domain.text import literal
+
+    print(literal(text))
+
+
 def _data_command(args: argparse.Namespace, settings: Any) -> int:
     """backup / restore / doctor: they work on the file, even one that will not open."""
     from datetime import datetime
@@ -625,8 +664,9 @@ def _data_command(args: argparse.Namespace, settings: Any) -> int:
 
     from kanban_tui import locations
     from kanban_tui.i18n import t
-    from kanban_tui.storage.backup import backup_to, doctor, restore_from
+    from kanban_tui.storage.backup import MANUAL, backup_to, copy_path, doctor, prune, restore_from
     from kanban_tui.storage.database import inspect_file, resolve_target
+    from kanban_tui.storage.files import check_output
 
     target = resolve_target(_db_location(args))
     live = target.path
@@ -637,15 +677,12 @@ def _data_command(args: argparse.Namespace, settings: Any) -> int:
         from kanban_tui import __version__
         from kanban_tui.domain.models import SCHEMA_VERSION
 
-        folder = locations.backup_dir()
         extra: dict[str, Any] = {
             "seller_kanban": __version__,
             "python": platform.python_version(),
             "platform": platform.platform(),
             "config_file": str(locations.config_file()),
             "data_dir": str(locations.data_dir()),
-            "backup_dir": str(folder),
-            "backups": sorted(p.name for p in folder.glob("*.db")) if folder.exists() else [],
         }
         try:
             if live is not None:
@@ -658,24 +695,45 @@ def _data_command(args: argparse.Namespace, settings: Any) -> int:
             print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
         else:
             for key, value in report.items():
-                print(f"{key:<16} {value}")
-        healthy = str(report.get("integrity", "ok")) == "ok" and extra["opens"] == "yes"
+                if key == "backups":
+                    _say(f"{key:<16} " + (t("cli.doctor.no_backups") if not value else ""))
+                    for kind, names in value.items():
+                        _say(f"  {kind:<16} {len(names):>3}  " + ", ".join(names[-3:]))
+                    continue
+                _say(f"{key:<16} {value}")
+        healthy = (
+            str(report.get("integrity", "ok")) == "ok"
+            and str(report.get("schema", "ok")).startswith("ok")
+            and extra["opens"] == "yes"
+        )
         return 0 if healthy else 1
     if live is None:
         raise UsageError("--db", "an in-memory database has nothing to back up or restore")
     if args.command == "backup":
         if inspect_file(live) is None:
             raise KanbanError(str(live), "does not exist")
-        output = (
-            Path(args.output)
-            if args.output
-            else locations.backup_dir() / f"manual-{now:%Y%m%d-%H%M%S}.db"
-        )
-        print(backup_to(live, output))
+        if args.output:
+            output = check_output(Path(args.output), live, overwrite=False)
+            _say(str(backup_to(live, output)))
+            return 0
+        _say(str(backup_to(live, copy_path(live, MANUAL, now))))
+        prune(live, settings.backups_kept)
         return 0
-    safety = restore_from(Path(args.file), live, locations.backup_dir(), now)
-    print(t("cli.restore.done", file=args.file, safety=safety))
+    safety = restore_from(Path(args.file), live, None, now, settings.backups_kept)
+    _say(t("cli.restore.done", file=args.file, safety=safety))
     return 0
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse arguments holding bytes that are not UTF-8 (they reach Python as lone
+    surrogates, which nothing can store or print)."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str) and any("\ud800" <= char <= "\udfff" for char in item):
+                positional = name in ("title", "file", "amount")
+                option = name if positional else "--" + name.replace("_", "-")
+                raise UsageError(option, "holds bytes that are not UTF-8 text; nothing changed")
 
 
 def name_is(args: argparse.Namespace, name: str) -> bool:
@@ -695,10 +753,15 @@ def _parse_now(text: str | None) -> Any:
         ) from None
     if moment.tzinfo is None:
         raise UsageError("--now", "give a UTC offset, e.g. 2026-11-25T08:00:00+00:00")
+    if not NOW_YEARS[0] <= moment.year <= NOW_YEARS[1]:
+        raise UsageError(
+            "--now", f"{text!r} is out of range (years {NOW_YEARS[0]} to {NOW_YEARS[1]})"
+        )
     return moment
 
 
 def _tick(board: Any, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.text import one_line
     from kanban_tui.i18n import t
 
     result = board.templates.tick()
@@ -715,7 +778,7 @@ def _tick(board: Any, args: argparse.Namespace) -> None:
         print(t(f"cli.tick.{group}", count=len(items)))
         for item in items:
             card = f"#{item.card_id}" if item.card_id else "—"
-            print(f"  {card:<7} {item.period_key:<11} {item.title}")
+            _say(f"  {card:<7} {item.period_key:<11} {one_line(item.title)}")
 
 
 def _template_values(args: argparse.Namespace) -> dict[str, Any]:
@@ -740,6 +803,7 @@ def _template_values(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _templates(board: Any, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.text import one_line
     from kanban_tui.i18n import language, t
 
     service = board.templates
@@ -752,8 +816,8 @@ def _templates(board: Any, args: argparse.Namespace) -> None:
         for row in rows:
             state = "" if row.active else f" [{t('templates.paused')}]"
             due = row.next_due.strftime("%Y-%m-%d %H:%M %Z") if row.next_due else "—"
-            print(f"{row.id:>4}  {row.title(language())}{state}")
-            print(f"      {row.describe(language())} · {t('templates.next', when=due)}")
+            _say(f"{row.id:>4}  {one_line(row.title(language()))}{state}")
+            _say(f"      {one_line(row.describe(language()))} · {t('templates.next', when=due)}")
         return
     if action == "add":
         values = _template_values(args)
@@ -797,6 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = _language(argv, settings.language)
         set_language(lang)
         args = build_parser().parse_args(argv)
+        _check_text_arguments(args)
         if args.command is None:
             return _open_app(args, settings, lang)
         if args.command in ("backup", "restore", "doctor"):
