@@ -21,8 +21,8 @@ ENV_DB = "SELLER_KANBAN_DB"
 COLUMN_CHOICES = ("daily", "weekly", "monthly")
 ALL_COLUMNS = (*COLUMN_CHOICES, "done")
 PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
-#: The years ``tick --now`` accepts: a plan's dates are computed well beyond them.
-NOW_YEARS = (1971, 2199)
+#: The largest yearly sales goal (beyond any seller; keeps the month split exact).
+GOAL_MAX = 10**15
 #: The largest report file ``kpi import`` reads (a year of daily reports is a few MB).
 REPORT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -285,7 +285,10 @@ def _language(argv: Sequence[str], settings_lang: str | None) -> str:
 def _db_location(args: argparse.Namespace) -> str:
     from kanban_tui import locations
 
-    return getattr(args, "db", None) or os.environ.get(ENV_DB) or str(locations.default_database())
+    location = getattr(args, "db", None) or os.environ.get(ENV_DB)
+    if location and any("\ud800" <= char <= "\udfff" for char in location):
+        raise UsageError(ENV_DB, "holds bytes that are not UTF-8 text")
+    return location or str(locations.default_database())
 
 
 def _print_card(row: Any, as_json: bool) -> None:
@@ -399,6 +402,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     from decimal import Decimal, InvalidOperation
     from pathlib import Path
 
+    from kanban_tui.domain.validation import NUMBER_MAX, YEARS, year_in_range
     from kanban_tui.i18n import language, t
     from kanban_tui.importers.parsing import ParseError
 
@@ -443,13 +447,19 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError("--date", f"not a date: {args.date!r} (use 2026-11-25)") from None
+        if not year_in_range(day.year):
+            raise UsageError(
+                "--date", f"{args.date!r} is out of range (years {YEARS[0]} to {YEARS[1]})"
+            )
         text = args.value.strip()
         try:
             value = Decimal(text.rstrip("%"))
-            if not value.is_finite():
+            if not value.is_finite() or abs(value) >= NUMBER_MAX:
                 raise InvalidOperation
         except InvalidOperation:
-            raise UsageError("--value", f"not a number: {args.value!r}") from None
+            raise UsageError(
+                "--value", f"not a number below {NUMBER_MAX:,}: {args.value!r}"
+            ) from None
         if text.endswith("%"):
             value = value / 100
         summary = service.add(day, args.metric, value, _market(board, args), args.scope)
@@ -555,6 +565,7 @@ def _target_text(definition: Any, target: Any) -> str:
 def _goal(board: Any, args: argparse.Namespace) -> None:
     from decimal import Decimal, InvalidOperation
 
+    from kanban_tui.domain.validation import YEARS, year_in_range
     from kanban_tui.i18n import t
 
     try:
@@ -563,6 +574,14 @@ def _goal(board: Any, args: argparse.Namespace) -> None:
     except InvalidOperation:
         raise UsageError("goal", "amounts and weights must be numbers") from None
     year = args.year or board.cards.today().year
+    if not year_in_range(year):
+        raise UsageError("--year", f"{year} is out of range (years {YEARS[0]} to {YEARS[1]})")
+    if (
+        not amount.is_finite()
+        or not 0 < amount < GOAL_MAX
+        or any(not w.is_finite() or not 0 <= w < GOAL_MAX for w in weights)
+    ):
+        raise UsageError("goal", f"amounts and weights must be positive numbers below {GOAL_MAX:,}")
     board.kpi.set_goal(year, amount, args.currency, weights)
     months = [board.kpi.monthly_goal(f"{year}-{m:02d}") for m in range(1, 13)]
     if args.json:
@@ -743,6 +762,8 @@ def name_is(args: argparse.Namespace, name: str) -> bool:
 def _parse_now(text: str | None) -> Any:
     from datetime import datetime
 
+    from kanban_tui.domain.validation import YEARS, year_in_range
+
     if text is None:
         return None
     try:
@@ -753,10 +774,8 @@ def _parse_now(text: str | None) -> Any:
         ) from None
     if moment.tzinfo is None:
         raise UsageError("--now", "give a UTC offset, e.g. 2026-11-25T08:00:00+00:00")
-    if not NOW_YEARS[0] <= moment.year <= NOW_YEARS[1]:
-        raise UsageError(
-            "--now", f"{text!r} is out of range (years {NOW_YEARS[0]} to {NOW_YEARS[1]})"
-        )
+    if not year_in_range(moment.year):
+        raise UsageError("--now", f"{text!r} is out of range (years {YEARS[0]} to {YEARS[1]})")
     return moment
 
 
@@ -879,11 +898,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `seller-kanban list | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except (OverflowError, ArithmeticError) as exc:
+        # a number or date far out of range that no check caught: still one line
+        print(f"seller-kanban: a number or date is out of range ({exc!s:.80})", file=sys.stderr)
+        return 2
     except Exception as exc:
         from sqlite3 import Error as SQLiteError
 
         from sqlalchemy.exc import SQLAlchemyError
 
+        if isinstance(exc, ValueError) and "out of range" in str(exc):
+            print(f"seller-kanban: a date is out of range ({exc!s:.80})", file=sys.stderr)
+            return 2
         if not isinstance(exc, SQLAlchemyError | SQLiteError):
             raise
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]

@@ -91,6 +91,7 @@ def _describe(error: ValidationError, source: str) -> ConfigError:
     item = error.errors()[0]
     key = ".".join(str(part) for part in item["loc"]) or "(file)"
     problem = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
+    problem = problem.removeprefix("Value error, ")
     return ConfigError(source, f"{key}: {problem} (got {item.get('input')!r})")
 
 

@@ -385,11 +385,16 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_records(text: str, delimiter: str) -> list[list[str]]:
+    """The file's rows. Cells are shared between rows when they repeat (campaign names,
+    currencies, countries, 0.00…), which keeps a report of a few hundred thousand rows
+    to a fraction of the memory of one string per cell."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
+    seen: dict[str, str] = {}
+    share = seen.setdefault
     try:
         for record in reader:
-            records.append(record)
+            records.append([share(cell, cell) for cell in record])
     except csv.Error as error:
         raise ReportError(
             f"Row {len(records) + 1}: the file is not valid CSV there ({error})."
@@ -588,6 +593,12 @@ class _Reader:
                 raise ReportError(
                     f"Row {row} has {len(record)} values but the header row has {width} "
                     "columns: a value probably holds an unquoted separator."
+                )
+            if len(record) < width:
+                raise ReportError(
+                    f"Row {row} has {len(record)} values but the header row has {width} "
+                    "columns: the file looks cut off (an interrupted download?). Download "
+                    "the report again."
                 )
             first = _normalize_header(record[0]) if record else ""
             if first in _TOTAL_LABELS or not self._cell(record, date_name).strip():
