@@ -336,7 +336,16 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     # `tick --now T` is "pretend it is T" for everything, the first-run plan load included
     now = _parse_now(args.now) if name_is(args, "tick") else None
     clock = (lambda: now) if now is not None else system_clock
-    board = open_board(_db_location(args), settings, clock=clock, interactive=False)
+    location = _db_location(args)
+    if getattr(args, "output", None) and args.command in ("report", "export"):
+        # refused before the board is opened: a refused command writes nothing at all
+        from pathlib import Path
+
+        from kanban_tui.storage.database import resolve_target
+        from kanban_tui.storage.files import check_output
+
+        check_output(Path(args.output), resolve_target(location).path)
+    board = open_board(location, settings, clock=clock, interactive=False)
     try:
         service = board.cards
         name = args.command
@@ -607,7 +616,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
     """The review of a month or a four-week window, as Markdown or JSON."""
     from kanban_tui.exporters import markdown
     from kanban_tui.i18n import t
-    from kanban_tui.services.review import ReviewService
+    from kanban_tui.services.review import ReviewService, parse_period
 
     if args.month and args.window:
         raise UsageError("--window", t("review.month_or_window"))
@@ -616,6 +625,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
     if args.month and args.month.strip().lower().startswith("4w:"):
         raise UsageError(args.month, t("review.bad_period"))
     period = args.window or args.month or board.cards.today().strftime("%Y-%m")
+    parse_period(period)  # a bad period is refused before anything is written
     board.templates.tick()  # periods missed since the last tick count in the review
     service = ReviewService(board)
     if args.note is not None:

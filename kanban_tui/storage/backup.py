@@ -175,7 +175,7 @@ def prune(live: Path, keep: int) -> list[Path]:
         for path in old:
             remove_with_sides(path)
             removed.append(path)
-    sweep_stale(backup_folder(live))
+    sweep_stale(backup_folder(live), legacy=True)
     return removed
 
 
@@ -315,6 +315,8 @@ def schema_report(live: Path) -> str:
             connection.close()
     except sqlite3.Error as exc:
         return f"cannot be read ({exc})"
+    if version < 1:
+        return f"records schema version {version}, which no seller-kanban wrote — {SCHEMA_HINT}"
     if version < SCHEMA_VERSION:
         found = [problem for problem in found if "of its own" in problem]
         if not found:

@@ -34,7 +34,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from kanban_tui.domain.models import APPLICATION_ID, SCHEMA_VERSION
 from kanban_tui.errors import DatabaseError
-from kanban_tui.storage.files import check_regular_input, staging
+from kanban_tui.storage.files import check_regular_input, staging, sweep_stale
 
 T = TypeVar("T")
 
@@ -371,6 +371,9 @@ def open_database(location: str | os.PathLike[str], *, create: bool = True) -> D
             ) from None
         _create_aside(path, replace=leftover)
         version = SCHEMA_VERSION
+    else:
+        # what a process killed while building or copying this database left beside it
+        sweep_stale(path.parent)
     engine = _file_engine(path)
     _install_pragmas(engine, in_memory=False)
     db = Database(engine, target)
@@ -398,8 +401,6 @@ def _create_aside(path: Path, *, replace: bool) -> None:
     ``replace`` puts it over a leftover of an interrupted older first start; otherwise a
     file that appeared meanwhile (another process's first start) wins and ours is dropped.
     """
-    from kanban_tui.storage.files import sweep_stale
-
     sweep_stale(path.parent)
     try:
         with staging(path) as temporary:

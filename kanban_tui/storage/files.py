@@ -149,8 +149,9 @@ def place(staged: Path, target: Path, *, unique: bool) -> Path:
         return candidate
 
 
-def sweep_stale(folder: Path) -> list[Path]:
-    """Remove temporary files left by killed processes (their lock is free)."""
+def sweep_stale(folder: Path, *, legacy: bool = False) -> list[Path]:
+    """Remove temporary files left by killed processes (their lock is free); with
+    ``legacy`` (our own backup folder) also the ``NAME.db.partial`` of older versions."""
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
@@ -171,7 +172,7 @@ def sweep_stale(folder: Path) -> list[Path]:
         finally:
             os.close(descriptor)
     # old versions named a backup in progress NAME.partial
-    for leftover in folder.glob("*.db.partial"):
+    for leftover in folder.glob("*.db.partial") if legacy else ():
         leftover.unlink(missing_ok=True)
         removed.append(leftover)
     return removed
