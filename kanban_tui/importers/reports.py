@@ -378,7 +378,10 @@ def _sniff_delimiter(text: str) -> str:
     first_line = next((line for line in io.StringIO(text) if line.strip()), "")
     best, best_cells = ",", 0
     for delimiter in (",", ";", "\t"):
-        cells = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        try:
+            cells = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        except csv.Error:  # a stray CR inside the line: the full read says where
+            continue
         if cells > best_cells:
             best, best_cells = delimiter, cells
     return best
