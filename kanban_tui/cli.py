@@ -63,6 +63,18 @@ def _translate_argparse() -> None:
     argparse._ = gettext  # type: ignore[attr-defined]
 
 
+def _number(text: str) -> int:
+    """A whole number an id, a position or a year can be (SQLite's integers are 64-bit;
+    anything near that is a typo, refused by argparse with the option's name)."""
+    value = int(text)  # argparse turns ValueError into "invalid _number value"
+    if abs(value) > 10**12:
+        raise ValueError(text)
+    return value
+
+
+_number.__name__ = "number"
+
+
 def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -119,18 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     move = command("move")
-    move.add_argument("id", type=int, help=t("cli.opt.id"))
+    move.add_argument("id", type=_number, help=t("cli.opt.id"))
     move.add_argument("--to", required=True, choices=ALL_COLUMNS, help=t("cli.opt.to"))
-    move.add_argument("--position", type=int, metavar="N", help=t("cli.opt.position"))
+    move.add_argument("--position", type=_number, metavar="N", help=t("cli.opt.position"))
     move.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     for name in ("done", "reopen", "delete"):
         p = command(name)
-        p.add_argument("id", type=int, help=t("cli.opt.id"))
+        p.add_argument("id", type=_number, help=t("cli.opt.id"))
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     edit = command("edit")
-    edit.add_argument("id", type=int, help=t("cli.opt.id"))
+    edit.add_argument("id", type=_number, help=t("cli.opt.id"))
     card_fields(edit, editing=True)
 
     tick = command("tick")
@@ -172,12 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     tadd.add_argument("title", help=t("cli.opt.title"))
     template_fields(tadd)
     tedit = template_command("edit")
-    tedit.add_argument("id", type=int, help=t("cli.opt.template_id"))
+    tedit.add_argument("id", type=_number, help=t("cli.opt.template_id"))
     tedit.add_argument("--title", help=t("cli.opt.title"))
     template_fields(tedit)
     for name in ("pause", "resume", "delete"):
         p = template_command(name)
-        p.add_argument("id", type=int, help=t("cli.opt.template_id"))
+        p.add_argument("id", type=_number, help=t("cli.opt.template_id"))
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     kpi = command("kpi")
@@ -238,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
         "set", help=t("cli.goal.set"), description=t("cli.goal.set"), parents=[common]
     )
     gset.add_argument("amount", help=t("cli.opt.goal_amount"))
-    gset.add_argument("--year", type=int, help=t("cli.opt.year"))
+    gset.add_argument("--year", type=_number, help=t("cli.opt.year"))
     gset.add_argument("--currency", default="USD", help=t("cli.opt.currency"))
     gset.add_argument("--weights", metavar="W1,…,W12", help=t("cli.opt.weights"))
     gset.add_argument("--json", action="store_true", help=t("cli.opt.json"))

@@ -643,3 +643,21 @@ def test_a_large_report_is_held_in_a_fraction_of_one_string_per_cell() -> None:
         tracemalloc.stop()
     assert len(records) == len(body)
     assert held < 3 * len(text)
+
+
+@pytest.mark.parametrize(
+    "argv,name",
+    [
+        (["done", "99999999999999999999"], "id"),
+        (["move", "1", "--to", "weekly", "--position", "99999999999999999999"], "--position"),
+        (["templates", "pause", "99999999999999999999"], "id"),
+    ],
+)
+def test_absurd_ids_and_positions_are_usage_errors(
+    argv: list[str], name: str, live: Path, cli
+) -> None:
+    before = sha256(live)
+    code, out, err = cli(live, *argv)
+    assert code == 2 and out == ""
+    assert f"argument {name}" in err and "Traceback" not in err
+    assert sha256(live) == before
