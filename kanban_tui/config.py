@@ -58,11 +58,11 @@ class Settings(BaseModel):
         "only with a rate for every currency is a converted total shown.",
     )
     refresh_seconds: float = Field(
-        default=1.0, ge=0.1, le=60, description="How often the board looks for outside changes."
+        default=1.0, ge=0.05, le=60, description="How often the board looks for outside changes."
     )
     schedule_check_seconds: float = Field(
         default=30.0,
-        ge=1,
+        ge=0.05,
         le=3600,
         description="How often the board checks for a new day or a clock jump (sleep).",
     )
@@ -142,6 +142,17 @@ def save(settings: Settings, path: Path | None = None) -> None:
     path = path or locations.config_file()
     values = settings.model_dump(exclude_defaults=True, exclude_none=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(tomli_w.dumps(values), encoding="utf-8")
-    temporary.replace(path)
+    # a temporary file of its own (two boards saving at once never share one), flushed,
+    # then renamed over the old file: a kill leaves the old settings or the new ones
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(tomli_w.dumps(values))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -492,6 +492,7 @@ def _config(text: str | bytes) -> Path:
         ('default_marketplace = "XX"\n', "default_marketplace"),
         ("refresh_seconds = 1e-300\n", "refresh_seconds"),
         ("schedule_check_seconds = 0.000001\n", "schedule_check_seconds"),
+        ("refresh_seconds = inf\n", "refresh_seconds"),
         ("fx_rates = { JPY = nan }\n", "fx_rates"),
         ("fx_rates = { JPY = -1.0 }\n", "fx_rates"),
         ('fx_base = "$$$"\n', "fx_base"),
