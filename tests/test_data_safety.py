@@ -113,6 +113,14 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
 
 
 # --------------------------------------------------------------------------- schema
+def test_the_expected_schema_is_what_a_new_board_gets() -> None:
+    """The schema check reads the models' metadata; it must equal what ``create_all``
+    builds (tables, columns, keys, indexes), so a model change keeps the check right."""
+    from kanban_tui.storage import schema
+
+    assert schema.expected_catalog() == schema.built_catalog()
+
+
 @pytest.mark.parametrize("kind", list(HOSTILE), ids=list(HOSTILE))
 def test_restore_refuses_a_file_whose_schema_is_not_ours(
     kind: str, live: Path, tmp_path: Path, cli

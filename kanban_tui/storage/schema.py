@@ -1,12 +1,12 @@
 """What a database file of this version must contain, derived from the SQLModel metadata.
 
-The expected catalog is read from a scratch in-memory database built with
-``SQLModel.metadata.create_all`` — the very statements a new board runs — so every schema
-change in ``domain/models.py`` (and its migration step) is checked without a list kept by
-hand. A file passes when it has exactly those tables, each with exactly those columns and
-primary key, the same indexes (names, columns, uniqueness) and nothing of its own: no
-triggers, no views, no extra tables. A trigger in a restored file would otherwise run
-inside every later write (and travel into every backup).
+The expected catalog is read off ``SQLModel.metadata`` (tables, columns, primary keys,
+indexes, unique constraints) — what ``create_all`` builds for a new board, which a test
+checks — so every schema change in ``domain/models.py`` (and its migration step) is checked
+without a list kept by hand. A file passes when it has exactly those tables, each with
+exactly those columns and primary key, the same indexes (names, columns, uniqueness)
+and nothing of its own: no triggers, no views, no extra tables. A trigger in a restored
+file would otherwise run inside every later write (and travel into every backup).
 """
 
 from __future__ import annotations
@@ -61,7 +61,39 @@ def read_catalog(connection: sqlite3.Connection) -> Catalog:
 
 @cache
 def expected_catalog() -> Catalog:
-    """The catalog a new database of this version has."""
+    """The catalog a new database of this version has, read off the SQLModel metadata
+    (no scratch database: this runs on every open, so it must cost next to nothing).
+    ``built_catalog`` is the slow, literal version the tests compare it with."""
+    from sqlalchemy import Integer, UniqueConstraint
+    from sqlmodel import SQLModel
+
+    import kanban_tui.domain.models  # noqa: F401  (registers the tables)
+
+    tables: dict[str, frozenset[tuple[str, bool]]] = {}
+    indexes: set[tuple[str, str, bool, tuple[str, ...]]] = set()
+    for table in SQLModel.metadata.sorted_tables:
+        tables[table.name] = frozenset(
+            (column.name, bool(column.primary_key)) for column in table.columns
+        )
+        for index in table.indexes:
+            members = tuple(column.name for column in index.columns)
+            indexes.add((table.name, str(index.name), bool(index.unique), members))
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                members = tuple(column.name for column in constraint.columns)
+                indexes.add((table.name, "", True, members))
+        for column in table.columns:
+            if column.unique and not column.index:
+                indexes.add((table.name, "", True, (column.name,)))
+        key = list(table.primary_key.columns)
+        # a single INTEGER primary key is the rowid itself; any other key gets an index
+        if key and not (len(key) == 1 and isinstance(key[0].type, Integer)):
+            indexes.add((table.name, "", True, tuple(column.name for column in key)))
+    return Catalog(tables, frozenset(indexes), ())
+
+
+def built_catalog() -> Catalog:
+    """The catalog of a scratch in-memory database built with ``create_all``."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
     from sqlmodel import SQLModel
