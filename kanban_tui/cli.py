@@ -22,6 +22,10 @@ ENV_DB = "SELLER_KANBAN_DB"
 COLUMN_CHOICES = ("daily", "weekly", "monthly")
 ALL_COLUMNS = (*COLUMN_CHOICES, "done")
 PRIORITY_CHOICES = ("low", "normal", "high", "urgent")
+#: The largest yearly sales goal (beyond any seller; keeps the month split exact).
+GOAL_MAX = 10**15
+#: The largest report file ``kpi import`` reads (a year of daily reports is a few MB).
+REPORT_MAX_BYTES = 64 * 1024 * 1024
 
 
 def _literal_help(text: Any) -> Any:
@@ -128,6 +132,18 @@ def _translate_argparse() -> None:
     argparse._ = gettext  # type: ignore[attr-defined]
 
 
+def _number(text: str) -> int:
+    """A whole number an id, a position or a year can be (SQLite's integers are 64-bit;
+    anything near that is a typo, refused by argparse with the option's name)."""
+    value = int(text)  # argparse turns ValueError into "invalid _number value"
+    if abs(value) > 10**12:
+        raise ValueError(text)
+    return value
+
+
+_number.__name__ = "number"
+
+
 def _common(t: Callable[..., str]) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument(
@@ -189,18 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     move = command("move")
-    move.add_argument("id", type=int, help=t("cli.opt.id"))
+    move.add_argument("id", type=_number, help=t("cli.opt.id"))
     move.add_argument("--to", required=True, choices=ALL_COLUMNS, help=t("cli.opt.to"))
-    move.add_argument("--position", type=int, metavar="N", help=t("cli.opt.position"))
+    move.add_argument("--position", type=_number, metavar="N", help=t("cli.opt.position"))
     move.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     for name in ("done", "reopen", "delete"):
         p = command(name)
-        p.add_argument("id", type=int, help=t("cli.opt.id"))
+        p.add_argument("id", type=_number, help=t("cli.opt.id"))
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     edit = command("edit")
-    edit.add_argument("id", type=int, help=t("cli.opt.id"))
+    edit.add_argument("id", type=_number, help=t("cli.opt.id"))
     card_fields(edit, editing=True)
 
     tick = command("tick")
@@ -242,12 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
     tadd.add_argument("title", help=t("cli.opt.title"))
     template_fields(tadd)
     tedit = template_command("edit")
-    tedit.add_argument("id", type=int, help=t("cli.opt.template_id"))
+    tedit.add_argument("id", type=_number, help=t("cli.opt.template_id"))
     tedit.add_argument("--title", help=t("cli.opt.title"))
     template_fields(tedit)
     for name in ("pause", "resume", "delete"):
         p = template_command(name)
-        p.add_argument("id", type=int, help=t("cli.opt.template_id"))
+        p.add_argument("id", type=_number, help=t("cli.opt.template_id"))
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     kpi = command("kpi")
@@ -328,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
         "set", help=t("cli.goal.set"), description=t("cli.goal.set"), parents=[common]
     )
     gset.add_argument("amount", help=t("cli.opt.goal_amount"))
-    gset.add_argument("--year", type=int, help=t("cli.opt.year"))
+    gset.add_argument("--year", type=_number, help=t("cli.opt.year"))
     gset.add_argument("--currency", default="USD", help=t("cli.opt.currency"))
     gset.add_argument("--weights", metavar="W1,…,W12", help=t("cli.opt.weights"))
     gset.add_argument("--json", action="store_true", help=t("cli.opt.json"))
@@ -375,7 +391,10 @@ def _language(argv: Sequence[str], settings_lang: str | None) -> str:
 def _db_location(args: argparse.Namespace) -> str:
     from kanban_tui import locations
 
-    return getattr(args, "db", None) or os.environ.get(ENV_DB) or str(locations.default_database())
+    location = getattr(args, "db", None) or os.environ.get(ENV_DB)
+    if location and any("\ud800" <= char <= "\udfff" for char in location):
+        raise UsageError(ENV_DB, "holds bytes that are not UTF-8 text")
+    return location or str(locations.default_database())
 
 
 def _print_card(row: Any, as_json: bool) -> None:
@@ -423,7 +442,16 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     # `tick --now T` is "pretend it is T" for everything, the first-run plan load included
     now = _parse_now(args.now) if name_is(args, "tick") else None
     clock = (lambda: now) if now is not None else system_clock
-    board = open_board(_db_location(args), settings, clock=clock, interactive=False)
+    location = _db_location(args)
+    if getattr(args, "output", None) and args.command in ("report", "export"):
+        # refused before the board is opened: a refused command writes nothing at all
+        from pathlib import Path
+
+        from kanban_tui.storage.database import resolve_target
+        from kanban_tui.storage.files import check_output
+
+        check_output(Path(args.output), resolve_target(location).path)
+    board = open_board(location, settings, clock=clock, interactive=False)
     try:
         service = board.cards
         name = args.command
@@ -488,6 +516,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     from datetime import date
     from decimal import Decimal, InvalidOperation
 
+    from kanban_tui.domain.validation import NUMBER_MAX, YEARS, year_in_range
     from kanban_tui.i18n import language, t
 
     service = board.kpi
@@ -499,13 +528,19 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError("--date", f"not a date: {args.date!r} (use 2026-11-25)") from None
+        if not year_in_range(day.year):
+            raise UsageError(
+                "--date", f"{args.date!r} is out of range (years {YEARS[0]} to {YEARS[1]})"
+            )
         text = args.value.strip()
         try:
             value = Decimal(text.rstrip("%"))
-            if not value.is_finite():
+            if not value.is_finite() or abs(value) >= NUMBER_MAX:
                 raise InvalidOperation
         except InvalidOperation:
-            raise UsageError("--value", f"not a number: {args.value!r}") from None
+            raise UsageError(
+                "--value", f"not a number below {NUMBER_MAX:,}: {args.value!r}"
+            ) from None
         if text.endswith("%"):
             value = value / 100
         summary = service.add(day, args.metric, value, _market(board, args), args.scope)
@@ -623,10 +658,7 @@ def _kpi_import(board: Any, args: argparse.Namespace) -> None:
 
     service = board.kpi
     path = Path(args.file)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+    raw = _read_report_file(path)
     period = _import_period(args)
     kind, date_order, date_format, ad_type = (
         args.type,
@@ -640,10 +672,9 @@ def _kpi_import(board: Any, args: argparse.Namespace) -> None:
 
         map_path = Path(args.map)
         try:
-            text = map_path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-            raise UsageError("--map", f"{map_path} cannot be read ({reason})") from None
+            text = _read_report_file(map_path).decode("utf-8-sig")  # never a FIFO or /dev/zero
+        except UnicodeDecodeError:
+            raise UsageError("--map", f"{map_path} cannot be read (it is not UTF-8 text)") from None
         try:
             mapping = load_mapping(text, str(map_path))
         except ParseError as exc:
@@ -747,6 +778,29 @@ def _import_lines(summary: Any, service: Any) -> list[str]:
     return lines
 
 
+def _read_report_file(path: Any) -> bytes:
+    """The bytes of a report file: a regular file of at most :data:`REPORT_MAX_BYTES`
+    (never a FIFO or a device such as ``/dev/zero``, which would block or never end)."""
+    from kanban_tui.storage.files import check_regular_input
+
+    try:
+        check_regular_input(path)
+    except KanbanError as exc:
+        raise UsageError(exc.title, exc.message) from None
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(REPORT_MAX_BYTES + 1)
+    except OSError as exc:
+        raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+    if len(raw) > REPORT_MAX_BYTES:
+        raise UsageError(
+            str(path),
+            f"is larger than {REPORT_MAX_BYTES // (1024 * 1024)} MB; export a shorter date "
+            "range from Seller Central",
+        )
+    return raw
+
+
 def _report_alerts(board: Any) -> None:
     """Risk alerts after an import, a manual value or a tick; said on stderr so JSON on
     stdout stays clean."""
@@ -781,6 +835,7 @@ def _target_text(definition: Any, target: Any) -> str:
 def _goal(board: Any, args: argparse.Namespace) -> None:
     from decimal import Decimal, InvalidOperation
 
+    from kanban_tui.domain.validation import YEARS, year_in_range
     from kanban_tui.i18n import t
 
     try:
@@ -789,6 +844,14 @@ def _goal(board: Any, args: argparse.Namespace) -> None:
     except InvalidOperation:
         raise UsageError("goal", "amounts and weights must be numbers") from None
     year = args.year or board.cards.today().year
+    if not year_in_range(year):
+        raise UsageError("--year", f"{year} is out of range (years {YEARS[0]} to {YEARS[1]})")
+    if (
+        not amount.is_finite()
+        or not 0 < amount < GOAL_MAX
+        or any(not w.is_finite() or not 0 <= w < GOAL_MAX for w in weights)
+    ):
+        raise UsageError("goal", f"amounts and weights must be positive numbers below {GOAL_MAX:,}")
     board.kpi.set_goal(year, amount, args.currency, weights)
     months = [board.kpi.monthly_goal(f"{year}-{m:02d}") for m in range(1, 13)]
     if args.json:
@@ -814,7 +877,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
     """The review of a month or a four-week window, as Markdown or JSON."""
     from kanban_tui.exporters import markdown
     from kanban_tui.i18n import t
-    from kanban_tui.services.review import ReviewService
+    from kanban_tui.services.review import ReviewService, parse_period
 
     if args.month and args.window:
         raise UsageError("--window", t("review.month_or_window"))
@@ -823,6 +886,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
     if args.month and args.month.strip().lower().startswith("4w:"):
         raise UsageError(args.month, t("review.bad_period"))
     period = args.window or args.month or board.cards.today().strftime("%Y-%m")
+    parse_period(period)  # a bad period is refused before anything is written
     board.templates.tick()  # periods missed since the last tick count in the review
     service = ReviewService(board)
     if args.note is not None:
@@ -832,7 +896,7 @@ def _report(board: Any, args: argparse.Namespace) -> None:
         text = json.dumps(review.as_json(), ensure_ascii=False, indent=1) + "\n"
     else:
         text = markdown.render(review)
-    _emit(text.encode("utf-8"), args.output)
+    _emit(text.encode("utf-8"), args.output, board.db.target.path)
 
 
 def _export(board: Any, args: argparse.Namespace) -> None:
@@ -849,15 +913,22 @@ def _export(board: Any, args: argparse.Namespace) -> None:
 
         found = board.cards.list_cards(include_all=True)
         data = cards.to_csv(found) if args.format == "csv" else cards.to_json(found)
-    _emit(data, args.output)
+    _emit(data, args.output, board.db.target.path)
 
 
-def _emit(data: bytes, output: str | None) -> None:
-    """Write an export to ``output`` atomically and print its path, or to stdout."""
+def _emit(data: bytes, output: str | None, live: Any = None) -> None:
+    """Write an export to ``output`` atomically and print its path, or to stdout.
+
+    ``output`` is refused when it is the open database ``live``, any database, a FIFO or a
+    device (see :func:`kanban_tui.storage.files.check_output`)."""
     if output:
-        from kanban_tui.exporters import write_atomic
+        from pathlib import Path
 
-        print(write_atomic(output, data))
+        from kanban_tui.exporters import write_atomic
+        from kanban_tui.storage.files import check_output
+
+        target = check_output(Path(output), live)
+        _say(str(write_atomic(target, data)))
         return
     if sys.stdout.isatty():  # user text must not drive the terminal
         from kanban_tui.domain.text import literal
@@ -868,6 +939,14 @@ def _emit(data: bytes, output: str | None) -> None:
     sys.stdout.buffer.flush()
 
 
+def _say(text: str) -> None:
+    """Print one piece of user-facing text the way the board shows it: control characters
+    (terminal escapes) made visible, never interpreted."""
+    from kanban_tui.domain.text import literal
+
+    print(literal(text))
+
+
 def _data_command(args: argparse.Namespace, settings: Any) -> int:
     """backup / restore / doctor: they work on the file, even one that will not open."""
     from datetime import datetime
@@ -875,8 +954,9 @@ def _data_command(args: argparse.Namespace, settings: Any) -> int:
 
     from kanban_tui import locations
     from kanban_tui.i18n import t
-    from kanban_tui.storage.backup import backup_to, doctor, restore_from
+    from kanban_tui.storage.backup import MANUAL, backup_to, copy_path, doctor, prune, restore_from
     from kanban_tui.storage.database import inspect_file, resolve_target
+    from kanban_tui.storage.files import check_output
 
     target = resolve_target(_db_location(args))
     live = target.path
@@ -887,15 +967,12 @@ def _data_command(args: argparse.Namespace, settings: Any) -> int:
         from kanban_tui import __version__
         from kanban_tui.domain.models import SCHEMA_VERSION
 
-        folder = locations.backup_dir()
         extra: dict[str, Any] = {
             "seller_kanban": __version__,
             "python": platform.python_version(),
             "platform": platform.platform(),
             "config_file": str(locations.config_file()),
             "data_dir": str(locations.data_dir()),
-            "backup_dir": str(folder),
-            "backups": sorted(p.name for p in folder.glob("*.db")) if folder.exists() else [],
         }
         try:
             if live is not None:
@@ -908,24 +985,45 @@ def _data_command(args: argparse.Namespace, settings: Any) -> int:
             print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
         else:
             for key, value in report.items():
-                print(f"{key:<16} {value}")
-        healthy = str(report.get("integrity", "ok")) == "ok" and extra["opens"] == "yes"
+                if key == "backups":
+                    _say(f"{key:<16} " + (t("cli.doctor.no_backups") if not value else ""))
+                    for kind, names in value.items():
+                        _say(f"  {kind:<16} {len(names):>3}  " + ", ".join(names[-3:]))
+                    continue
+                _say(f"{key:<16} {value}")
+        healthy = (
+            str(report.get("integrity", "ok")) == "ok"
+            and str(report.get("schema", "ok")).startswith("ok")
+            and extra["opens"] == "yes"
+        )
         return 0 if healthy else 1
     if live is None:
         raise UsageError("--db", "an in-memory database has nothing to back up or restore")
     if args.command == "backup":
         if inspect_file(live) is None:
             raise KanbanError(str(live), "does not exist")
-        output = (
-            Path(args.output)
-            if args.output
-            else locations.backup_dir() / f"manual-{now:%Y%m%d-%H%M%S}.db"
-        )
-        print(backup_to(live, output))
+        if args.output:
+            output = check_output(Path(args.output), live, overwrite=False)
+            _say(str(backup_to(live, output)))
+            return 0
+        _say(str(backup_to(live, copy_path(live, MANUAL, now))))
+        prune(live, settings.backups_kept)
         return 0
-    safety = restore_from(Path(args.file), live, locations.backup_dir(), now)
-    print(t("cli.restore.done", file=args.file, safety=safety))
+    safety = restore_from(Path(args.file), live, None, now, settings.backups_kept)
+    _say(t("cli.restore.done", file=args.file, safety=safety))
     return 0
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse arguments holding bytes that are not UTF-8 (they reach Python as lone
+    surrogates, which nothing can store or print)."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str) and any("\ud800" <= char <= "\udfff" for char in item):
+                positional = name in ("title", "file", "amount")
+                option = name if positional else "--" + name.replace("_", "-")
+                raise UsageError(option, "holds bytes that are not UTF-8 text; nothing changed")
 
 
 def name_is(args: argparse.Namespace, name: str) -> bool:
@@ -934,6 +1032,8 @@ def name_is(args: argparse.Namespace, name: str) -> bool:
 
 def _parse_now(text: str | None) -> Any:
     from datetime import datetime
+
+    from kanban_tui.domain.validation import YEARS, year_in_range
 
     if text is None:
         return None
@@ -945,10 +1045,13 @@ def _parse_now(text: str | None) -> Any:
         ) from None
     if moment.tzinfo is None:
         raise UsageError("--now", "give a UTC offset, e.g. 2026-11-25T08:00:00+00:00")
+    if not year_in_range(moment.year):
+        raise UsageError("--now", f"{text!r} is out of range (years {YEARS[0]} to {YEARS[1]})")
     return moment
 
 
 def _tick(board: Any, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.text import one_line
     from kanban_tui.i18n import t
 
     result = board.templates.tick()
@@ -965,7 +1068,7 @@ def _tick(board: Any, args: argparse.Namespace) -> None:
         print(t(f"cli.tick.{group}", count=len(items)))
         for item in items:
             card = f"#{item.card_id}" if item.card_id else "—"
-            print(f"  {card:<7} {item.period_key:<11} {item.title}")
+            _say(f"  {card:<7} {item.period_key:<11} {one_line(item.title)}")
 
 
 def _template_values(args: argparse.Namespace) -> dict[str, Any]:
@@ -990,6 +1093,7 @@ def _template_values(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _templates(board: Any, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.text import one_line
     from kanban_tui.i18n import language, t
 
     service = board.templates
@@ -1002,8 +1106,8 @@ def _templates(board: Any, args: argparse.Namespace) -> None:
         for row in rows:
             state = "" if row.active else f" [{t('templates.paused')}]"
             due = row.next_due.strftime("%Y-%m-%d %H:%M %Z") if row.next_due else "—"
-            print(f"{row.id:>4}  {row.title(language())}{state}")
-            print(f"      {row.describe(language())} · {t('templates.next', when=due)}")
+            _say(f"{row.id:>4}  {one_line(row.title(language()))}{state}")
+            _say(f"      {one_line(row.describe(language()))} · {t('templates.next', when=due)}")
         return
     if action == "add":
         values = _template_values(args)
@@ -1087,6 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = _language(argv, settings.language)
         set_language(lang)
         args = build_parser().parse_args(argv)
+        _check_text_arguments(args)
         if args.command is None:
             return _open_app(args, settings, lang)
         if args.command == "keys":
@@ -1106,11 +1211,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `seller-kanban list | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except (OverflowError, ArithmeticError) as exc:
+        # a number or date far out of range that no check caught: still one line
+        print(f"seller-kanban: a number or date is out of range ({exc!s:.80})", file=sys.stderr)
+        return 2
     except Exception as exc:
         from sqlite3 import Error as SQLiteError
 
         from sqlalchemy.exc import SQLAlchemyError
 
+        if isinstance(exc, ValueError) and "out of range" in str(exc):
+            print(f"seller-kanban: a date is out of range ({exc!s:.80})", file=sys.stderr)
+            return 2
         if not isinstance(exc, SQLAlchemyError | SQLiteError):
             raise
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]

@@ -10,25 +10,33 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kanban_tui import locations
 from kanban_tui.errors import ConfigError
 
 ENV_PREFIX = "SELLER_KANBAN_"
+#: A config file is a few lines; more than this is not one.
+_MAX_CONFIG_BYTES = 1024 * 1024
+
+
+#: A currency's value in ``fx_base``: a positive, finite number of sane size.
+FxRate = Annotated[float, Field(gt=0, le=1e9)]
 
 
 class Settings(BaseModel):
     """Everything the user can set. Each field is documented in the README."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     language: Literal["en", "zh"] | None = Field(
         default=None, description="UI language; unset means the locale decides (LANG=zh_CN → zh)."
     )
-    theme: str = Field(default="textual-dark", description="Textual theme name, remembered.")
+    theme: str = Field(
+        default="textual-dark", max_length=64, description="Textual theme name, remembered."
+    )
     work_hours_per_day: float = Field(
         default=8.0, gt=0, le=24, description="Hours of work in a day, for the time budget."
     )
@@ -40,19 +48,21 @@ class Settings(BaseModel):
     )
     backups_kept: int = Field(default=14, ge=0, le=365, description="Daily backups kept.")
     fx_base: str = Field(
-        default="USD", min_length=3, max_length=3, description="Currency of converted totals."
+        default="USD",
+        pattern=r"^[A-Za-z]{3}$",
+        description="Currency of converted totals.",
     )
-    fx_rates: dict[str, float] = Field(
+    fx_rates: dict[Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")], FxRate] = Field(
         default_factory=dict,
         description="Value of one unit of a currency in fx_base, e.g. {JPY = 0.0067}; "
         "only with a rate for every currency is a converted total shown.",
     )
     refresh_seconds: float = Field(
-        default=1.0, gt=0, le=60, description="How often the board looks for outside changes."
+        default=1.0, ge=0.05, le=60, description="How often the board looks for outside changes."
     )
     schedule_check_seconds: float = Field(
         default=30.0,
-        gt=0,
+        ge=0.05,
         le=3600,
         description="How often the board checks for a new day or a clock jump (sleep).",
     )
@@ -61,6 +71,16 @@ class Settings(BaseModel):
         description='Board keys by action id, e.g. {kpi = "f2", undo = "u,ctrl+z"}; '
         "`seller-kanban keys` lists the ids.",
     )
+
+    @field_validator("default_marketplace")
+    @classmethod
+    def _known_marketplace(cls, value: str) -> str:
+        from kanban_tui.domain.recurrence import RuleError, marketplace
+
+        try:
+            return marketplace(value).code
+        except RuleError as exc:
+            raise ValueError(str(exc)) from None
 
 
 #: Environment variables read on top of the file (``SELLER_KANBAN_LANG`` → ``language``).
@@ -76,6 +96,7 @@ def _describe(error: ValidationError, source: str) -> ConfigError:
     item = error.errors()[0]
     key = ".".join(str(part) for part in item["loc"]) or "(file)"
     problem = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
+    problem = problem.removeprefix("Value error, ")
     return ConfigError(source, f"{key}: {problem} (got {item.get('input')!r})")
 
 
@@ -85,11 +106,15 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
     environ = dict(os.environ) if environ is None else environ
     raw: dict[str, Any] = {}
     if path.exists():
+        if not path.is_file():
+            raise ConfigError(str(path), "is not a regular file")
         try:
             with path.open("rb") as handle:
-                raw = tomllib.load(handle)
+                raw = tomllib.loads(handle.read(_MAX_CONFIG_BYTES).decode("utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(str(path), "is not UTF-8 text (a binary file?)") from None
         except OSError as exc:
             raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
     try:
@@ -122,6 +147,17 @@ def save(settings: Settings, path: Path | None = None) -> None:
     path = path or locations.config_file()
     values = settings.model_dump(exclude_defaults=True, exclude_none=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(tomli_w.dumps(values), encoding="utf-8")
-    temporary.replace(path)
+    # a temporary file of its own (two boards saving at once never share one), flushed,
+    # then renamed over the old file: a kill leaves the old settings or the new ones
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(tomli_w.dumps(values))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -48,6 +48,12 @@ def backup_dir() -> Path:
     return data_dir() / "backups"
 
 
+def backup_dir_for(database: Path) -> Path:
+    """Where the copies of ``database`` go: ``backups/`` beside it (for the default
+    database that is :func:`backup_dir`)."""
+    return database.expanduser().absolute().parent / "backups"
+
+
 @cache
 def shipped_data_dir() -> Path:
     """The ``data/`` folder shipped with the product.

@@ -21,7 +21,14 @@ from kanban_tui.domain.models import COLUMNS, SCHEMA_VERSION, Card
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.session import open_board
 from kanban_tui.storage import cards as repo
-from kanban_tui.storage.backup import DAILY_PREFIX, backup_to, daily_backup, prune
+from kanban_tui.storage.backup import (
+    BEFORE_RESTORE,
+    MANUAL,
+    backup_to,
+    copy_path,
+    daily_backup,
+    prune,
+)
 from kanban_tui.storage.database import inspect_file, open_database
 from tests.process_helpers import run_cli, sha256, side_files, subprocess_env
 
@@ -236,11 +243,11 @@ def test_backup_of_a_missing_database_is_refused(tmp_path: Path, cli) -> None:
 
 
 # --------------------------------------------------------------------------- daily backups
-def test_daily_backup_once_a_day_and_prune_keeps_the_newest(live: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "backups"
+def test_daily_backup_once_a_day_and_prune_keeps_the_newest_of_each_kind(live: Path) -> None:
+    folder = live.parent / "backups"  # beside the database it copies
     first_day = datetime(2026, 11, 20, 8, 0)
-    made = daily_backup(live, folder, keep=3, today=first_day)
-    assert made == folder / f"{DAILY_PREFIX}2026-11-20.db"
+    made = daily_backup(live, None, keep=3, today=first_day)
+    assert made == folder / "kanban-2026-11-20.db"
     assert integrity(made) == "ok"
     kept = sha256(made)
 
@@ -248,25 +255,35 @@ def test_daily_backup_once_a_day_and_prune_keeps_the_newest(live: Path, tmp_path
     board = open_board(str(live), settings=None)
     board.cards.add({"title": "afternoon card"})
     board.close()
-    assert daily_backup(live, folder, keep=3, today=first_day + timedelta(hours=9)) is None
-    assert sorted(p.name for p in folder.iterdir()) == [f"{DAILY_PREFIX}2026-11-20.db"]
+    assert daily_backup(live, None, keep=3, today=first_day + timedelta(hours=9)) is None
+    assert sorted(p.name for p in folder.iterdir()) == ["kanban-2026-11-20.db"]
     assert sha256(made) == kept
 
-    # copies that are not daily ones are never pruned
-    manual = backup_to(live, folder / "manual-20261121-100000.db")
-    safety = backup_to(live, folder / "before-restore-20261121-110000.db")
+    # every kind of copy is pruned to the newest N of its own kind
+    manual = [
+        backup_to(live, copy_path(live, MANUAL, first_day + timedelta(days=d))) for d in range(5)
+    ]
+    safety = [
+        backup_to(live, copy_path(live, BEFORE_RESTORE, first_day + timedelta(days=d)))
+        for d in range(5)
+    ]
     for offset in range(1, 6):
-        assert daily_backup(live, folder, keep=3, today=first_day + timedelta(days=offset))
+        assert daily_backup(live, None, keep=3, today=first_day + timedelta(days=offset))
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(
-        [manual.name, safety.name] + [f"{DAILY_PREFIX}2026-11-{day}.db" for day in (23, 24, 25)]
+        [p.name for p in manual[-3:] + safety[-3:]]
+        + [f"kanban-2026-11-{day}.db" for day in (23, 24, 25)]
     )
-    assert "afternoon card" in titles_in(folder / f"{DAILY_PREFIX}2026-11-25.db")
+    assert "afternoon card" in titles_in(folder / "kanban-2026-11-25.db")
 
-    assert prune(folder, 1) == [folder / f"{DAILY_PREFIX}2026-11-{d}.db" for d in (23, 24)]
+    removed = prune(live, 1)
+    assert {folder / f"kanban-2026-11-{d}.db" for d in (23, 24)} <= set(removed)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [manual[-1].name, safety[-1].name, "kanban-2026-11-25.db"]
+    )
     # 0 kept means automatic backups are off: none is taken
-    assert daily_backup(live, folder, keep=0, today=first_day + timedelta(days=9)) is None
-    assert not (folder / f"{DAILY_PREFIX}2026-11-29.db").exists()
+    assert daily_backup(live, None, keep=0, today=first_day + timedelta(days=9)) is None
+    assert not (folder / "kanban-2026-11-29.db").exists()
 
 
 async def test_the_board_takes_todays_backup_and_keeps_backups_kept(live: Path, clock) -> None:
@@ -278,17 +295,17 @@ async def test_the_board_takes_todays_backup_and_keeps_backups_kept(live: Path, 
     conf.write_text("backups_kept = 2\n", encoding="utf-8")
     kept = config.load().backups_kept
     assert kept == 2
-    folder = locations.backup_dir()
+    folder = live.parent / "backups"
     for day in (21, 22, 23):
-        backup_to(live, folder / f"{DAILY_PREFIX}2026-11-{day}.db")
+        backup_to(live, folder / f"kanban-2026-11-{day}.db")
 
     app, _ = make_app(live, clock, backups_kept=kept)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
     app.board.close()
-    today = f"{DAILY_PREFIX}{clock():%Y-%m-%d}.db"
-    assert sorted(p.name for p in folder.iterdir()) == [f"{DAILY_PREFIX}2026-11-23.db", today]
+    today = f"kanban-{clock():%Y-%m-%d}.db"
+    assert sorted(p.name for p in folder.iterdir()) == ["kanban-2026-11-23.db", today]
     assert integrity(folder / today) == "ok"
     assert "live card 4" in titles_in(folder / today)
 
@@ -317,7 +334,7 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(
     assert side_files(live) == []
     assert sha256(bad) == bad_before  # the offered file is not touched either
     assert side_files(bad) == []
-    backups = locations.backup_dir()
+    backups = live.parent / "backups"
     assert not backups.exists() or list(backups.iterdir()) == []
     assert board_cards(cli, live) == cards_before
 
@@ -375,7 +392,7 @@ def test_restore_while_the_board_is_open(live: Path, tmp_path: Path, cli) -> Non
     assert not set(after) & {c["id"] for c in board_cards(cli, live)}
     assert integrity(live) == "ok"
 
-    copies = list(locations.backup_dir().glob("before-restore-*.db"))
+    copies = list((live.parent / "backups").glob("*-before-restore-*.db"))
     assert len(copies) == 1, copies
     assert str(copies[0]) in result.stdout
     assert integrity(copies[0]) == "ok"
@@ -398,7 +415,7 @@ def test_restore_onto_a_damaged_live_file_keeps_the_damaged_bytes(tmp_path: Path
 
     code, out, err = cli(live, "restore", str(saved))
     assert code == 0, err
-    copies = list(locations.backup_dir().glob("before-restore-*.db"))
+    copies = list((live.parent / "backups").glob("*-before-restore-*.db"))
     assert len(copies) == 1
     assert sha256(copies[0]) == damaged  # the damaged bytes are kept aside, as they were
     assert str(copies[0]) in out
@@ -421,7 +438,7 @@ def test_doctor_reports_a_healthy_database(live: Path, cli) -> None:
     assert report["schema_version"] == SCHEMA_VERSION == report["schema_expected"]
     assert report["database"] == str(live)
     assert report["data_dir"] == str(locations.data_dir())
-    assert report["backup_dir"] == str(locations.backup_dir())
+    assert report["backup_dir"] == str(live.parent / "backups")
     assert report["config_file"] == str(locations.config_file())
     assert report["rows"]["card"] == count
     assert report["size_bytes"] == live.stat().st_size

@@ -37,7 +37,8 @@ def test_an_older_file_is_upgraded_step_by_step_after_a_backup(tmp_path, monkeyp
 
     def step(session) -> None:
         ran.append(1)
-        session.connection().exec_driver_sql("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")
+        # a step that leaves the schema as the models say (the upgraded copy is checked)
+        session.connection().exec_driver_sql("UPDATE card SET notes = notes")
 
     # pretend the code is one version ahead, with one step from the fixture's version
     import kanban_tui.domain.models as models
@@ -49,11 +50,11 @@ def test_an_older_file_is_upgraded_step_by_step_after_a_backup(tmp_path, monkeyp
     monkeypatch.setitem(migrations.STEPS, SCHEMA_VERSION, step)
     db = open_database(copy)
     db.close()
-    assert ran == [1]
+    assert ran == [1, 1]  # once on a scratch copy (checked against the schema), then live
     with sqlite3.connect(copy) as check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert check.execute("SELECT count(*) FROM card").fetchone()[0] == 20
-    backups = list((isolated_env / "data" / "backups").glob("before-upgrade-v1-*.db"))
+    backups = list((tmp_path / "backups").glob("old-before-upgrade-v1-*.db"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
         assert old.execute("PRAGMA user_version").fetchone()[0] == 1

@@ -18,7 +18,7 @@ from kanban_tui.errors import DatabaseError
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.session import open_board
 from kanban_tui.storage import cards as repo
-from kanban_tui.storage.database import open_database
+from kanban_tui.storage.database import inspect_file, open_database
 from tests.process_helpers import sha256, side_files, subprocess_env
 
 SIGNED_APPLICATION_ID = APPLICATION_ID - (1 << 32) if APPLICATION_ID >= 1 << 31 else APPLICATION_ID
@@ -120,7 +120,6 @@ def _read_only(path: Path) -> None:
 
 
 REFUSED: dict[str, Callable[[Path], None]] = {
-    "zero-byte file": _zero_bytes,
     "text file": _text_file,
     "PNG-like binary": _png_like,
     "another program's SQLite": _other_program,
@@ -162,6 +161,23 @@ def test_refused_file_through_the_cli(
     assert "Traceback" not in err
     assert sha256(refused_file) == before
     assert side_files(refused_file) == []
+
+
+def test_a_leftover_empty_file_is_replaced_by_a_new_board(tmp_path: Path) -> None:
+    """An older version killed during its first start left a 0-byte file (or an empty
+    SQLite file): it holds no data, so the next start builds the board in its place."""
+    for name, make in (("empty.db", _zero_bytes), ("blank.db", _blank_sqlite)):
+        path = tmp_path / name
+        make(path)
+        db = open_database(path)
+        db.close()
+        assert inspect_file(path) == SCHEMA_VERSION, name
+
+
+def _blank_sqlite(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.close()
 
 
 def test_specific_reasons_are_given(tmp_path: Path) -> None:

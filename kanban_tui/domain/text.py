@@ -8,9 +8,12 @@ terminal.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NEWLINES = re.compile(r"[\r\n\t]+")
 
 
@@ -24,10 +27,35 @@ def _picture(match: re.Match[str]) -> str:
 
 
 def literal(text: str) -> str:
-    """``text`` with control characters made visible (keeps newlines and tabs)."""
-    return _CONTROL.sub(_picture, text)
+    """``text`` with control characters made visible (keeps newlines and tabs); a lone
+    surrogate (bytes that were not UTF-8) becomes U+FFFD so printing never fails."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(_picture, text))
 
 
 def one_line(text: str) -> str:
     """``text`` on one line, for a card row or a table cell."""
     return literal(_NEWLINES.sub(" ", text))
+
+
+def checklist_items(stored: str) -> list[dict[str, Any]]:
+    """A card's stored checklist (JSON) as ``[{"text": str, "done": bool}]``.
+
+    A value another program wrote that is not such a list (not JSON, a number, items
+    without text) does not stop the board: each item that has no shape becomes its text,
+    and text that is not JSON becomes a single unticked item.
+    """
+    if not stored:
+        return []
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return [{"text": stored, "done": False}]
+    if not isinstance(value, list):
+        return [{"text": str(value), "done": False}]
+    items: list[dict[str, Any]] = []
+    for item in value:
+        if isinstance(item, dict):
+            items.append({"text": str(item.get("text", "")), "done": bool(item.get("done"))})
+        else:
+            items.append({"text": str(item), "done": False})
+    return items

@@ -13,6 +13,18 @@ TITLE_MAX = 200
 NOTES_MAX = 10_000
 CATEGORY_MAX = 40
 ESTIMATE_MAX = 480
+#: The years a date the user gives may fall in (``tick --now``, KPI dates, months,
+#: windows, goals): plans, periods and reviews are computed well beyond them.
+YEARS = (1971, 2199)
+
+
+#: The largest number a user can enter for a KPI value or target (no shop's figure comes
+#: near it; beyond it formatting and sums stop being exact).
+NUMBER_MAX = 10**15
+
+
+def year_in_range(year: int) -> bool:
+    return YEARS[0] <= year <= YEARS[1]
 
 
 def clean_text(value: Any) -> Any:

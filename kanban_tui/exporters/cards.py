@@ -3,7 +3,9 @@
 The columns are the keys of :meth:`CardRow.as_json`, in that order; a checklist is written
 as ``done/total`` (empty when the card has none), booleans as ``true``/``false``, missing
 values as empty cells. The CSV is UTF-8 with a byte-order mark so Excel reads Chinese
-titles, and quotes whatever needs it (commas, quotes, newlines) — text is never altered.
+titles, and quotes whatever needs it (commas, quotes, newlines). A cell that a spreadsheet
+would run as a formula (it starts with ``= + - @``, a tab or CR) is written with a leading
+``'`` so it shows as text; the JSON export keeps every value exactly.
 """
 
 from __future__ import annotations
@@ -41,6 +43,16 @@ def _cell(key: str, value: Any) -> str:
     return str(value)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (or a DDE command).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: str) -> str:
+    """A cell a spreadsheet shows as the text it is: one that would start a formula
+    (``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM(…)``) gets a leading ``'``."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
 def to_csv(rows: Iterable[CardRow]) -> bytes:
     cards = list(rows)
     header = columns(cards)
@@ -49,7 +61,7 @@ def to_csv(rows: Iterable[CardRow]) -> bytes:
     writer.writerow(header)
     for card in cards:
         data = card.as_json()
-        writer.writerow([_cell(key, data.get(key)) for key in header])
+        writer.writerow([_as_text(_cell(key, data.get(key))) for key in header])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 

@@ -27,6 +27,7 @@ The board's compact rules map to RRULEs as follows (``first`` is the next occurr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -113,6 +114,15 @@ def _custom(rule: Rule, first: date, tz: str) -> str | None:
     return ";".join(parts)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Text for a calendar property: no control characters (RFC 5545 allows none but
+    the line breaks it escapes itself), so a title cannot carry a terminal escape."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def event(row: TemplateRow, now: datetime, lang: str) -> Event | None:
     """The template's VEVENT, or None when its rule produces no more cards."""
     rule = Rule.parse(row.rule)
@@ -126,7 +136,7 @@ def event(row: TemplateRow, now: datetime, lang: str) -> Event | None:
     recurrence = rrule_text(rule, first, tz)
     if recurrence is None:
         return None
-    title = row.title(lang)
+    title = _clean(row.title(lang))
     item = Event()
     item.add("uid", uid(row.id))
     item.add("dtstamp", now.astimezone(UTC))
@@ -138,9 +148,9 @@ def event(row: TemplateRow, now: datetime, lang: str) -> Event | None:
     details = [row.describe(lang)]
     if row.checklist:
         details += ["", *(f"- {line}" for line in row.checklist)]
-    item.add("description", "\n".join(details))
+    item.add("description", _clean("\n".join(details)))
     if row.category:
-        item.add("categories", [category_label(row.category)])
+        item.add("categories", [_clean(category_label(row.category))])
     item.add("transp", "TRANSPARENT")
     reminder = Alarm()
     reminder.add("action", "DISPLAY")

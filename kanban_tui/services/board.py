@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
+from kanban_tui.domain.text import checklist_items
 from kanban_tui.domain.validation import CardFields, CardPatch, field_errors
 from kanban_tui.errors import KanbanError, NotFoundError, ValidationFailed
 from kanban_tui.i18n import t
@@ -115,7 +116,7 @@ class CardRow:
             "missed": self.missed_at is not None,
             "overdue_since": self.overdue_since.isoformat() if self.overdue_since else None,
             "missed_at": stamp(self.missed_at),
-            "checklist": json.loads(self.checklist) if self.checklist else [],
+            "checklist": checklist_items(self.checklist),
             "spent_minutes": self.spent_minutes,
         }
 
@@ -558,7 +559,7 @@ def _json_from_stored(row: dict[str, Any]) -> dict[str, Any]:
         "missed": row["missed_at"] is not None,
         "overdue_since": row["overdue_since"] or None,
         "missed_at": _stamp(row["missed_at"]),
-        "checklist": json.loads(checklist) if checklist else [],
+        "checklist": checklist_items(checklist),
         "spent_minutes": row["spent_minutes"],
     }
 

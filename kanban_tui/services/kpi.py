@@ -37,6 +37,7 @@ from kanban_tui.domain.kpi import (
     status,
 )
 from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
+from kanban_tui.domain.validation import NUMBER_MAX, YEARS, year_in_range
 from kanban_tui.errors import UsageError
 from kanban_tui.services.board import Clock, system_clock
 from kanban_tui.storage.database import Database
@@ -51,6 +52,8 @@ def month_bounds(month: str) -> tuple[date, date]:
         start = date(year, number, 1)
     except ValueError:
         raise UsageError(month, "use a month like 2026-11") from None
+    if not year_in_range(start.year):
+        raise UsageError(month, f"is out of range (years {YEARS[0]} to {YEARS[1]})")
     return start, _next_month(start)
 
 
@@ -871,7 +874,7 @@ def _check_range(metric: str, value: Decimal) -> None:
 def _decimal(text: str) -> Decimal:
     text = text.strip().rstrip("%")
     value = Decimal(text)
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) >= NUMBER_MAX:
         raise ValueError(text)
     return value
 

@@ -39,7 +39,7 @@ from kanban_tui.domain.kpi import (
 )
 from kanban_tui.domain.models import Card, PeriodRecord, ReviewNote, Template, utcnow
 from kanban_tui.domain.recurrence import Rule, RuleError, local_day
-from kanban_tui.domain.validation import clean_text
+from kanban_tui.domain.validation import clean_text, year_in_range
 from kanban_tui.errors import UsageError
 from kanban_tui.i18n import language, t
 from kanban_tui.scheduler.generate import outcome, parse_at, zone_of
@@ -117,6 +117,8 @@ def parse_period(text: str) -> Window:
             start = date.fromisoformat(match.group(1))
         except ValueError:
             raise UsageError(text, t("review.bad_period")) from None
+        if not year_in_range(start.year):
+            raise UsageError(text, t("review.bad_period"))
         return Window(f"4w:{start.isoformat()}", "4w", start, start + timedelta(WINDOW_DAYS))
     raise UsageError(text, t("review.bad_period"))
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import sqlite3
@@ -33,6 +34,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from kanban_tui.domain.models import APPLICATION_ID, SCHEMA_VERSION
 from kanban_tui.errors import DatabaseError
+from kanban_tui.storage.files import check_regular_input, staging, sweep_stale
 
 T = TypeVar("T")
 
@@ -71,16 +73,21 @@ def resolve_target(location: str | os.PathLike[str]) -> Target:
     return Target(Path(text).expanduser())
 
 
+#: What to run when a file is refused for its schema.
+SCHEMA_HINT = "restore a good backup with `seller-kanban restore FILE` (see `seller-kanban doctor`)"
+
+
 def inspect_file(path: Path) -> int | None:
     """Check an existing file without writing to it.
 
     Returns the schema version it holds, or ``None`` when the path does not exist yet.
-    Raises :class:`DatabaseError` for anything we must not open.
+    Raises :class:`DatabaseError` for anything we must not open: not a regular file, not
+    ours, damaged, from a newer version, or a schema that is not exactly this version's
+    (see :mod:`kanban_tui.storage.schema`).
     """
     if not path.exists():
         return None
-    if path.is_dir():
-        raise DatabaseError(str(path), "is a directory, not a database file")
+    check_regular_input(path)
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -94,10 +101,8 @@ def inspect_file(path: Path) -> int | None:
     # in the main file's header yet. With no WAL beside the file everything committed is
     # in the main file, so open it immutable: a read-only connection to a WAL database
     # would otherwise leave new -wal/-shm files next to a file we may refuse.
-    wal = path.with_name(path.name + "-wal")
-    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=5)
+        probe = _probe(path)
         try:
             application_id = probe.execute("PRAGMA application_id").fetchone()[0]
             user_version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -111,7 +116,15 @@ def inspect_file(path: Path) -> int | None:
                     f"was written by a newer seller-kanban (schema {user_version}, this "
                     f"version reads up to {SCHEMA_VERSION}); upgrade seller-kanban to open it",
                 )
+            if user_version < 1:
+                raise DatabaseError(
+                    str(path),
+                    f"records schema version {user_version}, which no seller-kanban "
+                    f"wrote; {SCHEMA_HINT}",
+                )
             result = probe.execute("PRAGMA quick_check").fetchone()
+            if result and result[0] == "ok":
+                _check_schema(path, probe, user_version)
         finally:
             probe.close()
     except sqlite3.DatabaseError as exc:
@@ -124,7 +137,66 @@ def inspect_file(path: Path) -> int | None:
             if line.strip() and not line.startswith("***")
         ]
         raise DatabaseError(str(path), f"is damaged: integrity check says {(found or ['?'])[0]!r}")
-    return user_version
+    return int(user_version)
+
+
+def _probe(path: Path) -> sqlite3.Connection:
+    """A read-only connection that writes nothing beside ``path``."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=5)
+    probe.text_factory = _text
+    return probe
+
+
+def _check_schema(path: Path, connection: sqlite3.Connection, version: int) -> None:
+    """Refuse a file whose schema is not this version's. An older file only has to be free
+    of triggers and views here: its tables are checked on an upgraded copy."""
+    from kanban_tui.storage import schema
+
+    found = schema.problems(connection)
+    if version < SCHEMA_VERSION:
+        found = [problem for problem in found if "of its own" in problem]
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise DatabaseError(
+            str(path),
+            f"is not a database this version can use: it {found[0]}{more}; {SCHEMA_HINT}",
+        )
+
+
+def is_leftover(path: Path) -> bool:
+    """True for what an interrupted first start of an older version left: an empty file,
+    or a SQLite file with no id, no version and not a single table. It holds no data."""
+    try:
+        if not path.is_file():
+            return False
+        size = path.stat().st_size
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return False
+        if size == 0:
+            return True
+        with path.open("rb") as handle:
+            if handle.read(16) != _SQLITE_MAGIC:
+                return False
+        probe = _probe(path)
+        try:
+            ids = (
+                probe.execute("PRAGMA application_id").fetchone()[0],
+                probe.execute("PRAGMA user_version").fetchone()[0],
+                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+            )
+        finally:
+            probe.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return ids == (0, 0, 0)
+
+
+def _text(value: bytes) -> str:
+    """Text columns as str even when another program stored bytes that are not UTF-8."""
+    return value.decode("utf-8", "replace")
 
 
 def _signed(value: int) -> int:
@@ -251,6 +323,7 @@ def _install_pragmas(engine: Engine, in_memory: bool) -> None:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is broken).
         dbapi_connection.isolation_level = None
+        dbapi_connection.text_factory = _text
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -266,7 +339,11 @@ def _install_pragmas(engine: Engine, in_memory: bool) -> None:
 
 
 def open_database(location: str | os.PathLike[str], *, create: bool = True) -> Database:
-    """Open (and if needed create or upgrade) the database at ``location``."""
+    """Open (and if needed create or upgrade) the database at ``location``.
+
+    A new database is built aside and renamed into place, so a kill at any moment of the
+    first start leaves either no file or a whole one.
+    """
     target = resolve_target(location)
     if target.path is None:
         engine = create_engine(
@@ -280,7 +357,8 @@ def open_database(location: str | os.PathLike[str], *, create: bool = True) -> D
         return db
 
     path = target.path
-    version = inspect_file(path)
+    leftover = is_leftover(path)
+    version = None if leftover else inspect_file(path)
     if version is None and not create:
         raise DatabaseError(str(path), "does not exist")
     _check_writable(path)
@@ -291,32 +369,64 @@ def open_database(location: str | os.PathLike[str], *, create: bool = True) -> D
             raise DatabaseError(
                 str(path), f"its folder cannot be created ({exc.strerror})"
             ) from None
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
+        _create_aside(path, replace=leftover)
+        version = SCHEMA_VERSION
+    else:
+        # what a process killed while building or copying this database left beside it
+        sweep_stale(path.parent)
+    engine = _file_engine(path)
     _install_pragmas(engine, in_memory=False)
     db = Database(engine, target)
     try:
         _initialise(db, version)
     except DatabaseError:
         db.close()
-        if version is None:
-            _remove_new_file(path)
         raise
     except OperationalError as exc:
         db.close()
-        if version is None:
-            _remove_new_file(path)
         raise describe_write_error(str(path), exc) from None
     return db
 
 
-def _remove_new_file(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        candidate = path.with_name(path.name + suffix)
-        if candidate.exists():
-            candidate.unlink()
+def _file_engine(path: Path) -> Engine:
+    return create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+
+def _create_aside(path: Path, *, replace: bool) -> None:
+    """Build a new, empty database beside ``path`` and rename it into place.
+
+    ``replace`` puts it over a leftover of an interrupted older first start; otherwise a
+    file that appeared meanwhile (another process's first start) wins and ours is dropped.
+    """
+    sweep_stale(path.parent)
+    try:
+        with staging(path) as temporary:
+            engine = _file_engine(temporary)
+            try:
+                with engine.begin() as connection:
+                    SQLModel.metadata.create_all(connection)
+                    connection.exec_driver_sql(f"PRAGMA application_id = {_signed(APPLICATION_ID)}")
+                    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                with engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+            finally:
+                engine.dispose()
+            with temporary.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            if replace and is_leftover(path):
+                os.replace(temporary, path)
+            else:
+                # a file that appeared meanwhile is another process's first start: open it
+                with contextlib.suppress(FileExistsError):
+                    os.link(temporary, path)
+                temporary.unlink()
+    except OSError as exc:
+        raise DatabaseError(str(path), f"cannot be created ({exc.strerror})") from None
+    except OperationalError as exc:
+        raise describe_write_error(str(path), exc) from None
 
 
 def _initialise(db: Database, version: int | None) -> None:
@@ -331,18 +441,14 @@ def _initialise(db: Database, version: int | None) -> None:
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
         db.transact(create)
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     elif version < SCHEMA_VERSION:
         if db.target.path is not None:
-            # an upgrade rewrites tables: keep the file as it was first
-            from datetime import datetime
+            # an upgrade rewrites tables: keep the file as it was first, and prove the
+            # upgrade on a copy before the live file is touched
+            from kanban_tui.storage.backup import backup_to, copy_path, upgraded_copy
 
-            from kanban_tui import locations
-            from kanban_tui.storage.backup import backup_to
-
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_to(
-                db.target.path, locations.backup_dir() / f"before-upgrade-v{version}-{stamp}.db"
-            )
+            live = db.target.path
+            kept = backup_to(live, copy_path(live, f"before-upgrade-v{version}"))
+            with upgraded_copy(kept, version):
+                pass
         upgrade(db, version)

@@ -68,7 +68,6 @@ class KanbanApp(App[None]):
 
     def _daily_backup(self) -> None:
         """Today's automatic backup, after the first frame (never in the way of start-up)."""
-        from kanban_tui import locations
         from kanban_tui.errors import KanbanError
         from kanban_tui.storage.backup import daily_backup
 
@@ -76,9 +75,8 @@ class KanbanApp(App[None]):
         if live is None:
             return
         try:
-            daily_backup(
-                live, locations.backup_dir(), self.settings.backups_kept, self.board.cards.clock()
-            )
+            # of the open database (also one opened with --db), in backups/ beside it
+            daily_backup(live, None, self.settings.backups_kept, self.board.cards.clock())
         except KanbanError as exc:
             self.call_from_thread(
                 self.notify, t("app.backup_failed", error=exc.message), severity="warning"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.text import Text
@@ -12,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kanban_tui.domain.text import literal, one_line
+from kanban_tui.domain.text import checklist_items, literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import duration
 from kanban_tui.i18n import t
@@ -44,7 +43,7 @@ class CardDetail(DialogScreen[None]):
 
     @property
     def items(self) -> list[dict[str, Any]]:
-        return json.loads(self.card.checklist) if self.card.checklist else []
+        return checklist_items(self.card.checklist)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="card-detail", classes="dialog"):
