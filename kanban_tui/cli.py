@@ -507,25 +507,20 @@ def _report_alerts(board: Any) -> None:
         print(t("alerts.created", count=len(found.created)), file=sys.stderr)
 
 
-def _target_json(target: Any) -> dict[str, float | None] | None:
+def _target_json(target: Any) -> dict[str, Any] | None:
     if target is None or target.is_empty:
         return None
     return {
         "min": float(target.min) if target.min is not None else None,
         "max": float(target.max) if target.max is not None else None,
+        "comparison": target.comparison.value,
     }
 
 
 def _target_text(definition: Any, target: Any) -> str:
-    from kanban_tui.domain.kpi import format_value
+    from kanban_tui.domain.judge import target_text
 
-    if target is None or target.is_empty:
-        return "—"
-    low = format_value(definition, target.min) if target.min is not None else None
-    high = format_value(definition, target.max) if target.max is not None else None
-    if low and high:
-        return f"{low}–{high}"
-    return f"≥ {low}" if low else f"≤ {high}"
+    return target_text(definition, target)
 
 
 def _goal(board: Any, args: argparse.Namespace) -> None:

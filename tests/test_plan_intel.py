@@ -33,8 +33,8 @@ def test_a_kpi_in_breach_becomes_one_urgent_card_that_follows_the_figures(tmp_pa
     alerts = _alerts(board)
     titles = sorted(c.title for c in alerts)
     assert titles == [
-        "ACoS 33.7% > 25.0% (US, 2026-05-17)",
-        "ROAS (ad ROI) 2.97× < 3.00× (US, 2026-05-17)",
+        "ACoS 33.7%, target ≤ 25.0% (US, 2026-05-17)",
+        "ROAS (ad ROI) 2.97×, target ≥ 3.00× (US, 2026-05-17)",
     ]
     assert len(found.created) == 2
     assert all(c.priority.value == "urgent" and c.column is Column.DAILY for c in alerts)
@@ -66,7 +66,7 @@ def test_alert_titles_in_chinese(tmp_path, clock):
     _, board = make_app(tmp_path / "a.db", clock, lang="zh")
     _import(board, "sp_advertised_product_daily.csv")
     board.check_alerts()
-    assert "广告销售成本比 (ACoS) 33.7% 超过目标 25.0%(US,2026-05-17)" in [
+    assert "广告销售成本比 (ACoS) 33.7%,目标 ≤ 25.0%(US,2026-05-17)" in [
         c.title for c in _alerts(board)
     ]
 

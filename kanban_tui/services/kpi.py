@@ -33,6 +33,7 @@ from kanban_tui.domain.kpi import (
     sales_pacing,
     status,
 )
+from kanban_tui.domain.judge import InventoryFigures, PaceJudgment, inventory_figures, judge_pace
 from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
 from kanban_tui.errors import UsageError
 from kanban_tui.services.board import Clock, system_clock
@@ -117,6 +118,8 @@ class Tile:
     currency: str | None
     measured: bool
     missing: tuple[str, ...] = ()
+    #: For a KPI judged by pace (sales): the month so far against the pro-rated goal.
+    pace: PaceJudgment | None = None
 
     @property
     def delta(self) -> Decimal | None:
@@ -131,9 +134,21 @@ class Tile:
         target = None
         if self.target is not None and not self.target.is_empty:
             target = {"min": number(self.target.min), "max": number(self.target.max)}
+        pace = None
+        if self.pace is not None:
+            pace = {
+                "expected": number(self.pace.expected),
+                "projection": number(self.pace.projection),
+                "pace": number(self.pace.pace),
+                "elapsed_days": self.pace.elapsed,
+                "days": self.pace.days,
+                "early": self.pace.early,
+            }
         return {
             "value": number(self.value),
             "target": target,
+            "comparison": None if self.target is None else _symbol(self.target),
+            "pace": pace,
             "status": self.status.value,
             "previous": number(self.previous),
             "delta": number(self.delta),
@@ -152,14 +167,26 @@ class MonthFigures:
     goal: Decimal | None = None
     currency: str | None = None
     estimated: set[str] = field(default_factory=set)
+    inventory: InventoryFigures | None = None
 
 
 class KpiService:
     """KPI observations, targets and goals over one database."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock = system_clock,
+        *,
+        pace_grace_days: int = 3,
+        replenishment_lead_days: int = 30,
+    ) -> None:
         self.db = db
         self.clock = clock
+        #: Days at the start of a month in which a KPI judged by pace raises no breach.
+        self.pace_grace_days = pace_grace_days
+        #: Days of cover below this are a risk alert (the ``days_of_cover`` target).
+        self.replenishment_lead_days = replenishment_lead_days
 
     @cached_property
     def definitions(self) -> dict[str, KpiDefinition]:
@@ -505,27 +532,34 @@ class KpiService:
         currency = next((o.currency for o in this if o.currency), None)
         goal = self.monthly_goal(month)
         goal_amount = goal[0] if goal and (currency is None or goal[1] == currency) else None
+        days = sorted({o.day for o in this})
+        days_in_month = calendar.monthrange(start.year, start.month)[1]
+        covered = min(days_in_month, (days[-1] - start).days + 1) if days else 0
+        inventory = self._inventory(this, covered, values)
+        self._inventory(last, _covered(last, previous_start, start), before)
         tiles: dict[str, Tile] = {}
         for key, definition in self.definitions.items():
-            target = targets.get(key)
-            if definition.target_runtime == "monthly_goal":
-                target = Target(min=goal_amount) if goal_amount is not None else None
+            target = self._runtime_target(definition, targets.get(key), goal_amount)
             value = values.get(key)
+            band = bands.get(key)
+            judged = status(definition, value, target_override=target, band=band)
+            pace = None
+            if definition.pace and value is not None and target is not None and covered:
+                pace = self._pace(value, target, covered, days_in_month, band or definition.band)
+                judged = pace.status if pace is not None else judged
             tiles[key] = Tile(
                 key=key,
                 value=value,
                 target=target,
-                status=status(definition, value, target_override=target, band=bands.get(key)),
+                status=judged,
                 previous=before.get(key),
                 currency=currency if definition.unit == "money" else None,
                 measured=key in values.measured,
                 missing=values.missing.get(key, ()),
+                pace=pace,
             )
-        days = sorted({o.day for o in this})
         pacing = None
         if goal_amount is not None:
-            days_in_month = calendar.monthrange(start.year, start.month)[1]
-            covered = min(days_in_month, (days[-1] - start).days + 1) if days else 0
             sales = values.get("sales") or Decimal(0)
             pacing = sales_pacing(sales, goal_amount, covered, days_in_month)
         return MonthFigures(
@@ -536,7 +570,53 @@ class KpiService:
             pacing=pacing,
             goal=goal_amount,
             currency=currency,
+            inventory=inventory,
         )
+
+    def _runtime_target(
+        self, definition: KpiDefinition, target: Target | None, goal: Decimal | None
+    ) -> Target | None:
+        """The target of a KPI whose limit is a setting or the month's goal."""
+        if definition.target_runtime == "monthly_goal":
+            return Target(min=goal) if goal is not None else None
+        if definition.target_runtime == "replenishment_lead_days":
+            return Target(min=Decimal(self.replenishment_lead_days))
+        return target
+
+    def _pace(
+        self, value: Decimal, target: Target, covered: int, days: int, band: Decimal
+    ) -> PaceJudgment | None:
+        """An accumulating KPI against its monthly minimum, pro-rated (see judge_pace)."""
+        if target.min is None or target.max is not None:
+            return None
+        return judge_pace(
+            value, target.min, covered, days, grace_days=self.pace_grace_days, band=band
+        )
+
+    def _inventory(
+        self, observations: Sequence[Observation], covered: int, values: Computed
+    ) -> InventoryFigures | None:
+        """Fill the computed inventory KPIs of ``values`` from the period's snapshots."""
+        if not covered:
+            return None
+        figures = inventory_figures(observations, covered)
+        for key, definition in self.definitions.items():
+            if definition.computed is None:
+                continue
+            found = getattr(figures, definition.computed, None)
+            if definition.computed == "inventory_turnover":
+                found = figures.turnover
+            values[key] = found
+            absent = []
+            if figures.snapshots == 0:
+                absent.append("inventory_on_hand")
+            if figures.units_sold is None:
+                absent.append("units")
+            if absent:
+                values.missing[key] = tuple(absent)
+            else:
+                values.missing.pop(key, None)
+        return figures
 
     def daily_series(
         self, key: str, month: str, marketplace: str, window: int = 7
@@ -599,6 +679,18 @@ def _check_range(metric: str, value: Decimal) -> None:
         raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
     if metric != "bsr" and value < 0 and metric not in ("fees",):
         raise UsageError(metric, f"{value} cannot be negative")
+
+
+def _covered(observations: Sequence[Observation], start: date, end: date) -> int:
+    """Days from ``start`` to the last day with data (at most up to ``end``)."""
+    if not observations:
+        return 0
+    return min((end - start).days, (max(o.day for o in observations) - start).days + 1)
+
+
+def _symbol(target: Target) -> str | None:
+    comparison = target.comparison
+    return None if comparison is None else comparison.value
 
 
 def _decimal(text: str) -> Decimal:

@@ -690,12 +690,6 @@ def _percent(value: float) -> str:
 
 def target_text(definition: KpiDefinition, target: Target | None, currency: str | None) -> str:
     """``≤ 25.0%``, ``< 1.0%``, ``≥ 3.00×``, ``0.80–1.50 USD``; ``—`` without a target."""
-    if target is None or target.is_empty:
-        return "—"
-    low = format_value(definition, target.min, currency) if target.min is not None else None
-    high = format_value(definition, target.max, currency) if target.max is not None else None
-    if low and high:
-        return f"{low}–{high}"
-    if low:
-        return f"{'>' if target.min_exclusive else '≥'} {low}"
-    return f"{'<' if target.max_exclusive else '≤'} {high}"
+    from kanban_tui.domain.judge import target_text as judged
+
+    return judged(definition, target, currency)

@@ -28,6 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from kanban_tui.domain.judge import target_text as judge_target_text
 from kanban_tui.domain.kpi import (
     ADDITIVE_METRICS,
     MONEY_METRICS,
@@ -121,15 +122,7 @@ def market_label(code: str, lang: str) -> str:
 def target_text(definition: KpiDefinition, target: Target | None) -> str:
     """``≤ 25.0%``, ``< 1.0%``, ``0.80–1.50``, ``≥ 10,000.00`` (money without currency:
     the value beside it has it); "" without a target."""
-    if target is None or target.is_empty:
-        return ""
-    low = format_value(definition, target.min) if target.min is not None else None
-    high = format_value(definition, target.max) if target.max is not None else None
-    if low and high:
-        return f"{low}–{high}"
-    if low:
-        return f"{'>' if target.min_exclusive else '≥'} {low}"
-    return f"{'<' if target.max_exclusive else '≤'} {high}"
+    return judge_target_text(definition, target, empty="")
 
 
 def delta_text(definition: KpiDefinition, delta: Decimal | None, currency: str | None) -> str:
