@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from kanban_tui.domain.judge import InventoryFigures, PaceJudgment, inventory_figures, judge_pace
 from kanban_tui.domain.kpi import (
     MONEY_METRICS,
     Computed,
@@ -33,7 +34,6 @@ from kanban_tui.domain.kpi import (
     sales_pacing,
     status,
 )
-from kanban_tui.domain.judge import InventoryFigures, PaceJudgment, inventory_figures, judge_pace
 from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
 from kanban_tui.errors import UsageError
 from kanban_tui.services.board import Clock, system_clock
