@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--type", choices=("auto", "business", "ads"), default="auto", help=t("cli.opt.report_type")
     )
     kimport.add_argument("--date-format", metavar="FORMAT", help=t("cli.opt.date_format"))
+    kimport.add_argument(
+        "--date", dest="snapshot_date", metavar="YYYY-MM-DD", help=t("judge.snapshot_date")
+    )
     kimport.add_argument("--dry-run", action="store_true", help=t("cli.opt.dry_run"))
     kimport.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
@@ -395,7 +398,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     from decimal import Decimal, InvalidOperation
     from pathlib import Path
 
-    from kanban_tui.i18n import language, t
+    from kanban_tui.i18n import t
     from kanban_tui.importers.parsing import ParseError
 
     service = board.kpi
@@ -405,6 +408,14 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             raw = path.read_bytes()
         except OSError as exc:
             raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+        snapshot_day = None
+        if args.snapshot_date:
+            try:
+                snapshot_day = date.fromisoformat(args.snapshot_date)
+            except ValueError:
+                raise UsageError(
+                    "--date", f"not a date: {args.snapshot_date!r} (use 2026-11-25)"
+                ) from None
         try:
             summary = service.import_report(
                 raw,
@@ -412,6 +423,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
                 kind=args.type,
                 date_format=args.date_format,
                 dry_run=args.dry_run,
+                day=snapshot_day,
             )
         except ParseError as exc:
             raise UsageError(str(path), str(exc)) from None
@@ -462,10 +474,12 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         if args.json:
             print(json.dumps({key: _target_json(target) for key, target in targets.items()}))
             return
+        names = {key: _kpi_name(d) for key, d in service.definitions.items()}
+        width = max(map(_cells, names.values()))
         for key, target in targets.items():
             definition = service.definitions[key]
-            name = definition.name_zh if language() == "zh" else definition.name_en
-            print(f"{key:<17} {name:<28} {_target_text(definition, target)}")
+            name = _pad(names[key], width)
+            print(f"{key:<19} {name} {_target_text(definition, target)}")
         return
     market = _market(board, args)
     month = args.month or service.latest_month(market) or board.cards.today().strftime("%Y-%m")
@@ -477,12 +491,16 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     from kanban_tui.domain.kpi import format_value
 
     print(t("cli.kpi.heading", month=month, marketplace=market, days=figures.days_with_data))
+    names = {
+        key: _kpi_name(service.definitions[key], tile.measured)
+        for key, tile in figures.tiles.items()
+    }
+    width = max(map(_cells, names.values()))
     for key, tile in figures.tiles.items():
         definition = service.definitions[key]
-        name = definition.name_zh if language() == "zh" else definition.name_en
         value = format_value(definition, tile.value, tile.currency)
         target = _target_text(definition, tile.target)
-        print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
+        print(f"{tile.status.symbol} {_pad(names[key], width)} {value:>16}   {target}")
     if figures.days_with_data == 0:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
     settings = board.settings
@@ -505,6 +523,26 @@ def _report_alerts(board: Any) -> None:
     found = board.check_alerts()
     if found.created:
         print(t("alerts.created", count=len(found.created)), file=sys.stderr)
+
+
+def _kpi_name(definition: Any, measured: bool = False) -> str:
+    from kanban_tui.i18n import language
+
+    zh = language() == "zh"
+    if measured and definition.measured_name_en:
+        return str(definition.measured_name_zh if zh else definition.measured_name_en)
+    return str(definition.name_zh if zh else definition.name_en)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of ``text`` (a Chinese character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cells(text))
 
 
 def _target_json(target: Any) -> dict[str, Any] | None:

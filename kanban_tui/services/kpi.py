@@ -203,12 +203,21 @@ class KpiService:
         kind: str = "auto",
         date_format: str | None = None,
         dry_run: bool = False,
+        day: date | None = None,
     ) -> ImportSummary:
-        """Read a report and upsert its observations in one transaction (or none at all)."""
+        """Read a report and upsert its observations in one transaction (or none at all).
+
+        An FBA inventory snapshot is recognised by its headers; ``day`` dates it (other
+        reports carry their own dates and refuse ``day``)."""
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
+        from kanban_tui.importers.inventory import is_inventory_report
         from kanban_tui.importers.reports import read_report
 
         market = find_marketplace(marketplace)
+        if kind == "auto" and is_inventory_report(raw):
+            return self._import_inventory(raw, market.code, day, dry_run)
+        if day is not None:
+            raise UsageError("--date", t_date_only())
         result = read_report(
             raw,
             marketplace=market.code,
@@ -227,6 +236,24 @@ class KpiService:
             unchanged=counts["unchanged"],
             dry_run=dry_run,
             currency=result.currency,
+        )
+
+    def _import_inventory(
+        self, raw: bytes, market: str, day: date | None, dry_run: bool
+    ) -> ImportSummary:
+        from kanban_tui.importers.inventory import SOURCE, read_inventory
+
+        snapshot = read_inventory(raw, marketplace=market, day=day)
+        counts = self._upsert(snapshot.observations, dry_run)
+        return ImportSummary(
+            kind=SOURCE,
+            marketplace=market,
+            rows_read=snapshot.rows_read,
+            days=[snapshot.day],
+            added=counts["added"],
+            replaced=counts["replaced"],
+            unchanged=counts["unchanged"],
+            dry_run=dry_run,
         )
 
     def add(
@@ -321,6 +348,9 @@ class KpiService:
             own = {row.kpi: row for row in session.exec(select(KpiTarget)).all()}
         result: dict[str, Target | None] = {}
         for key, definition in self.definitions.items():
+            if definition.target_runtime == "replenishment_lead_days":
+                result[key] = self._runtime_target(definition, None, None)
+                continue
             row = own.get(key)
             if row is None:
                 result[key] = definition.target
@@ -345,6 +375,8 @@ class KpiService:
         if definition is None or not value:
             known = ", ".join(self.definitions)
             raise UsageError(spec, f"use KPI=VALUE with a KPI among {known}")
+        if definition.target_runtime is not None:
+            raise UsageError(spec, t_runtime_target(definition.target_runtime))
         if value == "default":
 
             def reset(session: Session) -> None:
@@ -679,6 +711,18 @@ def _check_range(metric: str, value: Decimal) -> None:
         raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
     if metric != "bsr" and value < 0 and metric not in ("fees",):
         raise UsageError(metric, f"{value} cannot be negative")
+
+
+def t_date_only() -> str:
+    from kanban_tui.i18n import t
+
+    return t("judge.date_only_inventory")
+
+
+def t_runtime_target(source: str) -> str:
+    from kanban_tui.i18n import t
+
+    return t(f"judge.runtime_target.{source}")
 
 
 def _covered(observations: Sequence[Observation], start: date, end: date) -> int:
