@@ -208,9 +208,10 @@ def test_buffer_marks_and_the_week_plan_share(tmp_path, clock):
     _, board = make_app(tmp_path / "w.db", clock)
     plan = week_plan(board.templates, board.cards)
     # the default plan: competitors 60, keywords 45 weekly; review 60 every 2 weeks;
-    # monthly reviews and ABA once a month; planning 30 monthly + 45 every 4 weeks
+    # monthly reviews and ABA once a month (12 × 7 / 365.2425 a week); planning 30 monthly
+    # + 45 every 4 weeks
     assert plan.minutes["competitors"] == pytest.approx(60)
-    assert plan.minutes["keywords"] == pytest.approx(45 + 90 / 4, abs=0.01)
+    assert plan.minutes["keywords"] == pytest.approx(45 + 90 * 12 * 7 / 365.2425, abs=0.01)
     share = plan.analysis_share
     assert share is not None and 0.2 < share < 0.4
 

@@ -567,8 +567,8 @@ class KpiService:
         days = sorted({o.day for o in this})
         days_in_month = calendar.monthrange(start.year, start.month)[1]
         covered = min(days_in_month, (days[-1] - start).days + 1) if days else 0
-        inventory = self._inventory(this, covered, values)
-        self._inventory(last, _covered(last, previous_start, start), before)
+        inventory = self.fill_inventory(this, covered, values)
+        self.fill_inventory(last, _covered(last, previous_start, start), before)
         tiles: dict[str, Tile] = {}
         for key, definition in self.definitions.items():
             target = self._runtime_target(definition, targets.get(key), goal_amount)
@@ -625,7 +625,7 @@ class KpiService:
             value, target.min, covered, days, grace_days=self.pace_grace_days, band=band
         )
 
-    def _inventory(
+    def fill_inventory(
         self, observations: Sequence[Observation], covered: int, values: Computed
     ) -> InventoryFigures | None:
         """Fill the computed inventory KPIs of ``values`` from the period's snapshots."""

@@ -112,6 +112,13 @@ def month_label(month: str) -> str:
     return t("kpi_pane.month_label", name=t(f"month.{start.month}"), year=start.year)
 
 
+def tile_name(definition: KpiDefinition, tile: Tile, lang: str) -> str:
+    """The KPI's name; a measured value (organic search share) has a name of its own."""
+    if tile.measured and definition.measured_name_en:
+        return definition.measured_name_zh if lang == "zh" else definition.measured_name_en
+    return kpi_name(definition, lang)
+
+
 def market_label(code: str, lang: str) -> str:
     market = MARKETPLACES.get(code)
     if market is None:
@@ -165,6 +172,13 @@ def listed(items: Sequence[str]) -> str:
 
 
 def gross_profit(sums: dict[str, Decimal]) -> Decimal | None:
+    """Sales − COGS (the gross margin's profit), when the month has both."""
+    if any(part not in sums for part in MARGIN_PARTS[:2]):
+        return None
+    return sums["sales"] - sums["cogs"]
+
+
+def contribution(sums: dict[str, Decimal]) -> Decimal | None:
     """Sales − COGS − fees − ad spend, when the month has all four."""
     if any(part not in sums for part in MARGIN_PARTS):
         return None
@@ -481,7 +495,7 @@ class KpiScreen(Screen[None]):
         tile = self.figures.tiles[key]
         return TileView(
             key=key,
-            name=one_line(kpi_name(definition, self.lang)),
+            name=one_line(tile_name(definition, tile, self.lang)),
             value=format_value(definition, tile.value, tile.currency),
             target=target_text(definition, tile.target),
             status=tile.status.value,
@@ -504,6 +518,16 @@ class KpiScreen(Screen[None]):
                 names = listed([metric_label(m) for m in tile.missing])
                 return t("kpi_pane.missing", inputs=names)
             return t("kpi_pane.no_report")
+        pace = tile.pace
+        if (
+            pace is not None
+            and pace.pace is not None
+            and not pace.final
+            and pace.so_far < pace.goal
+        ):
+            key_name = "judge.pace_early" if pace.early else "judge.pace_note"
+            projection = self._money(pace.projection) if pace.projection is not None else "—"
+            return t(key_name, pace=f"{pace.pace * 100:.0f}%", projection=projection)
         if key == "sales" and tile.value is not None and self.figures.goal:
             share = tile.value / self.figures.goal
             return t("kpi_pane.of_goal", share=f"{share * 100:.1f}%")
@@ -511,6 +535,20 @@ class KpiScreen(Screen[None]):
             profit = gross_profit(self.data.detail(self.month, self.marketplace).sums)
             if profit is not None:
                 return t("kpi_pane.profit", amount=self._money(profit))
+        if key == "contribution_margin" and tile.value is not None:
+            left = contribution(self.data.detail(self.month, self.marketplace).sums)
+            if left is not None:
+                return t("judge.contribution", amount=self._money(left))
+        inventory = self.figures.inventory
+        if definition.computed and inventory is not None and tile.value is not None:
+            if definition.computed == "inventory_turnover" and inventory.annualised is not None:
+                return t("judge.turnover_note", annual=f"{inventory.annualised:.1f}×")
+            if inventory.latest_on_hand is not None and inventory.latest_day is not None:
+                return t(
+                    "judge.cover_note",
+                    units=f"{inventory.latest_on_hand:,.0f}",
+                    day=f"{inventory.latest_day:%m-%d}",
+                )
         if definition.metric in SNAPSHOT_METRICS and tile.value is not None:
             day = self.data.detail(self.month, self.marketplace).latest.get(definition.metric)
             if day is not None:
@@ -548,7 +586,7 @@ class KpiScreen(Screen[None]):
         definition, key = self.definition, self.key
         tile = self.figures.tiles[key]
         value = format_value(definition, tile.value, tile.currency)
-        lines = Text(one_line(kpi_name(definition, self.lang)), style="bold")
+        lines = Text(one_line(tile_name(definition, tile, self.lang)), style="bold")
         tiles = self.query_one("#kpi-tiles", KpiTiles)
         status_style = tiles.get_component_rich_style(f"tile--{tile.status.value}")
         lines.append("\n" + status_text(tile), style=status_style)
@@ -650,6 +688,14 @@ class KpiScreen(Screen[None]):
             grid.add_row(Text(t("kpi_pane.per_day", days=pacing.days_left)), Text(needed))
             projection = self._money(pacing.projection) if pacing.projection is not None else "—"
             grid.add_row(Text(t("kpi_pane.projection")), Text(projection))
+        pace = figures.tiles["sales"].pace
+        if pace is not None:
+            grid.add_row(
+                Text(t("judge.expected", day=pace.elapsed, days=pace.days)),
+                Text(self._money(pace.expected)),
+            )
+            shown = f"{pace.pace * 100:.0f}%" if pace.pace is not None else "—"
+            grid.add_row(Text(t("judge.pace_label")), Text(f"{pace.status.symbol} {shown}"))
         return Group(heading, grid)
 
     def _market_currency(self) -> str:
@@ -664,6 +710,14 @@ class KpiScreen(Screen[None]):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim")
         grid.add_column(justify="right")
+        subtotals = {
+            "cogs": ("gross_margin", gross_profit(detail.sums), t("kpi_pane.gross_profit")),
+            "ad_spend": (
+                "contribution_margin",
+                contribution(detail.sums),
+                t("judge.contribution_label"),
+            ),
+        }
         for number, metric in enumerate(MARGIN_PARTS):
             sign = "" if number == 0 else "− "
             amount = detail.sums.get(metric)
@@ -671,14 +725,18 @@ class KpiScreen(Screen[None]):
             grid.add_row(
                 Text(sign + metric_label(metric)), Text(shown, style="" if amount else "dim")
             )
-        margin = self.figures.tiles["gross_margin"].value
-        profit = gross_profit(detail.sums)
-        if margin is not None and profit is not None:
-            definition = self.service.definitions["gross_margin"]
-            grid.add_row(
-                Text("= " + t("kpi_pane.gross_profit")),
-                Text(f"{self._money(profit)} ({format_value(definition, margin)})", style="bold"),
-            )
+            if metric not in subtotals:
+                continue
+            key, profit, label = subtotals[metric]
+            margin = self.figures.tiles[key].value if key in self.figures.tiles else None
+            if margin is not None and profit is not None:
+                definition = self.service.definitions[key]
+                grid.add_row(
+                    Text("= " + label),
+                    Text(
+                        f"{self._money(profit)} ({format_value(definition, margin)})", style="bold"
+                    ),
+                )
         return Group(heading, grid)
 
     # --------------------------------------------------------------- chart
