@@ -501,6 +501,19 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         value = format_value(definition, tile.value, tile.currency)
         target = _target_text(definition, tile.target)
         print(f"{tile.status.symbol} {_pad(names[key], width)} {value:>16}   {target}")
+        pace = tile.pace
+        if pace is not None and not pace.final and pace.projection is not None:
+            print(
+                "  "
+                + t(
+                    "judge.cli_pace",
+                    expected=format_value(definition, pace.expected, tile.currency),
+                    day=pace.elapsed,
+                    days=pace.days,
+                    projection=format_value(definition, pace.projection, tile.currency),
+                    pace=f"{pace.pace * 100:.0f}%" if pace.pace is not None else "—",
+                )
+            )
     if figures.days_with_data == 0:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
     settings = board.settings
