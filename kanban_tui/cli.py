@@ -488,6 +488,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         tiles = {key: tile.as_json() for key, tile in figures.tiles.items()}
         print(json.dumps(tiles, ensure_ascii=False))
         return
+    from kanban_tui.domain.judge import value_text
     from kanban_tui.domain.kpi import format_value
 
     print(t("cli.kpi.heading", month=month, marketplace=market, days=figures.days_with_data))
@@ -498,7 +499,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     width = max(map(_cells, names.values()))
     for key, tile in figures.tiles.items():
         definition = service.definitions[key]
-        value = format_value(definition, tile.value, tile.currency)
+        value = value_text(definition, tile.value, tile.target, tile.currency)
         target = _target_text(definition, tile.target)
         print(f"{tile.status.symbol} {_pad(names[key], width)} {value:>16}   {target}")
         pace = tile.pace

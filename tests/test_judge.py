@@ -589,3 +589,17 @@ def test_the_inbound_delay_playbook_opens_an_incident(tmp_path, clock) -> None:
     card = playbooks.open_incident(board.cards, playbooks.load("en"), "fba-inbound-delay")
     assert card.title == "FBA inbound shipment delayed" and card.column is Column.DAILY
     board.close()
+
+
+def test_every_surface_shows_a_breaking_value_apart_from_its_limit(tmp_path, cli) -> None:
+    for metric, value in (("ad_spend", "250.4"), ("ad_sales", "1000")):  # ACoS 25.04 %
+        code, _, err = cli(
+            "kpi", "add", "--date", "2026-11-02", "--metric", metric, "--value", value
+        )
+        assert code == 0, err
+    code, out, _ = cli("kpi", "show", "--month", "2026-11")
+    [line] = [line for line in out.splitlines() if " ACoS " in line]
+    assert line.startswith("✗") and "25.04%" in line and line.endswith("≤ 25.0%")
+    code, out, _ = cli("report", "--month", "2026-11")
+    [row] = [row for row in out.splitlines() if row.startswith("| ✗   | ACoS ")]
+    assert "25.04%" in row and "≤ 25.0%" in row

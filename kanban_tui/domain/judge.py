@@ -150,6 +150,20 @@ def judged_text(
     return shown, target_text(definition, target, currency)
 
 
+def value_text(
+    definition: KpiDefinition,
+    value: Decimal | None,
+    target: Target | None,
+    currency: str | None = None,
+) -> str:
+    """A value as every surface shows it beside its target (see :func:`judged_text`)."""
+    from kanban_tui.domain.kpi import format_value
+
+    if value is None:
+        return format_value(definition, None)
+    return judged_text(definition, value, target, currency)[0]
+
+
 def _finer(definition: KpiDefinition, value: Decimal, limit: Decimal, currency: str | None) -> str:
     scale = Decimal(100) if definition.unit == "ratio" else Decimal(1)
     suffix = {"ratio": "%", "hours": " h", "multiple": "×", "days": " d"}.get(definition.unit, "")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlmodel import Session, col, select
 
+from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import (
     KpiDefinition,
     Status,
@@ -573,7 +574,7 @@ class ReviewService:
                     key=key,
                     name=_kpi_name(definition, lang),
                     value=tile.value,
-                    value_text=format_value(definition, tile.value, tile.currency),
+                    value_text=value_text(definition, tile.value, tile.target, tile.currency),
                     target_text=target_text(definition, tile.target, tile.currency),
                     previous_text=format_value(definition, tile.previous, tile.currency),
                     status=tile.status,
@@ -609,7 +610,7 @@ class ReviewService:
                     key=key,
                     name=_kpi_name(definition, lang),
                     value=value,
-                    value_text=format_value(definition, value, money),
+                    value_text=value_text(definition, value, target, money),
                     target_text=target_text(definition, target, money),
                     previous_text=format_value(definition, before.get(key), money),
                     status=status(definition, value, target_override=target),

@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from kanban_tui.domain.judge import target_text as judge_target_text
+from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import (
     ADDITIVE_METRICS,
     MONEY_METRICS,
@@ -496,7 +497,7 @@ class KpiScreen(Screen[None]):
         return TileView(
             key=key,
             name=one_line(tile_name(definition, tile, self.lang)),
-            value=format_value(definition, tile.value, tile.currency),
+            value=value_text(definition, tile.value, tile.target, tile.currency),
             target=target_text(definition, tile.target),
             status=tile.status.value,
             status_text=status_text(tile),
@@ -585,7 +586,7 @@ class KpiScreen(Screen[None]):
     def detail_renderable(self) -> RenderableType:
         definition, key = self.definition, self.key
         tile = self.figures.tiles[key]
-        value = format_value(definition, tile.value, tile.currency)
+        value = value_text(definition, tile.value, tile.target, tile.currency)
         lines = Text(one_line(tile_name(definition, tile, self.lang)), style="bold")
         tiles = self.query_one("#kpi-tiles", KpiTiles)
         status_style = tiles.get_component_rich_style(f"tile--{tile.status.value}")
