@@ -603,3 +603,43 @@ def test_every_surface_shows_a_breaking_value_apart_from_its_limit(tmp_path, cli
     code, out, _ = cli("report", "--month", "2026-11")
     [row] = [row for row in out.splitlines() if row.startswith("| ✗   | ACoS ")]
     assert "25.04%" in row and "≤ 25.0%" in row
+
+
+# --------------------------------------------------------------------------- the pane
+
+
+async def test_the_pane_shows_the_pace_and_the_inventory_formula(tmp_path, clock) -> None:
+    from textual.widgets import Static
+
+    from kanban_tui.ui.screens.kpi import KpiScreen
+    from kanban_tui.ui.widgets.kpi import KpiTiles
+
+    app, board = make_app(tmp_path / "ui.db", clock)
+    board.kpi.set_goal(2026, D("120000"))
+    _sales(board, 1, 10, "100")
+    board.kpi.import_report(
+        myi([("A-1", "B0A", 25, 5, 0)]), marketplace="US", day=date(2026, 11, 9)
+    )
+    for day in range(1, 11):
+        board.kpi.add(date(2026, 11, day), "units", D(3), "US")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KpiScreen)
+        views = {view.key: view for view in screen.query_one(KpiTiles).tiles}
+        assert views["sales"].note == "30% of pace · on pace for 3,000.00 USD"
+        assert views["sales"].status_text == "✗ breach"
+        assert views["days_of_cover"].value == "10.0 d"  # 30 on hand / 3 a day
+        assert views["days_of_cover"].target == "≥ 30.0 d"
+        assert views["inventory_turnover"].value == "1.00×"
+        assert views["inventory_turnover"].note == "36.5× a year"
+        for _ in range(len(views)):
+            if screen.key == "days_of_cover":
+                break
+            await pilot.press("down")
+            await pilot.pause()
+        assert screen.key == "days_of_cover"
+        detail = str(screen.query_one("#kpi-detail", Static).content)
+        assert "Units on hand at the latest snapshot / units sold per day" in detail
+        assert "✗ breach" in detail and "10.0 d" in detail
