@@ -643,3 +643,43 @@ async def test_the_pane_shows_the_pace_and_the_inventory_formula(tmp_path, clock
         detail = str(screen.query_one("#kpi-detail", Static).content)
         assert "Units on hand at the latest snapshot / units sold per day" in detail
         assert "✗ breach" in detail and "10.0 d" in detail
+
+
+async def test_the_lead_time_and_the_grace_period_are_set_on_the_settings_screen(
+    tmp_path, clock, isolated_env
+) -> None:
+    from textual.widgets import Input, Label
+
+    from kanban_tui import config
+    from kanban_tui.ui.screens.board import BoardScreen
+    from kanban_tui.ui.screens.settings import SettingsScreen
+
+    app, board = make_app(tmp_path / "s.db", clock)
+
+    async def retype(pilot, selector: str, text: str) -> None:
+        box = pilot.app.screen.query_one(selector, Input)
+        box.focus()
+        box.value = ""
+        await pilot.press(*text)
+        await pilot.pause()
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await retype(pilot, "#replenishment_lead_days", "0")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(app.screen.query_one("#replenishment_lead_days-error", Label).content)
+        assert error == "Enter a whole number of days from 1 to 365."
+        assert board.kpi.replenishment_lead_days == 30  # nothing changed
+        await retype(pilot, "#replenishment_lead_days", "45")
+        await retype(pilot, "#pace_grace_days", "5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert (board.kpi.replenishment_lead_days, board.kpi.pace_grace_days) == (45, 5)
+        saved = config.load()
+        assert (saved.replenishment_lead_days, saved.pace_grace_days) == (45, 5)
+        target = board.kpi.month("2026-11", "US").tiles["days_of_cover"].target
+        assert target is not None and target.min == D(45)

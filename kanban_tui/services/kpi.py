@@ -178,15 +178,23 @@ class KpiService:
         db: Database,
         clock: Clock = system_clock,
         *,
-        pace_grace_days: int = 3,
-        replenishment_lead_days: int = 30,
+        settings: Any = None,
     ) -> None:
         self.db = db
         self.clock = clock
-        #: Days at the start of a month in which a KPI judged by pace raises no breach.
-        self.pace_grace_days = pace_grace_days
-        #: Days of cover below this are a risk alert (the ``days_of_cover`` target).
-        self.replenishment_lead_days = replenishment_lead_days
+        #: The app's settings object (read on every use, so the settings screen applies at
+        #: once); None: the defaults.
+        self.settings = settings
+
+    @property
+    def pace_grace_days(self) -> int:
+        """Days at the start of a month in which a KPI judged by pace raises no breach."""
+        return int(getattr(self.settings, "pace_grace_days", 3))
+
+    @property
+    def replenishment_lead_days(self) -> int:
+        """Days of cover below this are a risk alert (the ``days_of_cover`` target)."""
+        return int(getattr(self.settings, "replenishment_lead_days", 30))
 
     @cached_property
     def definitions(self) -> dict[str, KpiDefinition]:

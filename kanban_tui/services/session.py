@@ -32,12 +32,7 @@ class Board:
 
     def __post_init__(self) -> None:
         if self.kpi is None:
-            self.kpi = KpiService(
-                self.db,
-                self.cards.clock,
-                pace_grace_days=getattr(self.settings, "pace_grace_days", 3),
-                replenishment_lead_days=getattr(self.settings, "replenishment_lead_days", 30),
-            )
+            self.kpi = KpiService(self.db, self.cards.clock, settings=self.settings)
 
     def close(self) -> None:
         self.db.close()
