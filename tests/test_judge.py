@@ -683,3 +683,15 @@ async def test_the_lead_time_and_the_grace_period_are_set_on_the_settings_screen
         assert (saved.replenishment_lead_days, saved.pace_grace_days) == (45, 5)
         target = board.kpi.month("2026-11", "US").tiles["days_of_cover"].target
         assert target is not None and target.min == D(45)
+
+
+def test_the_year_chart_has_a_turnover_per_month(tmp_path, clock) -> None:
+    _, board = make_app(tmp_path / "t.db", clock)
+    for month, stock in ((10, 100), (11, 50)):
+        raw = myi([("A-1", "B0A", stock, 0, 0)])
+        board.kpi.import_report(raw, marketplace="US", day=date(2026, month, 1))
+        board.kpi.add(date(2026, month, 2), "units", D(100), "US")
+    months, values = board.kpi.monthly_series("inventory_turnover", "2026-11", 3, "US")
+    assert months == ["2026-09", "2026-10", "2026-11"]
+    assert values == [None, D(1), D(2)]
+    board.close()

@@ -696,7 +696,16 @@ class KpiService:
         values: list[Decimal | None] = []
         for name in months:
             found = by_month.get(name)
-            values.append(compute(definition, aggregate(found)).get(key) if found else None)
+            if not found:
+                values.append(None)
+                continue
+            figures = compute(definition, aggregate(found))
+            if definition[key].computed is not None:  # turnover, cover: from the snapshots
+                month_start, _ = month_bounds(name)
+                self.fill_inventory(
+                    found, _covered(found, month_start, _next_month(month_start)), figures
+                )
+            values.append(figures.get(key))
         return months, values
 
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
