@@ -305,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--date-order", choices=("MDY", "DMY", "YMD"), help=t("cli.opt.date_order")
     )
     kimport.add_argument("--date-format", metavar="FORMAT", help=t("cli.opt.date_format"))
+    kimport.add_argument(
+        "--date", dest="snapshot_date", metavar="YYYY-MM-DD", help=t("judge.snapshot_date")
+    )
     kimport.add_argument("--dry-run", action="store_true", help=t("cli.opt.dry_run"))
     kimport.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
@@ -517,7 +520,7 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
     from decimal import Decimal, InvalidOperation
 
     from kanban_tui.domain.validation import NUMBER_MAX, YEARS, year_in_range
-    from kanban_tui.i18n import language, t
+    from kanban_tui.i18n import t
 
     service = board.kpi
     if args.action == "import":
@@ -554,10 +557,12 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         if args.json:
             print(json.dumps({key: _target_json(target) for key, target in targets.items()}))
             return
+        names = {key: _kpi_name(d) for key, d in service.definitions.items()}
+        width = max(map(_cells, names.values()))
         for key, target in targets.items():
             definition = service.definitions[key]
-            name = definition.name_zh if language() == "zh" else definition.name_en
-            print(f"{key:<17} {name:<28} {_target_text(definition, target)}")
+            name = _pad(names[key], width)
+            print(f"{key:<19} {name} {_target_text(definition, target)}")
         return
     market = _market(board, args)
     month = args.month or service.latest_month(market) or board.cards.today().strftime("%Y-%m")
@@ -575,16 +580,34 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         tiles = {key: tile.as_json() for key, tile in figures.tiles.items()}
         print(json.dumps(tiles, ensure_ascii=False))
         return
+    from kanban_tui.domain.judge import value_text
     from kanban_tui.domain.kpi import format_value
 
     heading = "cli.kpi.heading_asin" if args.asin else "cli.kpi.heading"
     print(t(heading, month=month, marketplace=market, days=figures.days_with_data, asin=scope))
+    names = {
+        key: _kpi_name(service.definitions[key], tile.measured)
+        for key, tile in figures.tiles.items()
+    }
+    width = max(map(_cells, names.values()))
     for key, tile in figures.tiles.items():
         definition = service.definitions[key]
-        name = definition.name_zh if language() == "zh" else definition.name_en
-        value = format_value(definition, tile.value, tile.currency)
+        value = value_text(definition, tile.value, tile.target, tile.currency)
         target = _target_text(definition, tile.target)
-        print(f"{tile.status.symbol} {name:<28} {value:>16}   {target}")
+        print(f"{tile.status.symbol} {_pad(names[key], width)} {value:>16}   {target}")
+        pace = tile.pace
+        if pace is not None and not pace.final and pace.projection is not None:
+            print(
+                "  "
+                + t(
+                    "judge.cli_pace",
+                    expected=format_value(definition, pace.expected, tile.currency),
+                    day=pace.elapsed,
+                    days=pace.days,
+                    projection=format_value(definition, pace.projection, tile.currency),
+                    pace=f"{pace.pace * 100:.0f}%" if pace.pace is not None else "—",
+                )
+            )
     if len(figures.by_ad_type) > 1:
         print(t("cli.kpi.by_ad_type"))
         for source, sums in figures.by_ad_type.items():
@@ -652,6 +675,7 @@ def _import_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
 
 
 def _kpi_import(board: Any, args: argparse.Namespace) -> None:
+    from datetime import date
     from pathlib import Path
 
     from kanban_tui.importers.parsing import ParseError
@@ -660,6 +684,14 @@ def _kpi_import(board: Any, args: argparse.Namespace) -> None:
     path = Path(args.file)
     raw = _read_report_file(path)
     period = _import_period(args)
+    snapshot_day = None
+    if args.snapshot_date:
+        try:
+            snapshot_day = date.fromisoformat(args.snapshot_date)
+        except ValueError:
+            raise UsageError(
+                "--date", f"not a date: {args.snapshot_date!r} (use 2026-11-25)"
+            ) from None
     kind, date_order, date_format, ad_type = (
         args.type,
         args.date_order,
@@ -697,6 +729,7 @@ def _kpi_import(board: Any, args: argparse.Namespace) -> None:
             period=period,
             ad_type=ad_type,
             mapping=columns,
+            day=snapshot_day,
         )
     except ParseError as exc:
         raise UsageError(str(path), str(exc)) from None
@@ -811,25 +844,40 @@ def _report_alerts(board: Any) -> None:
         print(t("alerts.created", count=len(found.created)), file=sys.stderr)
 
 
-def _target_json(target: Any) -> dict[str, float | None] | None:
+def _kpi_name(definition: Any, measured: bool = False) -> str:
+    from kanban_tui.i18n import language
+
+    zh = language() == "zh"
+    if measured and definition.measured_name_en:
+        return str(definition.measured_name_zh if zh else definition.measured_name_en)
+    return str(definition.name_zh if zh else definition.name_en)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of ``text`` (a Chinese character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cells(text))
+
+
+def _target_json(target: Any) -> dict[str, Any] | None:
     if target is None or target.is_empty:
         return None
     return {
         "min": float(target.min) if target.min is not None else None,
         "max": float(target.max) if target.max is not None else None,
+        "comparison": target.comparison.value,
     }
 
 
 def _target_text(definition: Any, target: Any) -> str:
-    from kanban_tui.domain.kpi import format_value
+    from kanban_tui.domain.judge import target_text
 
-    if target is None or target.is_empty:
-        return "—"
-    low = format_value(definition, target.min) if target.min is not None else None
-    high = format_value(definition, target.max) if target.max is not None else None
-    if low and high:
-        return f"{low}–{high}"
-    return f"≥ {low}" if low else f"≤ {high}"
+    return target_text(definition, target)
 
 
 def _goal(board: Any, args: argparse.Namespace) -> None:

@@ -57,6 +57,18 @@ class Settings(BaseModel):
         description="Value of one unit of a currency in fx_base, e.g. {JPY = 0.0067}; "
         "only with a rate for every currency is a converted total shown.",
     )
+    pace_grace_days: int = Field(
+        default=3,
+        ge=0,
+        le=15,
+        description="First days of a month in which sales behind pace warn but raise no alert.",
+    )
+    replenishment_lead_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Replenishment lead time in days; FBA days of cover below it is a risk alert.",
+    )
     refresh_seconds: float = Field(
         default=1.0, ge=0.05, le=60, description="How often the board looks for outside changes."
     )

@@ -68,8 +68,11 @@ def test_shipped_definitions_hold_the_seed_targets(defs: dict[str, KpiDefinition
         "response_hours",
         "keyword_coverage",
         "gross_margin",
+        "contribution_margin",
         "organic_share",
         "bsr",
+        "inventory_turnover",
+        "days_of_cover",
     }
     assert defs["acos"].target == Target(max=D("0.25"))
     assert defs["roas"].target == Target(min=D("3.0"))
@@ -77,12 +80,12 @@ def test_shipped_definitions_hold_the_seed_targets(defs: dict[str, KpiDefinition
     assert defs["cpc"].target == Target(min=D("0.80"), max=D("1.50"))
     assert defs["cpc"].better == "range"
     assert defs["odr"].target == Target(max=D("0.01"), max_exclusive=True)
-    assert defs["response_hours"].target == Target(max=D(24))
-    assert defs["keyword_coverage"].target == Target(min=D("0.70"))
+    assert defs["response_hours"].target == Target(max=D(24), max_exclusive=True)
+    assert defs["keyword_coverage"].target == Target(min=D("0.70"), min_exclusive=True)
     assert defs["gross_margin"].target == Target(min=D("0.30"))
     assert defs["organic_share"].target == Target(min=D("0.40"))
     assert defs["conversion"].target == Target(min=D("0.12"))
-    for key in ("tacos", "ctr", "bsr", "sales"):
+    for key in ("tacos", "ctr", "bsr", "sales", "contribution_margin", "inventory_turnover"):
         assert defs[key].target is None
     assert defs["sales"].target_runtime == "monthly_goal"
     assert all(definition.band == D("0.1") for definition in defs.values())
@@ -98,10 +101,11 @@ def test_shipped_formulas(defs: dict[str, KpiDefinition]) -> None:
         "conversion": "units / sessions",
         "cpc": "ad_spend / clicks",
         "ctr": "clicks / impressions",
-        "gross_margin": "(sales - cogs - fees - ad_spend) / sales",
+        "gross_margin": "(sales - cogs) / sales",
+        "contribution_margin": "(sales - cogs - fees - ad_spend) / sales",
         "organic_share": "(sessions - clicks) / sessions",
     }
-    margin = defs["gross_margin"].formula
+    margin = defs["contribution_margin"].formula
     assert margin is not None
     assert [(term.sign, term.metric) for term in margin.numerator] == [
         (1, "sales"),
@@ -143,8 +147,11 @@ band = 0.2
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('metric = "sales"\nformula = "sales / units"', "exactly one of 'metric' or 'formula'"),
-        ("", "exactly one of 'metric' or 'formula'"),
+        (
+            'metric = "sales"\nformula = "sales / units"',
+            "exactly one of 'metric', 'formula' or 'computed'",
+        ),
+        ("", "exactly one of 'metric', 'formula' or 'computed'"),
         ('formula = "ad_spend / revenue"', "unknown base metric 'revenue'"),
         ('formula = "ad_spend"', "must be one ratio"),
         ('formula = "ad_spend / ad_sales / clicks"', "must be one ratio"),
@@ -271,7 +278,9 @@ def test_any_split_of_days_gives_the_same_kpis(
     assert result["roas"] == (ad_sales / spend if spend else None)
     assert result["tacos"] == (spend / sales if sales else None)
     costs = sum((day["cogs"] + day["fees"] + day["ad_spend"] for day in days), D(0))
-    assert result["gross_margin"] == ((sales - costs) / sales if sales else None)
+    assert result["contribution_margin"] == ((sales - costs) / sales if sales else None)
+    cogs = sum((day["cogs"] for day in days), D(0))
+    assert result["gross_margin"] == ((sales - cogs) / sales if sales else None)
 
 
 def test_aggregate_takes_latest_day_for_snapshot_metrics() -> None:
@@ -323,7 +332,8 @@ def test_compute_reports_missing_inputs_and_zero_denominators(
     assert "acos" not in result.missing
     assert result["tacos"] == D("0.1")
     assert result["gross_margin"] is None
-    assert result.missing["gross_margin"] == ("cogs", "fees")
+    assert result.missing["gross_margin"] == ("cogs",)
+    assert result.missing["contribution_margin"] == ("cogs", "fees")
     assert result["odr"] is None and result.missing["odr"] == ("odr",)
     assert result["sales"] == D(1000)
 
@@ -338,7 +348,8 @@ def test_gross_margin_and_conversion(defs: dict[str, KpiDefinition]) -> None:
         "sessions": D(2843),
     }
     result = compute(defs, sums)
-    assert result["gross_margin"] == D("0.3")
+    assert result["gross_margin"] == D("0.65")  # (sales − COGS) / sales
+    assert result["contribution_margin"] == D("0.3")  # after fees and ads
     assert result["conversion"] == D(290) / D(2843)
 
 
@@ -374,10 +385,13 @@ def test_organic_share_measured_beats_the_estimate(defs: dict[str, KpiDefinition
         ("cpc", "1.10", Status.OK),
         ("cpc", "1.40", Status.WARNING),
         ("cpc", "1.51", Status.BREACH),
-        ("response_hours", "24", Status.WARNING),
+        ("response_hours", "24", Status.BREACH),  # strict: a reply within 24 h
+        ("response_hours", "23.9", Status.WARNING),
         ("response_hours", "25", Status.BREACH),
         ("response_hours", "6", Status.OK),
         ("keyword_coverage", "0.69", Status.BREACH),
+        ("keyword_coverage", "0.70", Status.BREACH),  # strict: coverage above 70 %
+        ("keyword_coverage", "0.71", Status.WARNING),
         ("keyword_coverage", "0.9", Status.OK),
         ("tacos", "0.5", Status.NONE),
         ("bsr", "120", Status.NONE),

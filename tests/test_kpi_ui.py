@@ -145,7 +145,8 @@ async def test_the_may_tiles_show_what_a_spreadsheet_computes(db, clock):
         assert tile(app, "cpc").status_text == "✓ on target"
         assert tile(app, "cpc").target == "0.80–1.50"
         assert tile(app, "organic_share").note == "estimated"
-        assert tile(app, "gross_margin").note == "missing: COGS, Amazon fees"
+        assert tile(app, "gross_margin").note == "missing: COGS"
+        assert tile(app, "contribution_margin").note == "missing: COGS, Amazon fees"
         assert tile(app, "odr").note == "no value yet: press a"
         shown = tiles_text(app)
         assert "33.7%" in shown and "✗ breach" in shown and "10,758.60 USD" in shown
@@ -325,13 +326,18 @@ async def test_a_adds_cogs_and_the_gross_margin_gets_a_value(db, clock):
         await pilot.pause()
         assert app.screen is screen
         assert screen.month == "2026-05" and screen.key == "gross_margin"
-        # (10,758.60 − 3,000 − 1,500 − 276.09) / 10,758.60
+        # gross margin: (10,758.60 − 3,000) / 10,758.60
         margin = board.kpi.month("2026-05", "US").tiles["gross_margin"].value
-        assert round(margin, 4) == Decimal("0.5561")
-        assert tile(app, "gross_margin").value == "55.6%"
+        assert round(margin, 4) == Decimal("0.7212")
+        assert tile(app, "gross_margin").value == "72.1%"
         assert tile(app, "gross_margin").status_text == "✓ on target"
-        assert tile(app, "gross_margin").note == "gross profit 5,982.51 USD"
+        assert tile(app, "gross_margin").note == "gross profit 7,758.60 USD"
+        # contribution margin: (10,758.60 − 3,000 − 1,500 − 276.09) / 10,758.60
+        left = board.kpi.month("2026-05", "US").tiles["contribution_margin"].value
+        assert round(left, 4) == Decimal("0.5561")
+        assert tile(app, "contribution_margin").note == "after fees and ads 5,982.51 USD"
         assert "3,000.00 USD" in text_of(app, "#kpi-parts")
+        assert "7,758.60 USD (72.1%)" in text_of(app, "#kpi-parts")
         assert "5,982.51 USD (55.6%)" in text_of(app, "#kpi-parts")
 
 
@@ -538,5 +544,5 @@ async def test_the_chart_follows_the_theme_and_the_size(db, clock):
         await pilot.resize_terminal(90, 40)
         await pilot.pause()
         assert tiles.columns_for(tiles.size.width) == 3
-        assert tiles.size.height == 5 * 4  # 13 tiles in rows of 3
+        assert tiles.size.height == 6 * 4  # 16 tiles in rows of 3
         assert chart.display and chart.size.width > 0

@@ -33,8 +33,8 @@ def test_a_kpi_in_breach_becomes_one_urgent_card_that_follows_the_figures(tmp_pa
     alerts = _alerts(board)
     titles = sorted(c.title for c in alerts)
     assert titles == [
-        "ACoS 33.7% > 25.0% (US, 2026-05-17)",
-        "ROAS (ad ROI) 2.97× < 3.00× (US, 2026-05-17)",
+        "ACoS 33.7%, target ≤ 25.0% (US, 2026-05-17)",
+        "ROAS (ad ROI) 2.97×, target ≥ 3.00× (US, 2026-05-17)",
     ]
     assert len(found.created) == 2
     assert all(c.priority.value == "urgent" and c.column is Column.DAILY for c in alerts)
@@ -66,7 +66,7 @@ def test_alert_titles_in_chinese(tmp_path, clock):
     _, board = make_app(tmp_path / "a.db", clock, lang="zh")
     _import(board, "sp_advertised_product_daily.csv")
     board.check_alerts()
-    assert "广告销售成本比 (ACoS) 33.7% 超过目标 25.0%(US,2026-05-17)" in [
+    assert "广告销售成本比 (ACoS) 33.7%,目标 ≤ 25.0%(US,2026-05-17)" in [
         c.title for c in _alerts(board)
     ]
 
@@ -208,9 +208,10 @@ def test_buffer_marks_and_the_week_plan_share(tmp_path, clock):
     _, board = make_app(tmp_path / "w.db", clock)
     plan = week_plan(board.templates, board.cards)
     # the default plan: competitors 60, keywords 45 weekly; review 60 every 2 weeks;
-    # monthly reviews and ABA once a month; planning 30 monthly + 45 every 4 weeks
+    # monthly reviews and ABA once a month (12 × 7 / 365.2425 a week); planning 30 monthly
+    # + 45 every 4 weeks
     assert plan.minutes["competitors"] == pytest.approx(60)
-    assert plan.minutes["keywords"] == pytest.approx(45 + 90 / 4, abs=0.01)
+    assert plan.minutes["keywords"] == pytest.approx(45 + 90 * 12 * 7 / 365.2425, abs=0.01)
     share = plan.analysis_share
     assert share is not None and 0.2 < share < 0.4
 

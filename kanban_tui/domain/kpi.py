@@ -26,6 +26,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from kanban_tui.domain.judge import Comparison, apply_comparison, comparison_of
+
 BASE_METRICS: tuple[str, ...] = (
     "sales",
     "units",
@@ -45,6 +47,8 @@ BASE_METRICS: tuple[str, ...] = (
     "odr",
     "bsr",
     "organic_share_measured",
+    "inventory_on_hand",
+    "inventory_inbound",
 )
 
 #: Metrics holding an amount of money (they carry a currency).
@@ -53,7 +57,15 @@ MONEY_METRICS: frozenset[str] = frozenset({"sales", "ad_spend", "ad_sales", "cog
 #: Metrics that are a state as of a day (rate, rank, average) rather than a daily amount:
 #: over a period they take the latest day's value instead of being summed.
 SNAPSHOT_METRICS: frozenset[str] = frozenset(
-    {"response_hours", "keyword_coverage", "odr", "bsr", "organic_share_measured"}
+    {
+        "response_hours",
+        "keyword_coverage",
+        "odr",
+        "bsr",
+        "organic_share_measured",
+        "inventory_on_hand",
+        "inventory_inbound",
+    }
 )
 
 #: Metrics that exist only per ASIN (a store has no BSR): a store figure is the mean of its
@@ -65,7 +77,7 @@ ADDITIVE_METRICS: frozenset[str] = frozenset(BASE_METRICS) - SNAPSHOT_METRICS
 
 DEFAULT_BAND = Decimal("0.1")
 
-Unit = Literal["ratio", "money", "hours", "count", "rank", "multiple"]
+Unit = Literal["ratio", "money", "hours", "count", "rank", "multiple", "days"]
 Better = Literal["higher", "lower", "range"]
 
 
@@ -93,6 +105,17 @@ class Target(BaseModel):
     max: Decimal | None = None
     min_exclusive: bool = False
     max_exclusive: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _comparison(cls, data: object) -> object:
+        """``comparison = "<"`` (or ``≤ > ≥ range``) as the plan words it; see
+        :mod:`kanban_tui.domain.judge`."""
+        return apply_comparison(data) if isinstance(data, dict) else data
+
+    @property
+    def comparison(self) -> Comparison | None:
+        return comparison_of(self)
 
     @model_validator(mode="after")
     def _ordered(self) -> Target:
@@ -221,6 +244,16 @@ class KpiDefinition(BaseModel):
     target: Target | None = None
     metric: str | None = None
     formula: Formula | None = None
+    #: A figure no single ratio gives, filled in by the service from
+    #: :mod:`kanban_tui.domain.judge` (``inventory_turnover``, ``days_of_cover``).
+    computed: Literal["inventory_turnover", "days_of_cover"] | None = None
+    #: Judged against the monthly goal pro-rated to the days covered (an accumulating sum).
+    pace: bool = False
+    #: Base metrics the ``computed`` figure reads (for "missing" hints).
+    reads: tuple[str, ...] = ()
+    #: Name while the value is a measured base metric (``measured``), not the estimate.
+    measured_name_en: str = ""
+    measured_name_zh: str = ""
     #: Base metric that, when present in the sums, replaces the formula.
     measured: str | None = None
     #: Fraction of the limit inside which a value is a warning.
@@ -249,8 +282,9 @@ class KpiDefinition(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> KpiDefinition:
-        if (self.metric is None) == (self.formula is None):
-            raise ValueError("give exactly one of 'metric' or 'formula'")
+        sources = [self.metric, self.formula, self.computed]
+        if sum(source is not None for source in sources) != 1:
+            raise ValueError("give exactly one of 'metric', 'formula' or 'computed'")
         target = self.target
         if (
             self.better == "range"
@@ -263,7 +297,7 @@ class KpiDefinition(BaseModel):
     @property
     def inputs(self) -> tuple[str, ...]:
         """Base metrics this KPI reads."""
-        names: tuple[str, ...] = (self.metric,) if self.metric is not None else ()
+        names: tuple[str, ...] = (self.metric,) if self.metric is not None else self.reads
         if self.formula is not None:
             names = self.formula.metrics
         return names + ((self.measured,) if self.measured is not None else ())
@@ -504,9 +538,12 @@ def compute(defs: Mapping[str, KpiDefinition], sums: Mapping[str, Decimal]) -> C
             result[key] = sums[definition.measured]
             result.measured.add(key)
             continue
-        if definition.metric is not None:
+        if definition.computed is not None:  # filled in from judge.inventory_figures
+            result[key] = None
+            names: tuple[str, ...] = definition.reads
+        elif definition.metric is not None:
             result[key] = sums.get(definition.metric)
-            names: tuple[str, ...] = (definition.metric,)
+            names = (definition.metric,)
         else:
             assert definition.formula is not None  # guaranteed by KpiDefinition
             result[key] = definition.formula.evaluate(sums)
@@ -575,6 +612,8 @@ def format_value(defn: KpiDefinition, value: Decimal | None, currency: str | Non
             return f"#{value:,.0f}"
         case "multiple":
             return f"{value:.2f}×"
+        case "days":
+            return f"{value:,.1f} d"
 
 
 def rolling_mean(

@@ -143,6 +143,14 @@ def _completion(review: Review) -> list[str]:
     return table(header, rows, "lllrrrrrrrrl")
 
 
+def _completion_only(review: Review) -> list[str]:
+    """The tasks the plan links to no KPI: they are judged by completion only."""
+    names = [escape(row.title) for row in review.rows if not row.kpis]
+    if not names:
+        return []
+    return [t("judge.completion_only_list", tasks=", ".join(names)), ""]
+
+
 def _kpis(review: Review) -> list[str]:
     if not review.kpis:
         return [t("report.no_kpis", command="seller-kanban kpi import FILE --marketplace US")]
@@ -251,6 +259,7 @@ def render(review: Review) -> str:
         "",
         t("report.completion_help"),
         "",
+        *_completion_only(review),
         f"## {t('report.decisions')}",
         "",
         *_decisions(review),

@@ -12,6 +12,7 @@ from datetime import UTC, date
 
 from sqlmodel import Session, col, select
 
+from kanban_tui.domain.judge import judged_text
 from kanban_tui.domain.kpi import Status, format_value
 from kanban_tui.domain.models import Card, Column, Priority, Source
 from kanban_tui.i18n import language, t
@@ -33,22 +34,32 @@ def alert_key(kpi: str, market: str, month: str) -> str:
 
 
 def describe(service: KpiService, tile: Tile, market: str, day: str) -> str:
-    """ "ACoS 31.2% > 25.0% (US, 2026-11-24)" / "ACoS 31.2% 超过目标 25.0%(US,2026-11-24)"."""
+    """ "ACoS 31.2%, target ≤ 25.0% (US, 2026-11-24)"; for a KPI judged by pace "Monthly
+    sales on pace for 6,000.00 USD of 10,000.00 USD (US, 2026-11-10)". The value gets the
+    digits it needs never to read like the limit it breaks."""
     definition = service.definitions[tile.key]
     name = definition.name_zh if language() == "zh" else definition.name_en
-    value = format_value(definition, tile.value, tile.currency)
-    target = tile.target
-    if (
-        target is not None
-        and target.max is not None
-        and tile.value is not None
-        and (tile.value > target.max or (target.max_exclusive and tile.value >= target.max))
-    ):
-        limit, relation = format_value(definition, target.max, tile.currency), "above"
-    else:
-        low = target.min if target is not None else None
-        limit, relation = format_value(definition, low, tile.currency), "below"
-    return t(f"alerts.{relation}", name=name, value=value, limit=limit, market=market, day=day)
+    if tile.key in _measured_names(service) and tile.measured:
+        name = definition.measured_name_zh if language() == "zh" else definition.measured_name_en
+    pace = tile.pace
+    if pace is not None and not pace.final and pace.projection is not None:
+        return t(
+            "alerts.pace",
+            name=name,
+            value=format_value(definition, tile.value, tile.currency),
+            projection=format_value(definition, pace.projection, tile.currency),
+            goal=format_value(definition, pace.goal, tile.currency),
+            market=market,
+            day=day,
+        )
+    if tile.value is None:
+        return t("alerts.breach", name=name, value="—", target="—", market=market, day=day)
+    value, target = judged_text(definition, tile.value, tile.target, tile.currency)
+    return t("alerts.breach", name=name, value=value, target=target, market=market, day=day)
+
+
+def _measured_names(service: KpiService) -> set[str]:
+    return {key for key, d in service.definitions.items() if d.measured_name_en}
 
 
 def check(kpi: KpiService, cards: BoardService, month: str | None = None) -> AlertResult:
@@ -122,6 +133,13 @@ def _one(
         if not breach and not card.title.startswith(back):
             card.title = (back + card.title)[:200]
             card.updated_at = now
+            if tile.pace is not None:
+                # behind pace is a state of the month, not an event: when the pace is
+                # back the alert resolves itself (it goes to Done, where it can be reopened)
+                origin = card.column
+                repo.move(session, card, Column.DONE, None)
+                card.done_at = now
+                card.origin_column = origin
             session.add(card)
             return "recovered", card.id or 0
         return None

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from kanban_tui.domain.models import Column, Priority
-from kanban_tui.domain.recurrence import Rule, marketplace, occurrences_after
+from kanban_tui.domain.recurrence import Rule, RuleKind, marketplace, occurrences_after
 from kanban_tui.scheduler.generate import parse_at
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.services.templates import TemplateService
 
-#: Categories that count as analysis and strategy.
-ANALYSIS = frozenset({"review", "planning", "keywords", "competitors"})
+#: Categories that count as analysis and strategy: reviews, planning, keyword and
+#: competitor research, and pricing (the seed: "依据BSR变动趋势调整定价策略" — adjusting
+#: the pricing *strategy* from BSR trends is strategy work, not routine upkeep).
+ANALYSIS = frozenset({"review", "planning", "keywords", "competitors", "pricing"})
+#: The mean length of a Gregorian year in days (400-year cycle).
+YEAR_DAYS = 365.2425
+#: 28 years from 2001 hold exactly 1,461 weeks and repeat the calendar's weekdays.
+_CYCLE_WEEKS = 1461
 TOP_SELLER_SHARE = 0.23
 NEWCOMER_SHARE = 0.09
 BUFFER_LOW, BUFFER_HIGH = 0.10, 0.15
@@ -110,22 +116,43 @@ class WeekPlan:
         return sum(v for k, v in self.minutes.items() if k in ANALYSIS) / total
 
 
+def per_week(rule: Rule, at: time, tz: str, now: datetime) -> float:
+    """How many cards ``rule`` makes in an average week over a whole cycle of the rule.
+
+    Exact for the built-in rules (a monthly task: 12 × 7 / 365.2425 ≈ 0.23 a week, in every
+    week of the year); an RRULE is counted over the 28 years (1,461 weeks) from ``now``.
+    """
+    match rule.kind:
+        case RuleKind.DAILY:
+            return 7.0
+        case RuleKind.WEEKDAYS:
+            return float(len(rule.weekdays or range(5)))
+        case RuleKind.WEEKLY:
+            return 1.0
+        case RuleKind.BIWEEKLY:
+            return 0.5
+        case RuleKind.FOUR_WEEKLY:
+            return 0.25
+        case RuleKind.MONTHLY | RuleKind.MONTHLY_LAST | RuleKind.MONTHLY_LAST_BUSINESS:
+            return 12 * 7 / YEAR_DAYS
+    end = now + timedelta(weeks=_CYCLE_WEEKS)
+    found = occurrences_after(rule, at, tz, now - timedelta(seconds=1), _CYCLE_WEEKS * 7 + 1)
+    return sum(1 for moment in found if moment < end) / _CYCLE_WEEKS
+
+
 def week_plan(
     templates: TemplateService, cards: BoardService, now: datetime | None = None
 ) -> WeekPlan:
-    """The recurring plan's average week (occurrences over four weeks / 4) plus the manual
-    cards open in Daily and Weekly."""
+    """The recurring plan's average week — each active template's estimate times its
+    cards per week averaged over a whole cycle (see :func:`per_week`), so the shares do
+    not depend on the week shown — plus the manual cards open in Daily and Weekly."""
     now = now or templates.clock()
-    start = now - timedelta(days=now.weekday())
-    start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    horizon_end = start + timedelta(days=28)
     minutes: dict[str, float] = defaultdict(float)
     for row in templates.rows(include_paused=False):
         rule = Rule.parse(row.rule)
         zone = marketplace(row.marketplace).tz
-        found = occurrences_after(rule, parse_at(row.at), zone, start - timedelta(seconds=1), 40)
-        count = sum(1 for moment in found if moment < horizon_end)
-        minutes[row.category or "other"] += row.estimate_minutes * count / 4
+        rate = per_week(rule, parse_at(row.at), zone, now)
+        minutes[row.category or "other"] += row.estimate_minutes * rate
     for column in (Column.DAILY, Column.WEEKLY):
         for card in cards.rows(column, 0, -1):
             if card.template_id is None:

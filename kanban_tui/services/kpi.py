@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from kanban_tui.domain.judge import InventoryFigures, PaceJudgment, inventory_figures, judge_pace
 from kanban_tui.domain.kpi import (
     MONEY_METRICS,
     PER_ASIN_METRICS,
@@ -157,6 +158,8 @@ class Tile:
     currency: str | None
     measured: bool
     missing: tuple[str, ...] = ()
+    #: For a KPI judged by pace (sales): the month so far against the pro-rated goal.
+    pace: PaceJudgment | None = None
 
     @property
     def delta(self) -> Decimal | None:
@@ -171,9 +174,21 @@ class Tile:
         target = None
         if self.target is not None and not self.target.is_empty:
             target = {"min": number(self.target.min), "max": number(self.target.max)}
+        pace = None
+        if self.pace is not None:
+            pace = {
+                "expected": number(self.pace.expected),
+                "projection": number(self.pace.projection),
+                "pace": number(self.pace.pace),
+                "elapsed_days": self.pace.elapsed,
+                "days": self.pace.days,
+                "early": self.pace.early,
+            }
         return {
             "value": number(self.value),
             "target": target,
+            "comparison": None if self.target is None else _symbol(self.target),
+            "pace": pace,
             "status": self.status.value,
             "previous": number(self.previous),
             "delta": number(self.delta),
@@ -200,6 +215,7 @@ class MonthFigures:
     #: Per ad source (``ads_sp``, ``ads_sb``, ``ads_sd``): its ad spend and ad sales, so the
     #: summed ACoS can be told apart by ad type.
     by_ad_type: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    inventory: InventoryFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -253,9 +269,28 @@ ASIN_KPIS = ("conversion", "acos")
 class KpiService:
     """KPI observations, targets and goals over one database."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock = system_clock,
+        *,
+        settings: Any = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        #: The app's settings object (read on every use, so the settings screen applies at
+        #: once); None: the defaults.
+        self.settings = settings
+
+    @property
+    def pace_grace_days(self) -> int:
+        """Days at the start of a month in which a KPI judged by pace raises no breach."""
+        return int(getattr(self.settings, "pace_grace_days", 3))
+
+    @property
+    def replenishment_lead_days(self) -> int:
+        """Days of cover below this are a risk alert (the ``days_of_cover`` target)."""
+        return int(getattr(self.settings, "replenishment_lead_days", 30))
 
     @cached_property
     def definitions(self) -> dict[str, KpiDefinition]:
@@ -277,17 +312,25 @@ class KpiService:
         period: tuple[date, date] | None = None,
         ad_type: str | None = None,
         mapping: dict[str, str] | None = None,
+        day: date | None = None,
     ) -> ImportSummary:
         """Read a report and upsert its observations in one transaction (or none at all).
 
         The summary says which coarser periods the month figures leave out because finer
         data of the same source covers them (:func:`~kanban_tui.domain.kpi.finest`), which
-        rows were skipped, and which KPIs the file could not feed.
+        rows were skipped, and which KPIs the file could not feed. An FBA inventory snapshot
+        is recognised by its headers; ``day`` dates it (other reports carry their own dates
+        and refuse ``day``).
         """
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
+        from kanban_tui.importers.inventory import is_inventory_report
         from kanban_tui.importers.reports import read_report
 
         market = find_marketplace(marketplace)
+        if kind == "auto" and is_inventory_report(raw):
+            return self._import_inventory(raw, market.code, day, dry_run)
+        if day is not None:
+            raise UsageError("--date", t_date_only())
         result = read_report(
             raw,
             marketplace=market.code,
@@ -353,6 +396,24 @@ class KpiService:
             _, dropped = finest(rows.values())
             notes.extend(item for item in dropped if item.source in sources)
         return notes
+
+    def _import_inventory(
+        self, raw: bytes, market: str, day: date | None, dry_run: bool
+    ) -> ImportSummary:
+        from kanban_tui.importers.inventory import SOURCE, read_inventory
+
+        snapshot = read_inventory(raw, marketplace=market, day=day)
+        counts = self._upsert(snapshot.observations, dry_run)
+        return ImportSummary(
+            kind=SOURCE,
+            marketplace=market,
+            rows_read=snapshot.rows_read,
+            days=[snapshot.day],
+            added=counts["added"],
+            replaced=counts["replaced"],
+            unchanged=counts["unchanged"],
+            dry_run=dry_run,
+        )
 
     def add(
         self, day: date, metric: str, value: Decimal, marketplace: str, scope: str = "store"
@@ -451,6 +512,9 @@ class KpiService:
             own = {row.kpi: row for row in session.exec(select(KpiTarget)).all()}
         result: dict[str, Target | None] = {}
         for key, definition in self.definitions.items():
+            if definition.target_runtime == "replenishment_lead_days":
+                result[key] = self._runtime_target(definition, None, None)
+                continue
             row = own.get(key)
             if row is None:
                 result[key] = definition.target
@@ -475,6 +539,8 @@ class KpiService:
         if definition is None or not value:
             known = ", ".join(self.definitions)
             raise UsageError(spec, f"use KPI=VALUE with a KPI among {known}")
+        if definition.target_runtime is not None:
+            raise UsageError(spec, t_runtime_target(definition.target_runtime))
         if value == "default":
 
             def reset(session: Session) -> None:
@@ -736,6 +802,7 @@ class KpiService:
 
     def month(self, month: str, marketplace: str, scope: str = "store") -> MonthFigures:
         start, _ = month_bounds(month)
+        previous_start, _ = month_bounds(shift_month(month, -1))
         this, superseded = self.counted(marketplace, month, scope)
         last, _ = self.counted(marketplace, shift_month(month, -1), scope)
         values = compute(self.definitions, self._sums(this))
@@ -745,30 +812,36 @@ class KpiService:
         currency = next((o.currency for o in this if o.currency), None)
         goal = self.monthly_goal(month)
         goal_amount = goal[0] if goal and (currency is None or goal[1] == currency) else None
+        days = sorted(
+            {o.day + timedelta(days=n) for o in this for n in range((o.last_day - o.day).days + 1)}
+        )
+        days_in_month = calendar.monthrange(start.year, start.month)[1]
+        covered = _covered(this, start, start + timedelta(days=days_in_month))
+        inventory = self.fill_inventory(this, covered, values)
+        self.fill_inventory(last, _covered(last, previous_start, start), before)
         tiles: dict[str, Tile] = {}
         for key, definition in self.definitions.items():
-            target = targets.get(key)
-            if definition.target_runtime == "monthly_goal":
-                target = Target(min=goal_amount) if goal_amount is not None else None
+            target = self._runtime_target(definition, targets.get(key), goal_amount)
             value = values.get(key)
+            band = bands.get(key)
+            judged = status(definition, value, target_override=target, band=band)
+            pace = None
+            if definition.pace and value is not None and target is not None and covered:
+                pace = self._pace(value, target, covered, days_in_month, band or definition.band)
+                judged = pace.status if pace is not None else judged
             tiles[key] = Tile(
                 key=key,
                 value=value,
                 target=target,
-                status=status(definition, value, target_override=target, band=bands.get(key)),
+                status=judged,
                 previous=before.get(key),
                 currency=currency if definition.unit == "money" else None,
                 measured=key in values.measured,
                 missing=values.missing.get(key, ()),
+                pace=pace,
             )
-        days = sorted(
-            {o.day + timedelta(days=n) for o in this for n in range((o.last_day - o.day).days + 1)}
-        )
-        covered_until = max((o.last_day for o in this), default=None)
         pacing = None
         if goal_amount is not None:
-            days_in_month = calendar.monthrange(start.year, start.month)[1]
-            covered = min(days_in_month, (covered_until - start).days + 1) if covered_until else 0
             sales = values.get("sales") or Decimal(0)
             pacing = sales_pacing(sales, goal_amount, covered, days_in_month)
         return MonthFigures(
@@ -783,7 +856,53 @@ class KpiService:
             by_ad_type=_by_ad_type(this),
             superseded=superseded,
             scope=scope,
+            inventory=inventory,
         )
+
+    def _runtime_target(
+        self, definition: KpiDefinition, target: Target | None, goal: Decimal | None
+    ) -> Target | None:
+        """The target of a KPI whose limit is a setting or the month's goal."""
+        if definition.target_runtime == "monthly_goal":
+            return Target(min=goal) if goal is not None else None
+        if definition.target_runtime == "replenishment_lead_days":
+            return Target(min=Decimal(self.replenishment_lead_days))
+        return target
+
+    def _pace(
+        self, value: Decimal, target: Target, covered: int, days: int, band: Decimal
+    ) -> PaceJudgment | None:
+        """An accumulating KPI against its monthly minimum, pro-rated (see judge_pace)."""
+        if target.min is None or target.max is not None:
+            return None
+        return judge_pace(
+            value, target.min, covered, days, grace_days=self.pace_grace_days, band=band
+        )
+
+    def fill_inventory(
+        self, observations: Sequence[Observation], covered: int, values: Computed
+    ) -> InventoryFigures | None:
+        """Fill the computed inventory KPIs of ``values`` from the period's snapshots."""
+        if not covered:
+            return None
+        figures = inventory_figures(observations, covered)
+        for key, definition in self.definitions.items():
+            if definition.computed is None:
+                continue
+            found = getattr(figures, definition.computed, None)
+            if definition.computed == "inventory_turnover":
+                found = figures.turnover
+            values[key] = found
+            absent = []
+            if figures.snapshots == 0:
+                absent.append("inventory_on_hand")
+            if figures.units_sold is None:
+                absent.append("units")
+            if absent:
+                values.missing[key] = tuple(absent)
+            else:
+                values.missing.pop(key, None)
+        return figures
 
     def daily_series(
         self, key: str, month: str, marketplace: str, window: int = 7
@@ -823,8 +942,17 @@ class KpiService:
         definition = {key: self.definitions[key]}
         values: list[Decimal | None] = []
         for name in months:
-            found = by_month.get(name, [])
-            values.append(compute(definition, aggregate(found)).get(key) if found else None)
+            found = by_month.get(name)
+            if not found:
+                values.append(None)
+                continue
+            figures = compute(definition, aggregate(found))
+            if definition[key].computed is not None:  # turnover, cover: from the snapshots
+                month_start, _ = month_bounds(name)
+                self.fill_inventory(
+                    found, _covered(found, month_start, _next_month(month_start)), figures
+                )
+            values.append(figures.get(key))
         return months, values
 
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
@@ -869,6 +997,30 @@ def _check_range(metric: str, value: Decimal) -> None:
         raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
     if metric != "bsr" and value < 0 and metric not in ("fees",):
         raise UsageError(metric, f"{value} cannot be negative")
+
+
+def t_date_only() -> str:
+    from kanban_tui.i18n import t
+
+    return t("judge.date_only_inventory")
+
+
+def t_runtime_target(source: str) -> str:
+    from kanban_tui.i18n import t
+
+    return t(f"judge.runtime_target.{source}")
+
+
+def _covered(observations: Sequence[Observation], start: date, end: date) -> int:
+    """Days from ``start`` to the last day with data (at most up to ``end``)."""
+    if not observations:
+        return 0
+    return min((end - start).days, (max(o.last_day for o in observations) - start).days + 1)
+
+
+def _symbol(target: Target) -> str | None:
+    comparison = target.comparison
+    return None if comparison is None else comparison.value
 
 
 def _decimal(text: str) -> Decimal:

@@ -26,6 +26,9 @@ class PlanTask(BaseModel):
     category: str
     estimate: int = Field(ge=0, le=480)
     priority: Priority = Priority.NORMAL
+    #: The KPIs the task serves (keys of ``data/kpis.toml``); the review judges whether the
+    #: task works on them. Empty: judged by completion only.
+    kpis: tuple[str, ...] = ()
     #: Set by the caller (the user's default marketplace); the files do not carry it.
     marketplace: str | None = None
 

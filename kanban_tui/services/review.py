@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlmodel import Session, col, select
 
+from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import (
     KpiDefinition,
     Status,
@@ -54,17 +55,30 @@ if TYPE_CHECKING:
 THRESHOLD = 0.6
 WINDOW_DAYS = 28
 NOTE_MAX = 4000
-#: The KPI each default-plan category works on (a template's category → KPI key).
-CATEGORY_KPI: dict[str, str] = {
-    "ads": "acos",
-    "keywords": "keyword_coverage",
-    "review": "gross_margin",
-    "service": "response_hours",
-    "account": "odr",
-    "inventory": "sales",
-    "pricing": "sales",
-    "competitors": "sales",
+
+#: For the user's own templates (the plan's tasks name their KPIs in the plan data): the
+#: KPI a category plainly works on. Other categories are judged by completion only.
+CATEGORY_KPI: dict[str, tuple[str, ...]] = {
+    "ads": ("acos",),
+    "keywords": ("keyword_coverage",),
+    "service": ("response_hours",),
+    "account": ("odr",),
+    "inventory": ("days_of_cover",),
 }
+
+
+def task_kpis(template: Template) -> tuple[str, ...]:
+    """The KPIs a template serves: a default-plan task's ``kpis`` from
+    ``data/plan.*.toml``, a user's template's from its category (:data:`CATEGORY_KPI`).
+    Empty: the task is judged by completion only."""
+    from kanban_tui.services.plan import default_plan
+
+    if template.key is None:
+        return CATEGORY_KPI.get(template.category, ())
+    found = next((task for task in default_plan("en") if task.key == template.key), None)
+    return found.kpis if found is not None else CATEGORY_KPI.get(template.category, ())
+
+
 #: Statuses that, repeated from the period before, mean "the KPI did not move".
 STUCK = (Status.BREACH, Status.WARNING)
 DECISIONS = ("keep", "pause", "delete")
@@ -210,6 +224,12 @@ class ReviewRow:
     state: Literal["active", "paused", "deleted"]
     counts: Counts
     reasons: tuple[Reason, ...] = ()
+    #: The KPIs the task serves ("ineffective" is judged on them); empty: completion only.
+    kpis: tuple[str, ...] = ()
+
+    @property
+    def judged_by(self) -> Literal["kpi", "completion"]:
+        return "kpi" if self.kpis else "completion"
 
     @property
     def planned(self) -> int:
@@ -262,6 +282,8 @@ class ReviewRow:
             **self.counts.as_json(),
             "flagged": self.flagged,
             "reasons": [r.as_json() for r in self.reasons],
+            "kpis": list(self.kpis),
+            "judged_by": self.judged_by,
         }
 
 
@@ -501,6 +523,7 @@ class ReviewService:
                     state=state,
                     counts=count,
                     reasons=tuple(reasons),
+                    kpis=task_kpis(template),
                 )
             )
         return rows
@@ -514,12 +537,13 @@ class ReviewService:
                 "completion",
                 t("review.reason_rate", rate=_percent(rate), threshold=_percent(self.threshold)),
             )
-        key = CATEGORY_KPI.get(template.category)
         section = kpis.get(template.marketplace)
-        if key is None or section is None:
+        if section is None:
             return
-        now_status = section.status_of(key)
-        if now_status in STUCK and section.previous_status.get(key) == now_status:
+        for key in task_kpis(template):
+            now_status = section.status_of(key)
+            if now_status not in STUCK or section.previous_status.get(key) != now_status:
+                continue
             definition = self.board.kpi.definitions.get(key)
             name = _kpi_name(definition, language()) if definition else key
             yield Reason(
@@ -561,7 +585,7 @@ class ReviewService:
                     key=key,
                     name=_kpi_name(definition, lang),
                     value=tile.value,
-                    value_text=format_value(definition, tile.value, tile.currency),
+                    value_text=value_text(definition, tile.value, tile.target, tile.currency),
                     target_text=target_text(definition, tile.target, tile.currency),
                     previous_text=format_value(definition, tile.previous, tile.currency),
                     status=tile.status,
@@ -581,12 +605,14 @@ class ReviewService:
         last, _ = service.counted_between(market, earlier.start, window.start)
         values = compute(service.definitions, aggregate(this))
         before = compute(service.definitions, aggregate(last))
+        service.fill_inventory(this, WINDOW_DAYS, values)
+        service.fill_inventory(last, WINDOW_DAYS, before)
         currency = next((o.currency for o in this if o.currency), None)
         targets = service.targets()
         lines = []
         previous: dict[str, Status] = {}
         for key, definition in service.definitions.items():
-            target = None if definition.target_runtime else targets.get(key)
+            target = None if definition.target_runtime == "monthly_goal" else targets.get(key)
             money = currency if definition.unit == "money" else None
             value = values.get(key)
             lines.append(
@@ -594,7 +620,7 @@ class ReviewService:
                     key=key,
                     name=_kpi_name(definition, lang),
                     value=value,
-                    value_text=format_value(definition, value, money),
+                    value_text=value_text(definition, value, target, money),
                     target_text=target_text(definition, target, money),
                     previous_text=format_value(definition, before.get(key), money),
                     status=status(definition, value, target_override=target),
@@ -700,12 +726,6 @@ def _percent(value: float) -> str:
 
 def target_text(definition: KpiDefinition, target: Target | None, currency: str | None) -> str:
     """``≤ 25.0%``, ``< 1.0%``, ``≥ 3.00×``, ``0.80–1.50 USD``; ``—`` without a target."""
-    if target is None or target.is_empty:
-        return "—"
-    low = format_value(definition, target.min, currency) if target.min is not None else None
-    high = format_value(definition, target.max, currency) if target.max is not None else None
-    if low and high:
-        return f"{low}–{high}"
-    if low:
-        return f"{'>' if target.min_exclusive else '≥'} {low}"
-    return f"{'<' if target.max_exclusive else '≤'} {high}"
+    from kanban_tui.domain.judge import target_text as judged
+
+    return judged(definition, target, currency)

@@ -32,7 +32,7 @@ class Board:
 
     def __post_init__(self) -> None:
         if self.kpi is None:
-            self.kpi = KpiService(self.db, self.cards.clock)
+            self.kpi = KpiService(self.db, self.cards.clock, settings=self.settings)
 
     def close(self) -> None:
         self.db.close()

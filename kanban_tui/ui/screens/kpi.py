@@ -28,6 +28,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
+from kanban_tui.domain.judge import target_text as judge_target_text
+from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import (
     ADDITIVE_METRICS,
     MONEY_METRICS,
@@ -119,6 +121,13 @@ def month_label(month: str) -> str:
     return t("kpi_pane.month_label", name=t(f"month.{start.month}"), year=start.year)
 
 
+def tile_name(definition: KpiDefinition, tile: Tile, lang: str) -> str:
+    """The KPI's name; a measured value (organic search share) has a name of its own."""
+    if tile.measured and definition.measured_name_en:
+        return definition.measured_name_zh if lang == "zh" else definition.measured_name_en
+    return kpi_name(definition, lang)
+
+
 def market_label(code: str, lang: str) -> str:
     market = MARKETPLACES.get(code)
     if market is None:
@@ -129,15 +138,7 @@ def market_label(code: str, lang: str) -> str:
 def target_text(definition: KpiDefinition, target: Target | None) -> str:
     """``≤ 25.0%``, ``< 1.0%``, ``0.80–1.50``, ``≥ 10,000.00`` (money without currency:
     the value beside it has it); "" without a target."""
-    if target is None or target.is_empty:
-        return ""
-    low = format_value(definition, target.min) if target.min is not None else None
-    high = format_value(definition, target.max) if target.max is not None else None
-    if low and high:
-        return f"{low}–{high}"
-    if low:
-        return f"{'>' if target.min_exclusive else '≥'} {low}"
-    return f"{'<' if target.max_exclusive else '≤'} {high}"
+    return judge_target_text(definition, target, empty="")
 
 
 def delta_text(definition: KpiDefinition, delta: Decimal | None, currency: str | None) -> str:
@@ -180,6 +181,13 @@ def listed(items: Sequence[str]) -> str:
 
 
 def gross_profit(sums: dict[str, Decimal]) -> Decimal | None:
+    """Sales − COGS (the gross margin's profit), when the month has both."""
+    if any(part not in sums for part in MARGIN_PARTS[:2]):
+        return None
+    return sums["sales"] - sums["cogs"]
+
+
+def contribution(sums: dict[str, Decimal]) -> Decimal | None:
     """Sales − COGS − fees − ad spend, when the month has all four."""
     if any(part not in sums for part in MARGIN_PARTS):
         return None
@@ -510,8 +518,8 @@ class KpiScreen(Screen[None]):
         tile = self.figures.tiles[key]
         return TileView(
             key=key,
-            name=one_line(kpi_name(definition, self.lang)),
-            value=format_value(definition, tile.value, tile.currency),
+            name=one_line(tile_name(definition, tile, self.lang)),
+            value=value_text(definition, tile.value, tile.target, tile.currency),
             target=target_text(definition, tile.target),
             status=tile.status.value,
             status_text=status_text(tile),
@@ -533,6 +541,16 @@ class KpiScreen(Screen[None]):
                 names = listed([metric_label(m) for m in tile.missing])
                 return t("kpi_pane.missing", inputs=names)
             return t("kpi_pane.no_report")
+        pace = tile.pace
+        if (
+            pace is not None
+            and pace.pace is not None
+            and not pace.final
+            and pace.so_far < pace.goal
+        ):
+            key_name = "judge.pace_early" if pace.early else "judge.pace_note"
+            projection = self._money(pace.projection) if pace.projection is not None else "—"
+            return t(key_name, pace=f"{pace.pace * 100:.0f}%", projection=projection)
         if key == "sales" and tile.value is not None and self.figures.goal:
             share = tile.value / self.figures.goal
             return t("kpi_pane.of_goal", share=f"{share * 100:.1f}%")
@@ -540,6 +558,20 @@ class KpiScreen(Screen[None]):
             profit = gross_profit(self.data.detail(self.month, self.marketplace).sums)
             if profit is not None:
                 return t("kpi_pane.profit", amount=self._money(profit))
+        if key == "contribution_margin" and tile.value is not None:
+            left = contribution(self.data.detail(self.month, self.marketplace).sums)
+            if left is not None:
+                return t("judge.contribution", amount=self._money(left))
+        inventory = self.figures.inventory
+        if definition.computed and inventory is not None and tile.value is not None:
+            if definition.computed == "inventory_turnover" and inventory.annualised is not None:
+                return t("judge.turnover_note", annual=f"{inventory.annualised:.1f}×")
+            if inventory.latest_on_hand is not None and inventory.latest_day is not None:
+                return t(
+                    "judge.cover_note",
+                    units=f"{inventory.latest_on_hand:,.0f}",
+                    day=f"{inventory.latest_day:%m-%d}",
+                )
         if definition.metric in SNAPSHOT_METRICS and tile.value is not None:
             day = self.data.detail(self.month, self.marketplace).latest.get(definition.metric)
             if day is not None:
@@ -577,8 +609,8 @@ class KpiScreen(Screen[None]):
     def detail_renderable(self) -> RenderableType:
         definition, key = self.definition, self.key
         tile = self.figures.tiles[key]
-        value = format_value(definition, tile.value, tile.currency)
-        lines = Text(one_line(kpi_name(definition, self.lang)), style="bold")
+        value = value_text(definition, tile.value, tile.target, tile.currency)
+        lines = Text(one_line(tile_name(definition, tile, self.lang)), style="bold")
         tiles = self.query_one("#kpi-tiles", KpiTiles)
         status_style = tiles.get_component_rich_style(f"tile--{tile.status.value}")
         lines.append("\n" + status_text(tile), style=status_style)
@@ -693,6 +725,14 @@ class KpiScreen(Screen[None]):
             grid.add_row(Text(t("kpi_pane.per_day", days=pacing.days_left)), Text(needed))
             projection = self._money(pacing.projection) if pacing.projection is not None else "—"
             grid.add_row(Text(t("kpi_pane.projection")), Text(projection))
+        pace = figures.tiles["sales"].pace
+        if pace is not None:
+            grid.add_row(
+                Text(t("judge.expected", day=pace.elapsed, days=pace.days)),
+                Text(self._money(pace.expected)),
+            )
+            shown = f"{pace.pace * 100:.0f}%" if pace.pace is not None else "—"
+            grid.add_row(Text(t("judge.pace_label")), Text(f"{pace.status.symbol} {shown}"))
         return Group(heading, grid)
 
     def _market_currency(self) -> str:
@@ -707,6 +747,14 @@ class KpiScreen(Screen[None]):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim")
         grid.add_column(justify="right")
+        subtotals = {
+            "cogs": ("gross_margin", gross_profit(detail.sums), t("kpi_pane.gross_profit")),
+            "ad_spend": (
+                "contribution_margin",
+                contribution(detail.sums),
+                t("judge.contribution_label"),
+            ),
+        }
         for number, metric in enumerate(MARGIN_PARTS):
             sign = "" if number == 0 else "− "
             amount = detail.sums.get(metric)
@@ -714,14 +762,18 @@ class KpiScreen(Screen[None]):
             grid.add_row(
                 Text(sign + metric_label(metric)), Text(shown, style="" if amount else "dim")
             )
-        margin = self.figures.tiles["gross_margin"].value
-        profit = gross_profit(detail.sums)
-        if margin is not None and profit is not None:
-            definition = self.service.definitions["gross_margin"]
-            grid.add_row(
-                Text("= " + t("kpi_pane.gross_profit")),
-                Text(f"{self._money(profit)} ({format_value(definition, margin)})", style="bold"),
-            )
+            if metric not in subtotals:
+                continue
+            key, profit, label = subtotals[metric]
+            margin = self.figures.tiles[key].value if key in self.figures.tiles else None
+            if margin is not None and profit is not None:
+                definition = self.service.definitions[key]
+                grid.add_row(
+                    Text("= " + label),
+                    Text(
+                        f"{self._money(profit)} ({format_value(definition, margin)})", style="bold"
+                    ),
+                )
         return Group(heading, grid)
 
     # --------------------------------------------------------------- chart

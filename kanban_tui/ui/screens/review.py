@@ -29,7 +29,7 @@ from kanban_tui.domain.kpi import Status
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import category_label, duration
-from kanban_tui.i18n import t
+from kanban_tui.i18n import language, t
 from kanban_tui.services.kpi import shift_month
 from kanban_tui.services.review import (
     NOTE_MAX,
@@ -51,7 +51,23 @@ ANCHOR_KEY = "pdca-evaluation"
 TITLE_WIDTH = 30
 FLAG = "⚑"
 NO_VALUE = "—"
+
+
 #: Row marks: what a decision did, or why a row stands out (never colour alone).
+def judged_by_text(board: Board, row: ReviewRow) -> str:
+    """ "Judged on: ACoS, CPC" or "Judged by completion only …"."""
+    if not row.kpis:
+        return t("judge.completion_only")
+    definitions = board.kpi.definitions
+    names = [
+        (definitions[key].name_zh if language() == "zh" else definitions[key].name_en)
+        if key in definitions
+        else key
+        for key in row.kpis
+    ]
+    return t("judge.judged_on", kpis=t("kpi_pane.list_separator").join(names))
+
+
 MARKS = {"kept": "✓", "paused": "⏸", "deleted": "✗", "flagged": FLAG}
 STATUS_STYLE = {
     Status.OK: "green",
@@ -313,6 +329,7 @@ class ReviewScreen(Screen[None]):
         lines.append("\n" + counts, style="dim")
         if row.deleted:
             lines.append("\n" + t("review_screen.deleted_periods", count=row.deleted), style="dim")
+        lines.append("\n" + judged_by_text(self.board, row), style="dim italic")
         if row.flagged:
             lines.append(f"\n{FLAG} " + one_line(row.reason), style="bold yellow")
             if row.state != "deleted":

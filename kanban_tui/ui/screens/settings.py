@@ -35,6 +35,8 @@ FIELDS = (
     "incident_buffer",
     "default_marketplace",
     "backups_kept",
+    "pace_grace_days",
+    "replenishment_lead_days",
 )
 #: The language choice meaning "unset: the locale decides".
 AUTO = "auto"
@@ -163,6 +165,19 @@ class SettingsScreen(FormScreen[None]):
                     Input(str(settings.backups_kept), id="backups_kept"),
                     "backups_kept",
                 )
+            with Horizontal(classes="form-row"):
+                yield from self._field(
+                    t("settings_screen.pace_grace_days"),
+                    Input(str(settings.pace_grace_days), id="pace_grace_days"),
+                    "pace_grace_days",
+                    t("settings_screen.pace_grace_note"),
+                )
+                yield from self._field(
+                    t("settings_screen.replenishment_lead_days"),
+                    Input(str(settings.replenishment_lead_days), id="replenishment_lead_days"),
+                    "replenishment_lead_days",
+                    t("settings_screen.replenishment_lead_note"),
+                )
             yield Label("", id="form-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("form.save"), id="save", variant="primary")
@@ -187,6 +202,10 @@ class SettingsScreen(FormScreen[None]):
             "incident_buffer": parse_buffer(self.query_one("#incident_buffer", Input).value),
             "default_marketplace": self.query_one("#default_marketplace", Select).value,
             "backups_kept": self.query_one("#backups_kept", Input).value.strip(),
+            "pace_grace_days": self.query_one("#pace_grace_days", Input).value.strip(),
+            "replenishment_lead_days": self.query_one(
+                "#replenishment_lead_days", Input
+            ).value.strip(),
         }
 
     @on(Input.Changed, "#work_hours_per_day, #incident_buffer")

@@ -1,6 +1,6 @@
 """The week view: where the plan's time goes, by category, and today's load.
 
-An average week of the recurring plan (its occurrences over four weeks, divided by four)
+An average week of the recurring plan (each task's cards per week over a whole cycle)
 plus the manual cards open in Daily and Weekly, from
 :func:`kanban_tui.services.budget.week_plan`; the share of analysis and strategy is drawn
 against the seed's marks (top sellers about 23 %, newcomers about 9 %). Below it, today's
@@ -43,7 +43,7 @@ from kanban_tui.ui.widgets.footer import KanbanFooter
 BAR_WIDTH = 40
 SCALE_WIDTH = 60
 #: The analysis categories, in the order the legend names them.
-ANALYSIS_ORDER = ("review", "planning", "keywords", "competitors")
+ANALYSIS_ORDER = ("review", "planning", "keywords", "competitors", "pricing")
 
 
 def category_name(category: str) -> str:
