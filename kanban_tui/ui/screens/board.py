@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC
 from typing import Any
 
 from rich.text import Text
@@ -9,10 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from kanban_tui.domain.models import COLUMNS, Column
+from kanban_tui.domain.models import COLUMNS, Column, Priority
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
@@ -54,12 +58,47 @@ def bindings() -> list[Binding]:
     ]
 
 
+@dataclass(frozen=True)
+class MoveOutcome:
+    """What the write of one optimistic move found, read in the writer thread."""
+
+    card: CardRow
+    #: Where the card is shown now (column, row), or None when the filter hides it.
+    shown: tuple[Column, int] | None
+    #: Count and minutes of the two columns involved, as stored.
+    heads: dict[Column, tuple[int, int]]
+    load: DayLoad
+
+
 class BoardScreen(Screen[None]):
-    """The main screen. It holds the focus model and calls the board service."""
+    """The main screen. It holds the focus model and calls the board service.
+
+    A move (shift+←/→) is optimistic: the two columns change in the view at once, without
+    a query, and the write runs in one writer thread, in order. When it is stored, the
+    screen checks the view against the database (and repaints the two columns if they
+    differ); when it fails, every column is read again and a toast says why. Everything
+    else that reads or writes cards first waits for the pending moves (:meth:`settle`).
+    """
 
     BINDINGS = bindings()
     #: Nothing takes the focus: the screen owns the keys (see ColumnView).
     AUTO_FOCUS = None
+
+    class MoveStored(Message):
+        """The writer thread stored a move (``outcome`` None: skipped after a failure)."""
+
+        def __init__(self, outcome: MoveOutcome | None, planned: tuple[Column, int]) -> None:
+            super().__init__()
+            self.outcome = outcome
+            self.planned = planned
+
+    class MoveFailed(Message):
+        """The writer thread could not store a move: the view is rolled back."""
+
+        def __init__(self, card: CardRow, error: str) -> None:
+            super().__init__()
+            self.card = card
+            self.error = error
 
     def __init__(self, service: BoardService) -> None:
         super().__init__()
@@ -69,6 +108,14 @@ class BoardScreen(Screen[None]):
         self.focus_index = 0
         self._columns: list[ColumnView] = []
         self._heads: dict[Column, tuple[int, int]] = {}
+        #: The one writer thread of optimistic moves, their futures and count (UI thread).
+        self._writer: ThreadPoolExecutor | None = None
+        self._last_write: Future[None] | None = None
+        self._pending = 0
+        #: Moves carry the epoch they were made in; when one fails, the writer skips the
+        #: rest of that epoch and the UI thread starts a new one after reading the board again.
+        self._epoch = 0
+        self._failed_epoch = -1
 
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -113,6 +160,7 @@ class BoardScreen(Screen[None]):
 
     # ---------------------------------------------------------------- data
     def _rows(self, column: Column, offset: int, limit: int) -> list[CardRow]:
+        self.settle()
         return self.service.rows(column, offset, limit, self._filter())
 
     def _filter(self) -> str:
@@ -120,6 +168,7 @@ class BoardScreen(Screen[None]):
 
     def reload(self, *only: Column, focus: int | None = None) -> None:
         """Re-read the counts of ``only`` (default: every column) and repaint them."""
+        self.settle()
         text = self._filter()
         total = 0
         for view in self.columns:
@@ -147,7 +196,7 @@ class BoardScreen(Screen[None]):
             layout=False,  # one fixed line: no layout pass on every move
         )
 
-    def _update_topbar(self, total: int) -> None:
+    def _update_topbar(self, total: int, load: DayLoad | None = None) -> None:
         today = self.service.clock()
         bar = Text.assemble(
             (" seller-kanban ", "bold reverse"),
@@ -156,7 +205,7 @@ class BoardScreen(Screen[None]):
         )
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
-        self.load = self._load()
+        self.load = load if load is not None else self._load()
         bar.append("   ")
         bar.append_text(load_bar(self.load))
         self.query_one("#topbar", Static).update(bar, layout=False)
@@ -184,6 +233,7 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------- actions
     def _guard(self, work: Any) -> Any:
+        self.settle()
         try:
             return work()
         except KanbanError as exc:
@@ -200,15 +250,131 @@ class BoardScreen(Screen[None]):
         self.column.move_cursor(delta)
 
     def action_move_card(self, delta: int) -> None:
-        card = self.column.current
-        if card is None:
+        """Move the focused card to the previous / next column: shown at once, stored by
+        the writer thread (see the class docstring)."""
+        source = self.column
+        card = source.current
+        index = self.focus_index + delta
+        if card is None or not 0 <= index < len(COLUMNS):
             return
-        moved = self._guard(lambda: self.service.step(card.id, delta, self.column.cursor))
-        if moved is None or moved.column is card.column:
-            return
-        self.reload(card.column, moved.column, focus=moved.id)
+        row = source.cursor
+        target = self.columns[index]
+        moved = self._moved(card, target.column)
+        at = self._landing(target, moved, row)
+        # the view first: two rows change, the lines below them are repainted, no query
+        source.take(row)
+        target.put(at, moved)
+        for view, sign in ((source, -1), (target, +1)):
+            count, minutes = self._heads.get(view.column, (0, 0))
+            self._heads[view.column] = (count + sign, minutes + sign * card.estimate_minutes)
+        self.activate(index)  # repaints both heads (their active state changes)
+        target.cursor = at
+        self._write_move(card, delta, row, (target.column, at))
+
+    def _moved(self, card: CardRow, to: Column) -> CardRow:
+        """The card as the service will store it in ``to`` (see ``BoardService.move``)."""
+        now = self.service.clock().astimezone(UTC)
+        if to is Column.DONE:
+            return replace(card, column=to, done_at=now, origin_column=card.column, updated_at=now)
+        return replace(card, column=to, done_at=None, origin_column=None, updated_at=now)
+
+    def _landing(self, target: ColumnView, card: CardRow, row: int) -> int:
+        """The row where ``BoardService.step`` will show ``card`` in ``target``: the newest
+        of Done on top; in an open column the place of the card now at ``row`` (urgent
+        cards stay above the rest). The writer thread checks the guess."""
+        if target.column is Column.DONE:
+            return 0
+
+        def urgent(found: CardRow | None) -> bool:
+            return found is not None and found.priority is Priority.URGENT
+
+        there = target.row(row) if row < target.count else None
+        if there is not None and urgent(there) == urgent(card):
+            return row
+        if not urgent(card) and there is None:
+            return target.count
+        first_other = 0
+        while first_other < target.count and urgent(target.row(first_other)):
+            first_other += 1
+        return first_other
+
+    def _write_move(self, card: CardRow, delta: int, row: int, planned: tuple[Column, int]) -> None:
+        service, text, epoch = self.service, self._filter(), self._epoch
+        settings = self.app.settings  # type: ignore[attr-defined]
+
+        def write() -> None:
+            if epoch <= self._failed_epoch:  # an earlier move failed: the view is read again
+                self.post_message(self.MoveStored(None, planned))
+                return
+            try:
+                moved = service.step(card.id, delta, row)
+                columns = dict.fromkeys((card.column, moved.column))
+                outcome = MoveOutcome(
+                    card=moved,
+                    shown=service.locate(moved.id, text),
+                    heads={column: service.summary(column, text) for column in columns},
+                    load=day_load(service, settings.work_hours_per_day, settings.incident_buffer),
+                )
+            except Exception as exc:  # rolled back in the view, told in a toast
+                self._failed_epoch = epoch
+                message = exc.message if isinstance(exc, KanbanError) else str(exc)
+                self.post_message(self.MoveFailed(card, message.splitlines()[0] if message else ""))
+                return
+            self.post_message(self.MoveStored(outcome, planned))
+
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-moves")
+        self._pending += 1
+        self._last_write = self._writer.submit(write)
+
+    def settle(self) -> None:
+        """Wait until every move the writer thread holds is stored (or has failed)."""
+        last = self._last_write
+        if last is not None and not last.done():
+            last.result()
+
+    @on(MoveStored)
+    def _move_stored(self, event: MoveStored) -> None:
+        self._pending -= 1
+        outcome = event.outcome
+        if outcome is None or self._pending:
+            return  # a later move checks the view
+        moved = outcome.card
+        planned_column, planned_row = event.planned
+        counts_match = all(
+            self.column_of(column).count == count for column, (count, _) in outcome.heads.items()
+        )
+        if outcome.shown != (planned_column, planned_row) or not counts_match:
+            focused = self.column.current
+            self.reload(*outcome.heads)
+            if focused is not None and focused.id == moved.id:
+                self.focus_card(moved.id)
+        else:
+            for column, head in outcome.heads.items():
+                self._heads[column] = head
+                self._paint_head(self.column_of(column))
+        total = sum(view.count for view in self.columns)
+        self._update_topbar(total, outcome.load)
         if moved.done:
             self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+
+    @on(MoveFailed)
+    def _move_failed(self, event: MoveFailed) -> None:
+        self._pending -= 1
+        self._epoch += 1
+        self.reload()
+        self.focus_card(event.card.id)
+        self.notify(
+            t("board.move_failed", title=event.card.title[:40], error=event.error),
+            severity="error",
+            markup=False,
+        )
+
+    def on_unmount(self) -> None:
+        """No move is lost on quit: the writer finishes the queue first."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
 
     def action_reorder(self, delta: int) -> None:
         card = self.column.current
@@ -454,6 +620,7 @@ class BoardScreen(Screen[None]):
         app.push_screen(SettingsScreen(app.settings), lambda _: self.reload())
 
     def action_quit(self) -> None:
+        self.settle()
         self.app.exit()
 
     # -------------------------------------------------------------- events

@@ -2,6 +2,9 @@
 
 A column never mounts a widget per card: it knows how many cards it shows and asks its
 data source for the page of rows under the viewport, so 10,000 cards cost what 30 do.
+
+A move edits the rows it holds (:meth:`ColumnView.take`, :meth:`ColumnView.put`) and
+repaints only the lines from the changed row down: no query, no other line redrawn.
 """
 
 from __future__ import annotations
@@ -98,7 +101,8 @@ class ColumnView(ScrollView, can_focus=False):
         self.today = today
         self.count = 0
         self.active = False
-        self._pages: dict[int, list[CardRow]] = {}
+        #: Rows read so far (row index → row), filled a page at a time.
+        self._rows: dict[int, CardRow] = {}
         self._styles: dict[str, Style] = {}
 
     # ------------------------------------------------------------------ data
@@ -107,12 +111,55 @@ class ColumnView(ScrollView, can_focus=False):
 
         The virtual size only changes when the count does: a new size means a layout pass.
         """
-        self._pages.clear()
+        self._rows.clear()
         if count != self.count or (not self.virtual_size.height and count):
             self.count = count
             self.virtual_size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
         self.cursor = max(0, min(self.cursor, count - 1))
         self.refresh()
+
+    def take(self, index: int) -> CardRow | None:
+        """Remove the row at ``index`` from the view (a card moved away), without a query.
+
+        The rows below move up a place; only the lines from ``index`` down are repainted.
+        """
+        card = self.row(index)
+        if card is None:
+            return None
+        self._rows = {
+            (key if key < index else key - 1): row
+            for key, row in self._rows.items()
+            if key != index
+        }
+        self._resize(self.count - 1)
+        self._refresh_from(index)
+        self.cursor = max(0, min(self.cursor, self.count - 1))
+        return card
+
+    def put(self, index: int, card: CardRow) -> None:
+        """Show ``card`` at row ``index`` (a card moved in), without a query; the rows from
+        ``index`` down move a place and only their lines are repainted."""
+        index = max(0, min(index, self.count))
+        rows = {(key if key < index else key + 1): row for key, row in self._rows.items()}
+        rows[index] = card
+        self._rows = rows
+        self._resize(self.count + 1)
+        self._refresh_from(index)
+
+    def _resize(self, count: int) -> None:
+        """A new row count: the scroll range and the scrollbar follow, nothing is repainted
+        (the caller repaints the lines that changed)."""
+        self.count = count
+        size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
+        self.set_reactive(ColumnView.virtual_size, size)
+        self._scroll_update(size)
+
+    def _refresh_from(self, index: int) -> None:
+        """Repaint the lines from row ``index`` to the bottom of the viewport."""
+        top = max(0, index * CARD_HEIGHT - round(self.scroll_offset.y))
+        height = self.size.height - top
+        if height > 0:
+            self.refresh(Region(0, top, self.size.width, height))
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
@@ -122,12 +169,13 @@ class ColumnView(ScrollView, can_focus=False):
     def row(self, index: int) -> CardRow | None:
         if not 0 <= index < self.count:
             return None
-        page, offset = divmod(index, PAGE_SIZE)
-        rows = self._pages.get(page)
-        if rows is None:
-            rows = self.source(self.column, page * PAGE_SIZE, PAGE_SIZE)
-            self._pages[page] = rows
-        return rows[offset] if offset < len(rows) else None
+        found = self._rows.get(index)
+        if found is None:
+            first = index - index % PAGE_SIZE
+            for number, row in enumerate(self.source(self.column, first, PAGE_SIZE)):
+                self._rows.setdefault(first + number, row)
+            found = self._rows.get(index)
+        return found
 
     @property
     def current(self) -> CardRow | None:
