@@ -437,6 +437,7 @@ def move_latency(ctx: Context, db: Path) -> Figure:
         ("settled", "key → last frame of the press"),
         ("pilot", "pilot.press + pilot.pause"),
         ("handler", "inside the action_* method"),
+        ("first_cpu", "UI-thread CPU, key → first repaint"),
         ("cpu", "process CPU time per press"),
     ):
         a50, a95 = q("move", metric, 0.5), q("move", metric, 0.95)

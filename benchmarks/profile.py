@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             profile_start(path, profiler)
         else:
             profile_list(path, profiler)
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    show_all = os.environ.get("PROFILE_ALL") == "1"  # every frame, Textual's included
+    print(profiler.output_text(unicode=True, color=False, show_all=show_all))
     if args.output:
         Path(args.output).write_text(profiler.output_html(), encoding="utf-8")
     return 0

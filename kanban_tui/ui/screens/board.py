@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -65,9 +66,8 @@ class MoveOutcome:
     card: CardRow
     #: Where the card is shown now (column, row), or None when the filter hides it.
     shown: tuple[Column, int] | None
-    #: Count and minutes of the two columns involved, as stored.
-    heads: dict[Column, tuple[int, int]]
-    load: DayLoad
+    #: Today's load when Daily was involved (the top bar shows it).
+    load: DayLoad | None
 
 
 class BoardScreen(Screen[None]):
@@ -87,9 +87,12 @@ class BoardScreen(Screen[None]):
     class MoveStored(Message):
         """The writer thread stored a move (``outcome`` None: skipped after a failure)."""
 
-        def __init__(self, outcome: MoveOutcome | None, planned: tuple[Column, int]) -> None:
+        def __init__(
+            self, outcome: MoveOutcome | None, column: Column, planned: tuple[Column, int]
+        ) -> None:
             super().__init__()
             self.outcome = outcome
+            self.column = column  # where the card came from
             self.planned = planned
 
     class MoveFailed(Message):
@@ -111,6 +114,7 @@ class BoardScreen(Screen[None]):
         #: The one writer thread of optimistic moves, their futures and count (UI thread).
         self._writer: ThreadPoolExecutor | None = None
         self._last_write: Future[None] | None = None
+        self._unsent: list[Callable[[], None]] = []
         self._pending = 0
         #: Moves carry the epoch they were made in; when one fails, the writer skips the
         #: rest of that epoch and the UI thread starts a new one after reading the board again.
@@ -299,36 +303,51 @@ class BoardScreen(Screen[None]):
         return first_other
 
     def _write_move(self, card: CardRow, delta: int, row: int, planned: tuple[Column, int]) -> None:
+        """Queue the write of a move; it is handed to the writer thread once the frame that
+        shows the move is painted (a writer running during that frame would hold the GIL
+        and delay it)."""
         service, text, epoch = self.service, self._filter(), self._epoch
         settings = self.app.settings  # type: ignore[attr-defined]
 
         def write() -> None:
             if epoch <= self._failed_epoch:  # an earlier move failed: the view is read again
-                self.post_message(self.MoveStored(None, planned))
+                self.post_message(self.MoveStored(None, card.column, planned))
                 return
             try:
                 moved = service.step(card.id, delta, row)
-                columns = dict.fromkeys((card.column, moved.column))
                 outcome = MoveOutcome(
                     card=moved,
                     shown=service.locate(moved.id, text),
-                    heads={column: service.summary(column, text) for column in columns},
-                    load=day_load(service, settings.work_hours_per_day, settings.incident_buffer),
+                    load=(
+                        day_load(service, settings.work_hours_per_day, settings.incident_buffer)
+                        if Column.DAILY in (card.column, moved.column)
+                        else None
+                    ),
                 )
             except Exception as exc:  # rolled back in the view, told in a toast
                 self._failed_epoch = epoch
                 message = exc.message if isinstance(exc, KanbanError) else str(exc)
                 self.post_message(self.MoveFailed(card, message.splitlines()[0] if message else ""))
                 return
-            self.post_message(self.MoveStored(outcome, planned))
+            self.post_message(self.MoveStored(outcome, card.column, planned))
 
+        self._pending += 1
+        self._unsent.append(write)
+        self.call_after_refresh(self._send_writes)
+
+    def _send_writes(self) -> None:
+        """Hand the queued writes to the one writer thread (it runs them in order)."""
+        if not self._unsent:
+            return
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-moves")
-        self._pending += 1
-        self._last_write = self._writer.submit(write)
+        for write in self._unsent:
+            self._last_write = self._writer.submit(write)
+        self._unsent.clear()
 
     def settle(self) -> None:
-        """Wait until every move the writer thread holds is stored (or has failed)."""
+        """Wait until every move made so far is stored (or has failed)."""
+        self._send_writes()
         last = self._last_write
         if last is not None and not last.done():
             last.result()
@@ -340,21 +359,14 @@ class BoardScreen(Screen[None]):
         if outcome is None or self._pending:
             return  # a later move checks the view
         moved = outcome.card
-        planned_column, planned_row = event.planned
-        counts_match = all(
-            self.column_of(column).count == count for column, (count, _) in outcome.heads.items()
-        )
-        if outcome.shown != (planned_column, planned_row) or not counts_match:
+        if outcome.shown != event.planned:
+            # the guess was wrong (a filter, urgent cards) or the board changed meanwhile
             focused = self.column.current
-            self.reload(*outcome.heads)
+            self.reload(*dict.fromkeys((event.column, moved.column)))
             if focused is not None and focused.id == moved.id:
                 self.focus_card(moved.id)
-        else:
-            for column, head in outcome.heads.items():
-                self._heads[column] = head
-                self._paint_head(self.column_of(column))
-        total = sum(view.count for view in self.columns)
-        self._update_topbar(total, outcome.load)
+        if outcome.load is not None:
+            self._update_topbar(sum(view.count for view in self.columns), outcome.load)
         if moved.done:
             self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from math import ceil
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -20,6 +21,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from kanban_tui.domain.models import Column
@@ -32,11 +34,13 @@ from kanban_tui.format import (
     duration,
     period_label,
 )
-from kanban_tui.i18n import t
+from kanban_tui.i18n import language, t
 from kanban_tui.services.board import CardRow
 
 CARD_HEIGHT = 3
 PAGE_SIZE = 64
+#: Painted lines kept for reuse (a move shifts rows: their lines are drawn already).
+LINE_CACHE = 4096
 
 #: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
 RowSource = Callable[[Column, int, int], list[CardRow]]
@@ -104,6 +108,10 @@ class ColumnView(ScrollView, can_focus=False):
         #: Rows read so far (row index → row), filled a page at a time.
         self._rows: dict[int, CardRow] = {}
         self._styles: dict[str, Style] = {}
+        #: (card, line of the card, width, cursor style, language, today) → the painted line.
+        self._lines: dict[tuple[object, ...], Strip] = {}
+        #: The content width during one ``render_lines`` pass (None outside a pass).
+        self._pass_width: int | None = None
 
     # ------------------------------------------------------------------ data
     def set_count(self, count: int) -> None:
@@ -147,12 +155,29 @@ class ColumnView(ScrollView, can_focus=False):
         self._refresh_from(index)
 
     def _resize(self, count: int) -> None:
-        """A new row count: the scroll range and the scrollbar follow, nothing is repainted
-        (the caller repaints the lines that changed)."""
+        """A new row count: the scroll range and the scrollbar follow, nothing else is
+        repainted (the caller repaints the lines that changed). The scrollbar is redrawn
+        only when its thumb changes (one card more in 150 rarely moves it)."""
+        before = self._thumb(self.count * CARD_HEIGHT)
         self.count = count
         size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
         self.set_reactive(ColumnView.virtual_size, size)
-        self._scroll_update(size)
+        if before is not None and before == self._thumb(size.height):
+            self.vertical_scrollbar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        else:
+            self._scroll_update(size)
+
+    def _thumb(self, virtual: int) -> tuple[int, int] | None:
+        """The scrollbar thumb in eighths of a cell, as Textual's ScrollBarRender draws it
+        (None: no scrollbar)."""
+        window = self.scrollable_content_region.height
+        if window <= 0 or virtual <= window or not self.show_vertical_scrollbar:
+            return None
+        thumb = max(1.0, window / (virtual / window))
+        position = (window - thumb) * (self.scroll_offset.y / (virtual - window))
+        start = int(position * 8)
+        return start, start + ceil(thumb * 8)
 
     def _refresh_from(self, index: int) -> None:
         """Repaint the lines from row ``index`` to the bottom of the viewport."""
@@ -208,6 +233,7 @@ class ColumnView(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._lines.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -224,8 +250,17 @@ class ColumnView(ScrollView, can_focus=False):
         self.post_message(self.CardClicked(self, min(row, max(0, self.count - 1))))
 
     # --------------------------------------------------------------- drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_width = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._pass_width
+        if width is None:
+            width = self.scrollable_content_region.width
         index, part = divmod(y + round(self.scroll_offset.y), CARD_HEIGHT)
         if self.count == 0:
             if y == 1:
@@ -236,13 +271,23 @@ class ColumnView(ScrollView, can_focus=False):
         card = self.row(index)
         if card is None or part == 2:
             return Strip.blank(width, self._style(""))
-        base = self._style("")
-        if index == self.cursor:
-            base = base + self._style("card--cursor" if self.active else "card--cursor-blurred")
-        segments = (
-            self._title_line(card, width, base) if part == 0 else self._meta_line(card, width, base)
-        )
-        return Strip(segments, width)
+        cursor = 0 if index != self.cursor else 1 if self.active else 2
+        key = (card, part, width, cursor, language(), self.today() if part else None)
+        line = self._lines.get(key)
+        if line is None:
+            base = self._style("")
+            if cursor:
+                base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
+            segments = (
+                self._title_line(card, width, base)
+                if part == 0
+                else self._meta_line(card, width, base)
+            )
+            line = Strip(segments, width)
+            if len(self._lines) >= LINE_CACHE:
+                self._lines.clear()
+            self._lines[key] = line
+        return line
 
     def _title_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
         if card.done:
