@@ -138,7 +138,9 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._columns[:] = [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]
-        self.reload()
+        # the first frame needs the counts and the visible rows; today's load (two more
+        # queries over Daily and the incidents) follows in the next frame
+        self.reload(load_later=True)
         self.activate(0)
 
     @property
@@ -170,7 +172,7 @@ class BoardScreen(Screen[None]):
     def _filter(self) -> str:
         return self.filter_text
 
-    def reload(self, *only: Column, focus: int | None = None) -> None:
+    def reload(self, *only: Column, focus: int | None = None, load_later: bool = False) -> None:
         """Re-read the counts of ``only`` (default: every column) and repaint them."""
         self.settle()
         text = self._filter()
@@ -184,7 +186,11 @@ class BoardScreen(Screen[None]):
             total += count
             self._heads[view.column] = (count, minutes)
             self._paint_head(view)
-        self._update_topbar(total)
+        if load_later:
+            self._update_topbar(total, show_load=False)
+            self.call_after_refresh(self._update_topbar, total)
+        else:
+            self._update_topbar(total)
         if focus is not None:
             self.focus_card(focus)
 
@@ -200,7 +206,9 @@ class BoardScreen(Screen[None]):
             layout=False,  # one fixed line: no layout pass on every move
         )
 
-    def _update_topbar(self, total: int, load: DayLoad | None = None) -> None:
+    def _update_topbar(
+        self, total: int, load: DayLoad | None = None, *, show_load: bool = True
+    ) -> None:
         today = self.service.clock()
         bar = Text.assemble(
             (" seller-kanban ", "bold reverse"),
@@ -209,9 +217,10 @@ class BoardScreen(Screen[None]):
         )
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
-        self.load = load if load is not None else self._load()
-        bar.append("   ")
-        bar.append_text(load_bar(self.load))
+        if show_load:
+            self.load = load if load is not None else self._load()
+            bar.append("   ")
+            bar.append_text(load_bar(self.load))
         self.query_one("#topbar", Static).update(bar, layout=False)
 
     def _load(self) -> DayLoad:

@@ -38,7 +38,8 @@ from kanban_tui.i18n import language, t
 from kanban_tui.services.board import CardRow
 
 CARD_HEIGHT = 3
-PAGE_SIZE = 64
+#: Rows read at a time: a 100-line terminal shows 33, so the first frame reads one page.
+PAGE_SIZE = 32
 #: Painted lines kept for reuse (a move shifts rows: their lines are drawn already).
 LINE_CACHE = 4096
 
