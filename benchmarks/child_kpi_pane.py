@@ -217,8 +217,11 @@ async def main():
                     break
             while pane.selected > 0:
                 ups.append(await timed_press(pilot, "up", "KpiScreen"))
+        # m: the next marketplace with data (five of them, round and round)
+        markets = [await timed_press(pilot, "m", "KpiScreen") for _ in range(count)]
         out["month_back"] = collect(back)
         out["month_forward"] = collect(fore)
+        out["marketplace"] = collect(markets)
         out["kpi_down"] = collect(downs)
         out["kpi_up"] = collect(ups)
         try:  # the pieces of an opening, timed directly (diagnostics only)
