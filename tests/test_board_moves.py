@@ -156,3 +156,17 @@ async def test_a_wrong_guess_is_corrected_from_the_database(db, clock):
         assert weekly.current.title == moved
         assert weekly.cursor == titles(board, Column.WEEKLY).index(moved) > 1
         assert weekly.row(0).id == urgent.id  # type: ignore[union-attr]
+
+
+async def test_a_wrong_guess_is_corrected_after_the_moves_pressed_behind_it(db, clock):
+    """The first of two quick moves lands otherwise than guessed; the second is right:
+    the columns of the first are still read again once both are stored."""
+    app, board = make_app(db, clock)
+    board.cards.add({"title": "A-to-z claim", "priority": "urgent"}, Column.WEEKLY)
+    async with app.run_test(size=SIZE) as pilot:
+        moved = titles(board, Column.DAILY)[0]
+        await pilot.press("shift+right", "shift+right")  # Daily → Weekly → Monthly
+        await settled(pilot)
+        assert moved in titles(board, Column.MONTHLY)
+        assert_view_is_stored(app, board)
+        assert column(app, Column.MONTHLY).current.title == moved

@@ -116,6 +116,11 @@ class BoardScreen(Screen[None]):
         self._last_write: Future[None] | None = None
         self._unsent: list[Callable[[], None]] = []
         self._pending = 0
+        #: Columns whose rows the database placed otherwise than the view guessed, the last
+        #: such card, and today's load: applied when the last pending move is stored.
+        self._misplaced: dict[Column, None] = {}
+        self._misplaced_card: int | None = None
+        self._load_after_moves: DayLoad | None = None
         #: Moves carry the epoch they were made in; when one fails, the writer skips the
         #: rest of that epoch and the UI thread starts a new one after reading the board again.
         self._epoch = 0
@@ -365,24 +370,33 @@ class BoardScreen(Screen[None]):
     def _move_stored(self, event: MoveStored) -> None:
         self._pending -= 1
         outcome = event.outcome
-        if outcome is None or self._pending:
-            return  # a later move checks the view
-        moved = outcome.card
-        if outcome.shown != event.planned:
-            # the guess was wrong (a filter, urgent cards) or the board changed meanwhile
+        if outcome is not None:
+            moved = outcome.card
+            if outcome.shown != event.planned:
+                # the guess was wrong (a filter, urgent cards) or the board changed meanwhile
+                self._misplaced.update(dict.fromkeys((event.column, moved.column)))
+                self._misplaced_card = moved.id
+            if outcome.load is not None:
+                self._load_after_moves = outcome.load
+            if moved.done:
+                self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+        if self._pending:
+            return  # the view is checked when the last pending move is stored
+        if self._misplaced:
             focused = self.column.current
-            self.reload(*dict.fromkeys((event.column, moved.column)))
-            if focused is not None and focused.id == moved.id:
-                self.focus_card(moved.id)
-        if outcome.load is not None:
-            self._update_topbar(sum(view.count for view in self.columns), outcome.load)
-        if moved.done:
-            self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+            self.reload(*self._misplaced)
+            if focused is not None and focused.id == self._misplaced_card:
+                self.focus_card(focused.id)
+            self._misplaced.clear()
+        elif self._load_after_moves is not None:
+            self._update_topbar(sum(view.count for view in self.columns), self._load_after_moves)
+        self._load_after_moves = None
 
     @on(MoveFailed)
     def _move_failed(self, event: MoveFailed) -> None:
         self._pending -= 1
         self._epoch += 1
+        self._misplaced.clear()
         self.reload()
         self.focus_card(event.card.id)
         self.notify(
