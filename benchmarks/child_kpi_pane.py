@@ -147,6 +147,12 @@ def diagnostics(pane):
         pane.data.clear()
         pane.reload()
 
+    def drawn_again():
+        kept = getattr(chart, "_drawn", None)
+        if kept is not None:  # the chart keeps what plotext drew: time plotext itself
+            kept.clear()
+        chart.render()
+
     return {
         "KpiService.month (this and last month)": timed(lambda: service.month(month, market)),
         "KpiService.observations (one month)": timed(
@@ -154,7 +160,8 @@ def diagnostics(pane):
         ),
         "KpiScreen.reload, cache cleared": timed(uncached),
         "KpiScreen.reload, cached": timed(pane.reload),
-        "TrendChart.render (plotext, month chart)": timed(chart.render),
+        "TrendChart.render (plotext, month chart)": timed(drawn_again),
+        "TrendChart.render, drawn before (kept)": timed(chart.render),
     }
 
 
@@ -217,8 +224,11 @@ async def main():
                     break
             while pane.selected > 0:
                 ups.append(await timed_press(pilot, "up", "KpiScreen"))
+        # m: the next marketplace with data (five of them, round and round)
+        markets = [await timed_press(pilot, "m", "KpiScreen") for _ in range(count)]
         out["month_back"] = collect(back)
         out["month_forward"] = collect(fore)
+        out["marketplace"] = collect(markets)
         out["kpi_down"] = collect(downs)
         out["kpi_up"] = collect(ups)
         try:  # the pieces of an opening, timed directly (diagnostics only)

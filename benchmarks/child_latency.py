@@ -30,6 +30,9 @@ record:
 * ``handler``: time spent inside the ``action_*`` method itself;
 * ``cpu``: process CPU time used from the press to the end of the pause (robust when
   other processes compete for the cores; includes the pilot's own small overhead).
+* ``first_cpu``: CPU time of the main (UI) thread alone from the key to the first frame:
+  the work on the frame path, hardly moved by other processes on a loaded machine and
+  without the board's writer thread (``time.thread_time``).
 
 After the timed blocks come diagnostics that time the pieces directly (no UI loop):
 ``BoardService.step``, ``BoardScreen.reload`` of two columns, ``BoardService.locate``,
@@ -56,11 +59,14 @@ from kanban_tui.ui.app import KanbanApp  # noqa: E402
 
 perf = time.perf_counter
 cpu = time.process_time
+thread_cpu = time.thread_time
 settings = Settings()
 board = open_board(DB, settings)
 app = KanbanApp(board, settings=settings, language="en", save_settings=False)
 
 frames: list[float] = []
+#: main-thread CPU time at each frame (beside ``frames``)
+frame_cpu: list[float] = []
 _display = app._display
 
 
@@ -72,6 +78,7 @@ def _probed_display(screen, renderable):
     if render is not None:
         render(app.console)  # the bytes a real terminal would be sent
     frames.append(perf())
+    frame_cpu.append(thread_cpu())
 
 
 app._display = _probed_display
@@ -104,14 +111,17 @@ reloads_from_poll: list[float] = []
 
 async def press_series(pilot, keys, count, budget=None):
     pilot_t, first_t, settled_t, frame_n, cpu_t, polled = [], [], [], [], [], []
+    first_cpu_t = []
     block_start = perf()
     for i in range(count):
         if budget is not None and i >= MIN_PRESSES and perf() - block_start > budget:
             break
         key = keys[i % len(keys)]
         frames.clear()
+        frame_cpu.clear()
         polls_before = len(reloads_from_poll)
         cpu_start = cpu()
+        thread_start = thread_cpu()
         start = perf()
         await pilot.press(key)
         await pilot.pause()
@@ -120,6 +130,7 @@ async def press_series(pilot, keys, count, budget=None):
         pilot_t.append(end - start)
         if frames:
             first_t.append(frames[0] - start)
+            first_cpu_t.append(frame_cpu[0] - thread_start)
             settled_t.append(frames[-1] - start)
         frame_n.append(len(frames))
         polled.append(len(reloads_from_poll) - polls_before)
@@ -130,6 +141,7 @@ async def press_series(pilot, keys, count, budget=None):
         "settled": settled_t,
         "frames": frame_n,
         "cpu": cpu_t,
+        "first_cpu": first_cpu_t,
         "polled": polled,
         "seconds": perf() - block_start,
     }
@@ -225,6 +237,9 @@ async def main():
         except Exception as exc:  # the figures above stand without them
             out["diag_error"] = f"{type(exc).__name__}: {exc}"
         await pilot.pause()
+        settle = getattr(screen, "settle", None)
+        if settle is not None:  # the board's writer thread: every move stored
+            settle()
     board.close()
     os.write(1, ("RESULT " + json.dumps(out) + "\n").encode())
 

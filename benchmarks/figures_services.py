@@ -315,14 +315,18 @@ def kpi_pane(ctx: Context) -> Figure:
         )
     )
     met_all = met
+    # the performance issue's goal for interactions on an open pane: p95 ≤ 50 ms each
     for key, label in (
         ("month_back", "[ previous month, not read"),
         ("month_forward", "] next month, read before"),
         ("kpi_down", "↓ next KPI"),
+        ("marketplace", "m next marketplace"),
     ):
+        if key not in result:
+            continue
         values = result[key]["first"]
         v50, v95 = _med(values), _p95(values)
-        ok = v50 <= 0.100
+        ok = v95 <= 0.050
         met_all = met_all and ok
         fig.rows.append(
             Row(
@@ -330,7 +334,7 @@ def kpi_pane(ctx: Context) -> Figure:
                 pair(v50, v95),
                 pair(f50, f95),
                 pair(v50 - f50, v95 - f95, signed_ms),
-                "≤ 100 ms",
+                "p95 ≤ 50 ms",
                 ok,
             )
         )
@@ -391,11 +395,21 @@ def kpi_pane(ctx: Context) -> Figure:
         "observations": built.observations,
         **{
             name: {metric: {**summary(v), "samples": v} for metric, v in result[name].items()}
-            for name in ("open", "floor", "month_back", "month_forward", "kpi_down", "kpi_up")
+            for name in (
+                "open",
+                "floor",
+                "month_back",
+                "month_forward",
+                "kpi_down",
+                "kpi_up",
+                "marketplace",
+            )
+            if name in result
         },
         "first_open": result["first_open"],
         "diag": {k: summary(v) for k, v in result.get("diag", {}).items()},
-        "goal": "key → first frame median <= 100 ms (opening; same goal shown for switches)",
+        "goal": "opening: key → first frame median <= 100 ms; switches (month, KPI, "
+        "marketplace): p95 <= 50 ms",
         "met": met_all,
     }
     return fig

@@ -22,7 +22,18 @@ from benchmarks import dataset, figures, figures_services
 from benchmarks.figures import GROUPS, Context, Figure, Row
 from benchmarks.runner import child_env
 
-FIGURES = ("cold", "latency", "memory", "list", "widgets", "scheduler", "kpi", "review", "soak")
+FIGURES = (
+    "cold",
+    "latency",
+    "memory",
+    "list",
+    "writes",
+    "widgets",
+    "scheduler",
+    "kpi",
+    "review",
+    "soak",
+)
 
 # Runs per variant; each block also stops early (after 3 rounds at least) once its time
 # budget in seconds is spent, so a heavily loaded machine still finishes in ~4 minutes.
@@ -281,6 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if "list" in only:
             attempt("list_json", "4. seller-kanban list --json", lambda: [figures.list_json(ctx)])
+        if "writes" in only:
+            attempt(
+                "cli_writes",
+                "4b. seller-kanban add / move / done",
+                lambda: [figures.cli_writes(ctx)],
+            )
         services = figures_services
         blocks: tuple[tuple[str, str, str, Callable[[Context], Figure], str], ...] = (
             (
@@ -326,6 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "move_latency": 2,
         "memory": 3,
         "list_json": 4,
+        "cli_writes": 4.5,
         "widgets": 5,
         "scheduler_catchup": 6,
         "scheduler_500": 7,

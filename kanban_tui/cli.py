@@ -464,8 +464,10 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             _print_card(row, args.json)
         elif name == "list":
             chosen = Column(args.column) if args.column else None
-            if args.json:
-                print(json.dumps(service.list_json(chosen, args.all), ensure_ascii=False))
+            if args.json and sys.stdout.isatty():  # for reading: one field a line
+                print(json.dumps(service.list_json(chosen, args.all), ensure_ascii=False, indent=2))
+            elif args.json:  # for a pipe or a file: compact, made by the database
+                sys.stdout.write(service.list_json_text(chosen, args.all) + "\n")
             else:
                 rows = service.list_cards(chosen, args.all)
                 for row in rows:

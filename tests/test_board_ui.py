@@ -12,7 +12,7 @@ from kanban_tui.services.board import BoardService
 from kanban_tui.storage import open_database
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, ErrorScreen, HelpScreen
-from tests.ui_helpers import column, make_app, screen, shown_lines, shown_titles
+from tests.ui_helpers import column, make_app, screen, settled, shown_lines, shown_titles
 
 SIZE = (120, 40)
 
@@ -66,6 +66,7 @@ async def test_moving_a_card_between_columns_and_focus_follows(db, clock, right,
     app, board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", right)
+        await settled(pilot)
         moved = "Answer buyer messages (within 24 h)"
         assert moved in titles(board, Column.WEEKLY)
         assert moved not in titles(board, Column.DAILY)
@@ -73,8 +74,10 @@ async def test_moving_a_card_between_columns_and_focus_follows(db, clock, right,
         assert column(app, Column.WEEKLY).current.title == moved
         assert screen(app).query_one("#head-weekly").render().plain.strip().startswith("Weekly  6")
         await pilot.press(right, right)  # Monthly, then Done
+        await settled(pilot)
         assert board.cards.card(column(app, Column.DONE).current.id).done
         await pilot.press(left)  # back out of Done into Monthly
+        await settled(pilot)
         assert moved in titles(board, Column.MONTHLY)
         assert column(app, Column.MONTHLY).current.title == moved
 
@@ -362,7 +365,7 @@ async def test_long_columns_scroll_with_the_cursor(db, clock):
         current = view.current.title
         assert any(current[:20] in line for line in shown_lines(view))
         await pilot.press("L")  # moving shrinks the column; the view stays consistent
-        await pilot.pause()
+        await settled(pilot)
         assert column(app, Column.WEEKLY).count == 64
         assert column(app, Column.MONTHLY).current.title == current
         assert view.max_scroll_y == 64 * 3 - view.scrollable_content_region.height

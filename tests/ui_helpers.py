@@ -40,3 +40,12 @@ def shown_lines(view: ColumnView) -> list[str]:
 
 def shown_titles(view: ColumnView) -> list[str]:
     return [line.strip()[2:].rstrip() for line in shown_lines(view)[0::3] if line.strip()]
+
+
+async def settled(pilot: object) -> None:
+    """Wait until the board's optimistic moves are stored and their checks have run."""
+    app = pilot.app  # type: ignore[attr-defined]
+    for candidate in app.screen_stack:
+        if isinstance(candidate, BoardScreen):
+            candidate.settle()
+    await pilot.pause()  # type: ignore[attr-defined]

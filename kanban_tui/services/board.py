@@ -239,6 +239,24 @@ class BoardService:
                 result.extend(_json_from_stored(dict(zip(names, row, strict=True))) for row in rows)
         return result
 
+    def list_json_text(self, column: Column | None = None, include_all: bool = False) -> str:
+        """``list_json`` as compact JSON text (no spaces), made by the database where it
+        can (SQLite's JSON functions): ``list --json`` of 10,000 cards builds no Python
+        object per card. Parses to exactly ``list_json(...)``."""
+        if self.db.engine.dialect.name != "sqlite":
+            return json.dumps(
+                self.list_json(column, include_all), ensure_ascii=False, separators=(",", ":")
+            )
+        since = None if include_all else self.done_since()
+        parts: list[str] = []
+        with self.db.read() as session:
+            for current in COLUMNS if column is None else (column,):
+                found = repo.json_rows(session, current, repo.View(done_since=since))
+                odd = [card_id for card_id, text in found if text is None]
+                fallback = _json_by_id(session, odd) if odd else {}
+                parts.extend(text if text is not None else fallback[i] for i, text in found)
+        return "[" + ",".join(parts) + "]"
+
     def incidents(self) -> list[CardRow]:
         """Incident cards (from playbooks), newest first."""
         from sqlmodel import col, select
@@ -534,6 +552,22 @@ def _stamp(text: str | None) -> str | None:
 def _enum(text: str | None) -> str | None:
     """Enums are stored by name (``DAILY``); JSON shows their value (``daily``)."""
     return text.lower() if text else None
+
+
+def _json_by_id(session: Session, ids: list[int]) -> dict[int, str]:
+    """Compact JSON of the cards ``ids`` formatted in Python from their stored values."""
+    from sqlalchemy import select, type_coerce
+    from sqlalchemy.types import NullType
+
+    table = Card.__table__  # type: ignore[attr-defined]
+    raw = [type_coerce(c, NullType()).label(c.name) for c in table.columns]
+    result = session.execute(select(*raw).where(table.c.id.in_(ids)))
+    names = list(result.keys())
+    texts = {}
+    for row in result.all():
+        values = _json_from_stored(dict(zip(names, row, strict=True)))
+        texts[values["id"]] = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return texts
 
 
 def _json_from_stored(row: dict[str, Any]) -> dict[str, Any]:

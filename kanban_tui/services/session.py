@@ -1,16 +1,22 @@
-"""Opening everything a board needs over one database: the services and first-run setup."""
+"""Opening everything a board needs over one database: the services and first-run setup.
+
+The card service is made at once; the template and KPI services (and the recurrence,
+scheduler and KPI modules behind them) only when first used, so a scripted ``list`` or
+``add`` imports and builds nothing it does not run.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kanban_tui.domain.models import Meta
-from kanban_tui.scheduler.generate import TickResult
 from kanban_tui.services.board import BoardService, Clock, system_clock
-from kanban_tui.services.kpi import KpiService
-from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage.database import Database, open_database
+
+if TYPE_CHECKING:
+    from kanban_tui.scheduler.generate import TickResult
+    from kanban_tui.services.kpi import KpiService
+    from kanban_tui.services.templates import TemplateService
 
 PLAN_LOADED = "plan_loaded"
 #: The language the board was last opened in: generated card titles follow it, so a cron
@@ -18,21 +24,55 @@ PLAN_LOADED = "plan_loaded"
 CARD_LANGUAGE = "card_language"
 
 
-@dataclass
 class Board:
-    """The services of one open database."""
+    """The services of one open database (templates and KPIs made on first use)."""
 
-    db: Database
-    cards: BoardService
-    templates: TemplateService
-    settings: Any
-    #: What the start-up tick did (cards for today, missed periods while closed).
-    first_tick: TickResult | None = None
-    kpi: KpiService = field(default=None)  # type: ignore[assignment]
+    def __init__(
+        self,
+        db: Database,
+        cards: BoardService,
+        templates: TemplateService | None = None,
+        settings: Any = None,
+        first_tick: TickResult | None = None,
+        kpi: KpiService | None = None,
+        *,
+        card_language: str | None = None,
+    ) -> None:
+        self.db = db
+        self.cards = cards
+        self.settings = settings
+        #: What the start-up tick did (cards for today, missed periods while closed).
+        self.first_tick = first_tick
+        self._templates = templates
+        self._kpi = kpi
+        self._card_language = card_language
 
-    def __post_init__(self) -> None:
-        if self.kpi is None:
-            self.kpi = KpiService(self.db, self.cards.clock, settings=self.settings)
+    @property
+    def templates(self) -> TemplateService:
+        if self._templates is None:
+            from kanban_tui.services.templates import TemplateService
+
+            if self._card_language is None:
+                self._templates = TemplateService(self.db, self.cards.clock)
+            else:
+                self._templates = TemplateService(self.db, self.cards.clock, self._card_language)
+        return self._templates
+
+    @templates.setter
+    def templates(self, service: TemplateService) -> None:
+        self._templates = service
+
+    @property
+    def kpi(self) -> KpiService:
+        if self._kpi is None:
+            from kanban_tui.services.kpi import KpiService
+
+            self._kpi = KpiService(self.db, self.cards.clock, settings=self.settings)
+        return self._kpi
+
+    @kpi.setter
+    def kpi(self, service: KpiService) -> None:
+        self._kpi = service
 
     def close(self) -> None:
         self.db.close()
@@ -57,12 +97,7 @@ def open_board(
 
     db = open_database(location)
     lang = _card_language(db, language(), remember=interactive)
-    board = Board(
-        db=db,
-        cards=BoardService(db, clock),
-        templates=TemplateService(db, clock, lang),
-        settings=settings,
-    )
+    board = Board(db=db, cards=BoardService(db, clock), settings=settings, card_language=lang)
     added = load_default_plan(board)
     if interactive or added:
         board.first_tick = board.templates.tick()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, type_coerce, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, type_coerce, update
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
@@ -108,6 +108,98 @@ def raw_rows(
     statement = select(*raw).where(and_(*_conditions(column, view))).order_by(*_order(column))
     result = session.execute(statement)
     return list(result.keys()), [tuple(row) for row in result.all()]
+
+
+def _stamp_regular(stored: Any) -> ColumnElement[bool]:
+    """A stored timestamp as SQLAlchemy writes it to SQLite (naive UTC,
+    ``2026-11-29 16:02:48.416568``, or without the fraction), or none; anything else is
+    formatted in Python (see :func:`json_rows`)."""
+    return or_(
+        stored.is_(None),
+        and_(func.length(stored).in_((19, 26)), func.substr(stored, 11, 1) == " "),
+    )
+
+
+def _iso_stamp(stored: Any) -> Any:
+    """``2026-11-29 16:02:48.416568`` → ``2026-11-29T16:02:48.416568+00:00``, the fraction
+    dropped when it is zero (what ``datetime.isoformat`` prints)."""
+
+    def cat(*parts: Any) -> Any:
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = joined.op("||")(part)
+        return joined
+
+    day, zone = func.substr(stored, 1, 10), literal("+00:00")
+    return case(
+        (stored.is_(None), null()),
+        (
+            func.substr(stored, 20) == ".000000",
+            cat(day, literal("T"), func.substr(stored, 12, 8), zone),
+        ),
+        else_=cat(day, literal("T"), func.substr(stored, 12), zone),
+    )
+
+
+def _json_flag(condition: ColumnElement[bool]) -> Any:
+    return func.json(case((condition, literal("true")), else_=literal("false")))
+
+
+def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, str | None]]:
+    """Each card the column shows as ``(id, JSON text)``, the text made by SQLite's JSON
+    functions: exactly the object ``CardRow.as_json`` gives, with no Python object per
+    card (``list --json`` of 10,000 cards). The text is None for a row whose stored values
+    the SQL cannot format the same way (an unusual timestamp, a broken checklist): the
+    caller formats those few from their stored values."""
+    raw = {c.name: type_coerce(c, NullType()) for c in Card.__table__.columns}  # type: ignore[attr-defined]
+    stamps = ("done_at", "created_at", "updated_at", "missed_at")
+    checklist = raw["checklist"]
+    regular = and_(
+        *(_stamp_regular(raw[name]) for name in stamps),
+        or_(checklist.is_(None), checklist == "", func.json_valid(checklist) == 1),
+    )
+
+    def lowered(name: str) -> Any:
+        return func.nullif(func.lower(raw[name]), "")
+
+    fields: list[tuple[str, Any]] = [
+        ("id", raw["id"]),
+        ("title", raw["title"]),
+        ("notes", raw["notes"]),
+        ("column", lowered("column")),
+        ("position", raw["position"]),
+        ("category", raw["category"]),
+        ("estimate_minutes", raw["estimate_minutes"]),
+        ("priority", lowered("priority")),
+        ("due", func.nullif(raw["due"], "")),
+        ("done", _json_flag(raw["column"] == Column.DONE.name)),
+        ("done_at", _iso_stamp(raw["done_at"])),
+        ("created_at", _iso_stamp(raw["created_at"])),
+        ("updated_at", _iso_stamp(raw["updated_at"])),
+        ("origin_column", lowered("origin_column")),
+        ("source", lowered("source")),
+        ("template_id", raw["template_id"]),
+        ("period_key", raw["period_key"]),
+        ("missed", _json_flag(raw["missed_at"].is_not(None))),
+        ("overdue_since", func.nullif(raw["overdue_since"], "")),
+        ("missed_at", _iso_stamp(raw["missed_at"])),
+        (
+            "checklist",
+            case(
+                (or_(checklist.is_(None), checklist == ""), func.json_array()),
+                else_=func.json(checklist),
+            ),
+        ),
+        ("spent_minutes", raw["spent_minutes"]),
+    ]
+    arguments: list[Any] = []
+    for name, value in fields:
+        arguments += [literal(name), value]
+    text = case((regular, func.json_object(*arguments)), else_=null())
+    statement = (
+        select(raw["id"], text).where(and_(*_conditions(column, view))).order_by(*_order(column))
+    )
+    return [(int(row[0]), row[1]) for row in session.execute(statement).all()]
 
 
 def row_of(session: Session, card: Card, view: View) -> int:

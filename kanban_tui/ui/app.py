@@ -60,6 +60,11 @@ class KanbanApp(App[None]):
         self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
+        # the threads start once the first frame is painted: running during it, they would
+        # hold the GIL (and the disk) while the board draws
+        self.call_after_refresh(self._start_workers)
+
+    def _start_workers(self) -> None:
         # open_board has ticked already; only the risk-alert check is left, off the main thread
         self.run_worker(
             partial(self._tick_worker, tick=False), thread=True, group="tick", exclusive=True

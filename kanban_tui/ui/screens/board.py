@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC
 from typing import Any
 
 from rich.text import Text
@@ -9,11 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from kanban_tui.domain.models import COLUMNS, Column
+from kanban_tui.domain.models import COLUMNS, Column, Priority
 from kanban_tui.domain.text import literal
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
@@ -63,12 +68,49 @@ def bindings(actions: tuple[NamedAction, ...] = BOARD_ACTIONS) -> list[Binding]:
     ]
 
 
+@dataclass(frozen=True)
+class MoveOutcome:
+    """What the write of one optimistic move found, read in the writer thread."""
+
+    card: CardRow
+    #: Where the card is shown now (column, row), or None when the filter hides it.
+    shown: tuple[Column, int] | None
+    #: Today's load when Daily was involved (the top bar shows it).
+    load: DayLoad | None
+
+
 class BoardScreen(Screen[None]):
-    """The main screen. It holds the focus model and calls the board service."""
+    """The main screen. It holds the focus model and calls the board service.
+
+    A move (shift+←/→) is optimistic: the two columns change in the view at once, without
+    a query, and the write runs in one writer thread, in order. When it is stored, the
+    screen checks the view against the database (and repaints the two columns if they
+    differ); when it fails, every column is read again and a toast says why. Everything
+    else that reads or writes cards first waits for the pending moves (:meth:`settle`).
+    """
 
     BINDINGS = bindings()
     #: Nothing takes the focus: the screen owns the keys (see ColumnView).
     AUTO_FOCUS = None
+
+    class MoveStored(Message):
+        """The writer thread stored a move (``outcome`` None: skipped after a failure)."""
+
+        def __init__(
+            self, outcome: MoveOutcome | None, column: Column, planned: tuple[Column, int]
+        ) -> None:
+            super().__init__()
+            self.outcome = outcome
+            self.column = column  # where the card came from
+            self.planned = planned
+
+    class MoveFailed(Message):
+        """The writer thread could not store a move: the view is rolled back."""
+
+        def __init__(self, card: CardRow, error: str) -> None:
+            super().__init__()
+            self.card = card
+            self.error = error
 
     def __init__(
         self, service: BoardService, actions: tuple[NamedAction, ...] = BOARD_ACTIONS
@@ -81,6 +123,20 @@ class BoardScreen(Screen[None]):
         self.focus_index = 0
         self._columns: list[ColumnView] = []
         self._heads: dict[Column, tuple[int, int]] = {}
+        #: The one writer thread of optimistic moves, their futures and count (UI thread).
+        self._writer: ThreadPoolExecutor | None = None
+        self._last_write: Future[None] | None = None
+        self._unsent: list[Callable[[], None]] = []
+        self._pending = 0
+        #: Columns whose rows the database placed otherwise than the view guessed, the last
+        #: such card, and today's load: applied when the last pending move is stored.
+        self._misplaced: dict[Column, None] = {}
+        self._misplaced_card: int | None = None
+        self._load_after_moves: DayLoad | None = None
+        #: Moves carry the epoch they were made in; when one fails, the writer skips the
+        #: rest of that epoch and the UI thread starts a new one after reading the board again.
+        self._epoch = 0
+        self._failed_epoch = -1
         self._last_history_toast: Notification | None = None
 
     def _bind(self, actions: tuple[NamedAction, ...]) -> None:
@@ -117,7 +173,9 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._columns[:] = [self.query_one(f"#col-{c.value}", ColumnView) for c in COLUMNS]
-        self.reload()
+        # the first frame needs the counts and the visible rows; today's load (two more
+        # queries over Daily and the incidents) follows in the next frame
+        self.reload(load_later=True)
         self.activate(0)
 
     @property
@@ -143,13 +201,15 @@ class BoardScreen(Screen[None]):
 
     # ---------------------------------------------------------------- data
     def _rows(self, column: Column, offset: int, limit: int) -> list[CardRow]:
+        self.settle()
         return self.service.rows(column, offset, limit, self._filter())
 
     def _filter(self) -> str:
         return self.filter_text
 
-    def reload(self, *only: Column, focus: int | None = None) -> None:
+    def reload(self, *only: Column, focus: int | None = None, load_later: bool = False) -> None:
         """Re-read the counts of ``only`` (default: every column) and repaint them."""
+        self.settle()
         text = self._filter()
         total = 0
         for view in self.columns:
@@ -161,7 +221,11 @@ class BoardScreen(Screen[None]):
             total += count
             self._heads[view.column] = (count, minutes)
             self._paint_head(view)
-        self._update_topbar(total)
+        if load_later:
+            self._update_topbar(total, show_load=False)
+            self.call_after_refresh(self._update_topbar, total)
+        else:
+            self._update_topbar(total)
         if focus is not None:
             self.focus_card(focus)
 
@@ -177,7 +241,9 @@ class BoardScreen(Screen[None]):
             layout=False,  # one fixed line: no layout pass on every move
         )
 
-    def _update_topbar(self, total: int) -> None:
+    def _update_topbar(
+        self, total: int, load: DayLoad | None = None, *, show_load: bool = True
+    ) -> None:
         today = self.service.clock()
         bar = Text.assemble(
             (" seller-kanban ", "bold reverse"),
@@ -186,9 +252,10 @@ class BoardScreen(Screen[None]):
         )
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
-        self.load = self._load()
-        bar.append("   ")
-        bar.append_text(load_bar(self.load))
+        if show_load:
+            self.load = load if load is not None else self._load()
+            bar.append("   ")
+            bar.append_text(load_bar(self.load))
         self.query_one("#topbar", Static).update(bar, layout=False)
 
     def _load(self) -> DayLoad:
@@ -214,6 +281,7 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------- actions
     def _guard(self, work: Any) -> Any:
+        self.settle()
         try:
             return work()
         except KanbanError as exc:
@@ -230,15 +298,148 @@ class BoardScreen(Screen[None]):
         self.column.move_cursor(delta)
 
     def action_move_card(self, delta: int) -> None:
-        card = self.column.current
-        if card is None:
+        """Move the focused card to the previous / next column: shown at once, stored by
+        the writer thread (see the class docstring)."""
+        source = self.column
+        card = source.current
+        index = self.focus_index + delta
+        if card is None or not 0 <= index < len(COLUMNS):
             return
-        moved = self._guard(lambda: self.service.step(card.id, delta, self.column.cursor))
-        if moved is None or moved.column is card.column:
+        row = source.cursor
+        target = self.columns[index]
+        moved = self._moved(card, target.column)
+        at = self._landing(target, moved, row)
+        # the view first: two rows change, the lines below them are repainted, no query
+        source.take(row)
+        target.put(at, moved)
+        for view, sign in ((source, -1), (target, +1)):
+            count, minutes = self._heads.get(view.column, (0, 0))
+            self._heads[view.column] = (count + sign, minutes + sign * card.estimate_minutes)
+        self.activate(index)  # repaints both heads (their active state changes)
+        target.cursor = at
+        self._write_move(card, delta, row, (target.column, at))
+
+    def _moved(self, card: CardRow, to: Column) -> CardRow:
+        """The card as the service will store it in ``to`` (see ``BoardService.move``)."""
+        now = self.service.clock().astimezone(UTC)
+        if to is Column.DONE:
+            return replace(card, column=to, done_at=now, origin_column=card.column, updated_at=now)
+        return replace(card, column=to, done_at=None, origin_column=None, updated_at=now)
+
+    def _landing(self, target: ColumnView, card: CardRow, row: int) -> int:
+        """The row where ``BoardService.step`` will show ``card`` in ``target``: the newest
+        of Done on top; in an open column the place of the card now at ``row`` (urgent
+        cards stay above the rest). The writer thread checks the guess."""
+        if target.column is Column.DONE:
+            return 0
+
+        def urgent(found: CardRow | None) -> bool:
+            return found is not None and found.priority is Priority.URGENT
+
+        there = target.row(row) if row < target.count else None
+        if there is not None and urgent(there) == urgent(card):
+            return row
+        if not urgent(card) and there is None:
+            return target.count
+        first_other = 0
+        while first_other < target.count and urgent(target.row(first_other)):
+            first_other += 1
+        return first_other
+
+    def _write_move(self, card: CardRow, delta: int, row: int, planned: tuple[Column, int]) -> None:
+        """Queue the write of a move; it is handed to the writer thread once the frame that
+        shows the move is painted (a writer running during that frame would hold the GIL
+        and delay it)."""
+        service, text, epoch = self.service, self._filter(), self._epoch
+        settings = self.app.settings  # type: ignore[attr-defined]
+
+        def write() -> None:
+            if epoch <= self._failed_epoch:  # an earlier move failed: the view is read again
+                self.post_message(self.MoveStored(None, card.column, planned))
+                return
+            try:
+                moved = service.step(card.id, delta, row)
+                outcome = MoveOutcome(
+                    card=moved,
+                    shown=service.locate(moved.id, text),
+                    load=(
+                        day_load(service, settings.work_hours_per_day, settings.incident_buffer)
+                        if Column.DAILY in (card.column, moved.column)
+                        else None
+                    ),
+                )
+            except Exception as exc:  # rolled back in the view, told in a toast
+                self._failed_epoch = epoch
+                message = exc.message if isinstance(exc, KanbanError) else str(exc)
+                self.post_message(self.MoveFailed(card, message.splitlines()[0] if message else ""))
+                return
+            self.post_message(self.MoveStored(outcome, card.column, planned))
+
+        self._pending += 1
+        self._unsent.append(write)
+        self.call_after_refresh(self._send_writes)
+
+    def _send_writes(self) -> None:
+        """Hand the queued writes to the one writer thread (it runs them in order)."""
+        if not self._unsent:
             return
-        self.reload(card.column, moved.column, focus=moved.id)
-        if moved.done:
-            self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-moves")
+        for write in self._unsent:
+            self._last_write = self._writer.submit(write)
+        self._unsent.clear()
+
+    def settle(self) -> None:
+        """Wait until every move made so far is stored (or has failed)."""
+        self._send_writes()
+        last = self._last_write
+        if last is not None and not last.done():
+            last.result()
+
+    @on(MoveStored)
+    def _move_stored(self, event: MoveStored) -> None:
+        self._pending -= 1
+        outcome = event.outcome
+        if outcome is not None:
+            moved = outcome.card
+            if outcome.shown != event.planned:
+                # the guess was wrong (a filter, urgent cards) or the board changed meanwhile
+                self._misplaced.update(dict.fromkeys((event.column, moved.column)))
+                self._misplaced_card = moved.id
+            if outcome.load is not None:
+                self._load_after_moves = outcome.load
+            if moved.done:
+                self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+        if self._pending:
+            return  # the view is checked when the last pending move is stored
+        if self._misplaced:
+            focused = self.column.current
+            self.reload(*self._misplaced)
+            if focused is not None and focused.id == self._misplaced_card:
+                self.focus_card(focused.id)
+            self._misplaced.clear()
+        elif self._load_after_moves is not None:
+            self._update_topbar(sum(view.count for view in self.columns), self._load_after_moves)
+        self._load_after_moves = None
+
+    @on(MoveFailed)
+    def _move_failed(self, event: MoveFailed) -> None:
+        self._pending -= 1
+        self._epoch += 1
+        self._misplaced.clear()
+        self.reload()
+        self.focus_card(event.card.id)
+        self.notify(
+            t("board.move_failed", title=event.card.title[:40], error=event.error),
+            severity="error",
+            markup=False,
+        )
+
+    def on_unmount(self) -> None:
+        """No move is lost on quit: the writer finishes the queue first."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
 
     def action_reorder(self, delta: int) -> None:
         card = self.column.current
@@ -517,6 +718,7 @@ class BoardScreen(Screen[None]):
         app.push_screen(SettingsScreen(app.settings), lambda _: self.reload())
 
     def action_quit(self) -> None:
+        self.settle()
         self.app.exit()
 
     # -------------------------------------------------------------- events

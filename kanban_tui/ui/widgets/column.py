@@ -2,12 +2,16 @@
 
 A column never mounts a widget per card: it knows how many cards it shows and asks its
 data source for the page of rows under the viewport, so 10,000 cards cost what 30 do.
+
+A move edits the rows it holds (:meth:`ColumnView.take`, :meth:`ColumnView.put`) and
+repaints only the lines from the changed row down: no query, no other line redrawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from math import ceil
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -17,6 +21,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from kanban_tui.domain.models import Column
@@ -29,11 +34,14 @@ from kanban_tui.format import (
     duration,
     period_label,
 )
-from kanban_tui.i18n import t
+from kanban_tui.i18n import language, t
 from kanban_tui.services.board import CardRow
 
 CARD_HEIGHT = 3
-PAGE_SIZE = 64
+#: Rows read at a time: a 100-line terminal shows 33, so the first frame reads one page.
+PAGE_SIZE = 32
+#: Painted lines kept for reuse (a move shifts rows: their lines are drawn already).
+LINE_CACHE = 4096
 
 #: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
 RowSource = Callable[[Column, int, int], list[CardRow]]
@@ -98,8 +106,13 @@ class ColumnView(ScrollView, can_focus=False):
         self.today = today
         self.count = 0
         self.active = False
-        self._pages: dict[int, list[CardRow]] = {}
+        #: Rows read so far (row index → row), filled a page at a time.
+        self._rows: dict[int, CardRow] = {}
         self._styles: dict[str, Style] = {}
+        #: (card, line of the card, width, cursor style, language, today) → the painted line.
+        self._lines: dict[tuple[object, ...], Strip] = {}
+        #: The content width during one ``render_lines`` pass (None outside a pass).
+        self._pass_width: int | None = None
 
     # ------------------------------------------------------------------ data
     def set_count(self, count: int) -> None:
@@ -107,12 +120,72 @@ class ColumnView(ScrollView, can_focus=False):
 
         The virtual size only changes when the count does: a new size means a layout pass.
         """
-        self._pages.clear()
+        self._rows.clear()
         if count != self.count or (not self.virtual_size.height and count):
             self.count = count
             self.virtual_size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
         self.cursor = max(0, min(self.cursor, count - 1))
         self.refresh()
+
+    def take(self, index: int) -> CardRow | None:
+        """Remove the row at ``index`` from the view (a card moved away), without a query.
+
+        The rows below move up a place; only the lines from ``index`` down are repainted.
+        """
+        card = self.row(index)
+        if card is None:
+            return None
+        self._rows = {
+            (key if key < index else key - 1): row
+            for key, row in self._rows.items()
+            if key != index
+        }
+        self._resize(self.count - 1)
+        self._refresh_from(index)
+        self.cursor = max(0, min(self.cursor, self.count - 1))
+        return card
+
+    def put(self, index: int, card: CardRow) -> None:
+        """Show ``card`` at row ``index`` (a card moved in), without a query; the rows from
+        ``index`` down move a place and only their lines are repainted."""
+        index = max(0, min(index, self.count))
+        rows = {(key if key < index else key + 1): row for key, row in self._rows.items()}
+        rows[index] = card
+        self._rows = rows
+        self._resize(self.count + 1)
+        self._refresh_from(index)
+
+    def _resize(self, count: int) -> None:
+        """A new row count: the scroll range and the scrollbar follow, nothing else is
+        repainted (the caller repaints the lines that changed). The scrollbar is redrawn
+        only when its thumb changes (one card more in 150 rarely moves it)."""
+        before = self._thumb(self.count * CARD_HEIGHT)
+        self.count = count
+        size = Size(self.scrollable_content_region.width, count * CARD_HEIGHT)
+        self.set_reactive(ColumnView.virtual_size, size)
+        if before is not None and before == self._thumb(size.height):
+            self.vertical_scrollbar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        else:
+            self._scroll_update(size)
+
+    def _thumb(self, virtual: int) -> tuple[int, int] | None:
+        """The scrollbar thumb in eighths of a cell, as Textual's ScrollBarRender draws it
+        (None: no scrollbar)."""
+        window = self.scrollable_content_region.height
+        if window <= 0 or virtual <= window or not self.show_vertical_scrollbar:
+            return None
+        thumb = max(1.0, window / (virtual / window))
+        position = (window - thumb) * (self.scroll_offset.y / (virtual - window))
+        start = int(position * 8)
+        return start, start + ceil(thumb * 8)
+
+    def _refresh_from(self, index: int) -> None:
+        """Repaint the lines from row ``index`` to the bottom of the viewport."""
+        top = max(0, index * CARD_HEIGHT - round(self.scroll_offset.y))
+        height = self.size.height - top
+        if height > 0:
+            self.refresh(Region(0, top, self.size.width, height))
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
@@ -122,12 +195,13 @@ class ColumnView(ScrollView, can_focus=False):
     def row(self, index: int) -> CardRow | None:
         if not 0 <= index < self.count:
             return None
-        page, offset = divmod(index, PAGE_SIZE)
-        rows = self._pages.get(page)
-        if rows is None:
-            rows = self.source(self.column, page * PAGE_SIZE, PAGE_SIZE)
-            self._pages[page] = rows
-        return rows[offset] if offset < len(rows) else None
+        found = self._rows.get(index)
+        if found is None:
+            first = index - index % PAGE_SIZE
+            for number, row in enumerate(self.source(self.column, first, PAGE_SIZE)):
+                self._rows.setdefault(first + number, row)
+            found = self._rows.get(index)
+        return found
 
     @property
     def current(self) -> CardRow | None:
@@ -160,6 +234,7 @@ class ColumnView(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._lines.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -176,8 +251,17 @@ class ColumnView(ScrollView, can_focus=False):
         self.post_message(self.CardClicked(self, min(row, max(0, self.count - 1))))
 
     # --------------------------------------------------------------- drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_width = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._pass_width
+        if width is None:
+            width = self.scrollable_content_region.width
         index, part = divmod(y + round(self.scroll_offset.y), CARD_HEIGHT)
         if self.count == 0:
             if y == 1:
@@ -188,13 +272,23 @@ class ColumnView(ScrollView, can_focus=False):
         card = self.row(index)
         if card is None or part == 2:
             return Strip.blank(width, self._style(""))
-        base = self._style("")
-        if index == self.cursor:
-            base = base + self._style("card--cursor" if self.active else "card--cursor-blurred")
-        segments = (
-            self._title_line(card, width, base) if part == 0 else self._meta_line(card, width, base)
-        )
-        return Strip(segments, width)
+        cursor = 0 if index != self.cursor else 1 if self.active else 2
+        key = (card, part, width, cursor, language(), self.today() if part else None)
+        line = self._lines.get(key)
+        if line is None:
+            base = self._style("")
+            if cursor:
+                base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
+            segments = (
+                self._title_line(card, width, base)
+                if part == 0
+                else self._meta_line(card, width, base)
+            )
+            line = Strip(segments, width)
+            if len(self._lines) >= LINE_CACHE:
+                self._lines.clear()
+            self._lines[key] = line
+        return line
 
     def _title_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
         if card.done:

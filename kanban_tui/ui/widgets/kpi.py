@@ -228,10 +228,15 @@ class ChartColors:
 class TrendChart(PlotextPlot):
     """A plotext chart of one KPI; it rebuilds from its spec at every size."""
 
+    #: Charts drawn before, kept for going back (``]`` to a month read before, ``↑``, the
+    #: next marketplace): plotext takes tens of milliseconds to draw one.
+    DRAWN_KEPT = 48
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.chart_spec: ChartSpec | None = None
         self.chart_colors: ChartColors | None = None
+        self._drawn: dict[tuple[object, ...], RenderResult] = {}
 
     def draw(self, spec: ChartSpec, colors: ChartColors) -> None:
         self.chart_spec = spec
@@ -239,10 +244,17 @@ class TrendChart(PlotextPlot):
         self.refresh()
 
     def render(self) -> RenderResult:
-        # Built at every paint, so the ticks always suit the current size (a resize or a
-        # theme change repaints); the spec is a few dozen points, building it is cheap.
-        self._build()
-        return super().render()
+        # Built for the current size and theme, so the ticks always suit them (a resize or
+        # a theme change repaints); the same chart at the same size is drawn once.
+        key = (repr(self.chart_spec), self.chart_colors, self.size, self.app.theme)
+        found = self._drawn.get(key)
+        if found is None:
+            self._build()
+            found = super().render()
+            if len(self._drawn) >= self.DRAWN_KEPT:
+                self._drawn.pop(next(iter(self._drawn)))
+            self._drawn[key] = found
+        return found
 
     def _build(self) -> None:
         spec, colors = self.chart_spec, self.chart_colors
