@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    text as sql_text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
@@ -145,6 +156,20 @@ def _json_flag(condition: ColumnElement[bool]) -> Any:
     return func.json(case((condition, literal("true")), else_=literal("false")))
 
 
+#: A checklist the SQL may copy as it is: none, or a JSON array of ``{"text": str, "done":
+#: bool}`` objects — what the app writes. Anything else another program stored ("not
+#: json", an object, items of another shape) is formatted by ``checklist_items`` instead.
+#: CASE keeps ``json_each`` away from text that is not JSON.
+_CANONICAL_CHECKLIST = sql_text(
+    "CASE WHEN card.checklist IS NULL OR card.checklist = '' THEN 1 "
+    "WHEN json_valid(card.checklist) AND json_type(card.checklist) = 'array' THEN NOT EXISTS ("
+    "SELECT 1 FROM json_each(card.checklist) AS item WHERE item.type != 'object' "
+    "OR json_type(item.value, '$.text') IS NOT 'text' "
+    "OR json_type(item.value, '$.done') NOT IN ('true', 'false')) "
+    "ELSE 0 END"
+)
+
+
 def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, str | None]]:
     """Each card the column shows as ``(id, JSON text)``, the text made by SQLite's JSON
     functions: exactly the object ``CardRow.as_json`` gives, with no Python object per
@@ -156,7 +181,7 @@ def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, s
     checklist = raw["checklist"]
     regular = and_(
         *(_stamp_regular(raw[name]) for name in stamps),
-        or_(checklist.is_(None), checklist == "", func.json_valid(checklist) == 1),
+        _CANONICAL_CHECKLIST,
     )
 
     def lowered(name: str) -> Any:
