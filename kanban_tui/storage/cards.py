@@ -18,9 +18,11 @@ from sqlalchemy import (
     literal,
     null,
     or_,
-    text as sql_text,
     type_coerce,
     update,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
