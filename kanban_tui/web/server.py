@@ -233,7 +233,7 @@ class BoardServer:
         port: int = 8000,
         token: str | None = None,
         title: str = "seller-kanban",
-        echo: Callable[[str], None] = print,
+        echo: Callable[[str], None] | None = None,
     ) -> None:
         check_options(host, port, token)
         self.database = database
@@ -242,7 +242,7 @@ class BoardServer:
         self.port = port
         self.token = token
         self.title = title
-        self.echo = echo
+        self.echo = echo or (lambda text: print(text, flush=True))
         self._cookie = session_value(token) if token is not None else None
         self._sessions: dict[web.WebSocketResponse, BoardProcess] = {}
         self._downloads = DownloadManager()

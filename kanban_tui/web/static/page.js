@@ -13,3 +13,16 @@ document.addEventListener("DOMContentLoaded", function () {
     window.location.reload();
   });
 });
+
+// Keys go to the board at once, without a first click into the page (and again whenever
+// the tab comes back to the front).
+function focusBoard() {
+  var input = document.querySelector("#terminal .xterm-helper-textarea");
+  if (input) {
+    input.focus();
+  }
+}
+window.addEventListener("load", function () {
+  window.setTimeout(focusBoard, 0);
+});
+window.addEventListener("focus", focusBoard);
