@@ -270,3 +270,28 @@ def test_ctrl_c_ends_every_board_process(tmp_path: Path) -> None:
         assert "Traceback" not in serve.text()
     finally:
         serve.stop()
+
+
+# --------------------------------------------------------------------------- copy
+async def test_y_copies_the_focused_card_to_the_clipboard(tmp_path: Path, clock) -> None:
+    from kanban_tui.domain.models import Column
+    from tests.ui_helpers import column, make_app
+
+    app, board = make_app(tmp_path / "board.db", clock)
+    first = board.cards.list_cards(Column.DAILY)[0]
+    noted = board.cards.add(
+        {"title": "Reply to the A-to-z claim", "notes": "order 113-[b]x[/b]"}, Column.WEEKLY
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == first.title
+        await pilot.press("l")
+        column(app, Column.WEEKLY).cursor = [
+            c.id for c in board.cards.list_cards(Column.WEEKLY)
+        ].index(noted.id)
+        await pilot.press("y")
+        await pilot.pause()
+        # literal text, notes included; the toast names the card
+        assert app.clipboard == "Reply to the A-to-z claim\n\norder 113-[b]x[/b]"
+        assert any("Copied: Reply to the A-to-z" in str(n.message) for n in app._notifications)

@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import textual_serve
 from aiohttp import WSMsgType, web
 from aiohttp.abc import AbstractAccessLogger
 from textual_serve.app_service import AppService
@@ -57,7 +58,7 @@ KILL_GRACE_SECONDS = 3.0
 
 _HERE = Path(__file__).resolve().parent
 _STATIC = _HERE / "static"
-_TEXTUAL_STATIC = Path(__import__("textual_serve").__file__).resolve().parent / "static"
+_TEXTUAL_STATIC = Path(textual_serve.__file__ or "textual_serve").resolve().parent / "static"
 _LOOPBACK_NAMES = {"localhost", "localhost.", "ip6-localhost", "ip6-loopback"}
 
 log = logging.getLogger("seller_kanban.serve")
@@ -295,9 +296,9 @@ class BoardServer:
                     return self._refuse(403, "web.refused_token")
                 if request.path != "/ws":
                     target = without_token(request.path, dict(request.query))
-                    response = web.Response(status=303, headers={"Location": target})
-                    self._set_cookie(request, response)
-                    return response
+                    redirect = web.Response(status=303, headers={"Location": target})
+                    self._set_cookie(request, redirect)
+                    return redirect
             else:
                 cookie = request.cookies.get(COOKIE)
                 if cookie is None:
@@ -309,8 +310,8 @@ class BoardServer:
             hosts = [request.host, request.headers.get("X-Forwarded-Host", "")]
             if not same_origin(request.headers.get("Origin"), hosts):
                 return self._refuse(403, "web.refused_origin")
-        response = await handler(request)
-        return response  # type: ignore[no-any-return]
+        answer: web.StreamResponse = await handler(request)
+        return answer
 
     def _set_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
         assert self._cookie is not None
