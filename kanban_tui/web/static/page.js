@@ -12,6 +12,23 @@ document.addEventListener("DOMContentLoaded", function () {
   document.getElementById("reconnect").addEventListener("click", function () {
     window.location.reload();
   });
+  // textual.js starts the terminal in window.onload; start it once the local font is in,
+  // so xterm measures its cells once (a late font would resize it while connecting)
+  var start = window.onload;
+  if (typeof start === "function" && document.fonts) {
+    window.onload = function (event) {
+      var size = terminal.dataset.fontSize || "16";
+      Promise.all([
+        document.fonts.load(size + "px 'Roboto Mono'"),
+        document.fonts.load("bold " + size + "px 'Roboto Mono'"),
+        document.fonts.load("italic " + size + "px 'Roboto Mono'"),
+      ])
+        .catch(function () {})
+        .then(function () {
+          start.call(window, event);
+        });
+    };
+  }
 });
 
 // Keys go to the board at once, without a first click into the page (and again whenever
@@ -22,7 +39,16 @@ function focusBoard() {
     input.focus();
   }
 }
-window.addEventListener("load", function () {
-  window.setTimeout(focusBoard, 0);
+window.addEventListener("focus", function () {
+  if (document.body.classList.contains("-loaded")) {
+    focusBoard();
+  }
 });
-window.addEventListener("focus", focusBoard);
+// textual.js marks the body "-loaded" when the websocket is open; focusing earlier would
+// make it send on a socket that is still connecting
+new MutationObserver(function (changes, observer) {
+  if (document.body.classList.contains("-loaded")) {
+    observer.disconnect();
+    focusBoard();
+  }
+}).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["class"] });
