@@ -182,6 +182,19 @@ def test_right_token_sets_an_httponly_cookie_then_serves_the_page(token_server: 
     assert ws_status(token_server.port, {"Cookie": value}, origin) == 101
 
 
+def test_behind_a_tls_proxy_the_cookie_is_secure_and_the_websocket_opens(
+    token_server: Serve,
+) -> None:
+    proxy = {"Host": "kanban.example.com", "X-Forwarded-Proto": "https"}
+    status, headers, _body = get(token_server.port, f"/?token={TOKEN}", proxy)
+    assert status == 303 and "Secure" in headers["set-cookie"]
+    value = headers["set-cookie"].split(";", 1)[0]
+    with_cookie = {**proxy, "Cookie": value}
+    assert get(token_server.port, "/", with_cookie)[0] == 200
+    assert ws_status(token_server.port, with_cookie, "https://kanban.example.com") == 101
+    assert ws_status(token_server.port, with_cookie, "https://evil.example") == 403
+
+
 def test_the_token_is_never_logged(token_server: Serve) -> None:
     get(token_server.port, f"/?token={TOKEN}")
     get(token_server.port, f"/?token={TOKEN[:-1]}x")
