@@ -308,3 +308,60 @@ async def test_y_copies_the_focused_card_to_the_clipboard(tmp_path: Path, clock)
         # literal text, notes included; the toast names the card
         assert app.clipboard == "Reply to the A-to-z claim\n\norder 113-[b]x[/b]"
         assert any("Copied: Reply to the A-to-z" in str(n.message) for n in app._notifications)
+
+
+def test_boards_end_even_when_the_server_is_killed(tmp_path: Path) -> None:
+    """kill -9 leaves no time to clean up: the boards still end (Linux parent-death signal)."""
+    import signal
+    import time
+
+    serve = Serve(tmp_path, tmp_path / "kanban.db")
+    try:
+        serve.wait_for("Ctrl+C")
+
+        async def one_tab() -> list[int]:
+            async with aiohttp.ClientSession() as session:
+                url = f"{serve.url}/ws?width=100&height=30"
+                async with session.ws_connect(url, origin=serve.url) as tab:
+                    seen = b""
+                    while b"seller-kanban" not in seen:
+                        message = await asyncio.wait_for(tab.receive(), 60)
+                        assert message.type == aiohttp.WSMsgType.BINARY, message
+                        seen += message.data
+                    boards = children_of(serve.process.pid)
+                    serve.process.send_signal(signal.SIGKILL)
+                    serve.process.wait(30)
+                    return boards
+
+        boards = asyncio.run(one_tab())
+        assert len(boards) == 1
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in boards) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(pid) for pid in boards)
+    finally:
+        serve.stop()
+
+
+# --------------------------------------------------------------------------- packaging
+def test_a_plain_install_can_serve(tmp_path: Path) -> None:
+    """The wheel ships the page, its script and styles, and depends on textual-serve."""
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(tmp_path)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("seller_kanban-*.whl")
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    for shipped in ("templates/index.html", "static/page.js", "static/page.css", "server.py"):
+        assert f"kanban_tui/web/{shipped}" in names
+    metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert any("textual-serve" in line and "extra ==" not in line for line in requires)
+    assert any("playwright" in line and "extra == 'dev'" in line for line in requires)
