@@ -76,6 +76,20 @@ def test_refused_options_exit_2_before_anything_listens(
     assert not db.exists()  # refused before the database was even created
 
 
+def test_a_port_in_use_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--db", str(tmp_path / "k.db"), "serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"seller-kanban: 127.0.0.1:{port}: ") and err.count("\n") == 1
+
+
 def test_in_memory_database_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", ":memory:", "serve"]) == 2
     assert "in-memory" in capsys.readouterr().err
@@ -228,6 +242,42 @@ def test_loopback_without_token_serves_only_loopback_names(local_server: Serve) 
     assert ws_status(local_server.port, {}, None) == 403
 
 
+def test_garbage_on_the_websocket_changes_nothing(local_server: Serve) -> None:
+    async def talk() -> bytes:
+        async with aiohttp.ClientSession() as session:
+            url = f"{local_server.url}/ws?width=abc&height=-5"
+            async with session.ws_connect(url, origin=local_server.url) as tab:
+                for junk in (
+                    "not json",
+                    "[]",
+                    "{}",
+                    '["stdin"]',
+                    '["stdin", 5]',
+                    '["resize", 1]',
+                    '["resize", {"width": "x"}]',
+                    "[null]",
+                    '"stdin"',
+                ):
+                    await tab.send_str(junk)
+                await tab.send_bytes(b"\x00\xff")
+                await tab.send_str('["ping", "7"]')
+                seen = b""
+                while True:
+                    message = await asyncio.wait_for(tab.receive(), 60)
+                    if message.type == aiohttp.WSMsgType.TEXT and message.data == '["pong", "7"]':
+                        break
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        seen += message.data
+                    else:
+                        assert message.type == aiohttp.WSMsgType.TEXT, message
+                return seen
+
+    asyncio.run(talk())
+    local_server.wait_for("board closed")
+    assert "Traceback" not in local_server.text()
+    assert get(local_server.port, "/")[0] == 200
+
+
 def test_page_fetches_nothing_from_outside(local_server: Serve) -> None:
     _status, _headers, body = get(local_server.port, "/")
     references = re.findall(r'(?:src|href)="([^"]*)"', body)
@@ -241,6 +291,23 @@ def test_page_fetches_nothing_from_outside(local_server: Serve) -> None:
     assert fonts and all(get(local_server.port, "/" + font)[0] == 200 for font in fonts)
     assert "googleapis" not in body + css and "https://" not in body + css
     assert get(local_server.port, "/static/")[0] in (403, 404)  # no directory listing
+
+
+async def test_the_page_follows_the_language(tmp_path: Path) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from kanban_tui.i18n import set_language
+
+    set_language("zh")
+    server = web.BoardServer(database=str(tmp_path / "k.db"), lang="zh")
+    async with TestClient(TestServer(server.make_app(), host="127.0.0.1")) as client:
+        response = await client.get("/")
+        page = await response.text()
+        assert response.status == 200
+        assert '<html lang="zh-CN">' in page
+        assert "正在打开看板" in page and "重新连接" in page
+        refused = await client.get("/", headers={"Host": "evil.example"})
+        assert refused.status == 403 and "已拒绝" in await refused.text()
 
 
 def test_page_shows_a_lost_connection() -> None:
