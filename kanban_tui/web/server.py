@@ -202,9 +202,14 @@ class BoardProcess(AppService):
         process = self._process
         if process is None:
             return
+
+        async def quit_and_wait() -> None:
+            await self.stop()  # sends "quit", returns when the board closed its output
+            await process.wait()  # reaped by asyncio's watcher (never by a signal's poll)
+
         if process.returncode is None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.stop(), QUIT_GRACE_SECONDS)
+                await asyncio.wait_for(quit_and_wait(), QUIT_GRACE_SECONDS)
         for send in (process.terminate, process.kill):
             if process.returncode is not None:
                 break
