@@ -2,11 +2,12 @@
 driven by Playwright through ``executable_path`` — no browser download).
 
 The test starts ``serve`` itself on a free loopback port with a temporary database, opens
-the page, waits for the board, moves a card with shift+right and another after a mouse
-click, opens help, the palette and the KPI pane, copies a card to the browser's clipboard,
-checks through the service that the database changed, keeps screenshots in ``artefacts/``,
-then presses Ctrl+C on the server: every board process ends and the page says the
-connection is lost. In CI (``CI=true``) a missing Chromium or Playwright fails the test.
+the page, waits for the board, copies a card to the browser's clipboard, moves a card with
+shift+right and another after a mouse click (checking the database through the service),
+sees a card added from a terminal appear, opens help, the palette and the KPI pane, keeps
+screenshots in ``artefacts/``, then presses Ctrl+C on the server: every board process ends
+and the page says the connection is lost. In CI (``CI=true``) a missing Chromium or
+Playwright fails the test; elsewhere it is skipped, saying why.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kanban_tui import config
 from kanban_tui.domain.models import Column
 from kanban_tui.i18n import t
 from kanban_tui.services.session import open_board
+from tests.process_helpers import run_cli
 from tests.serve_helpers import ARTEFACTS, Serve, alive, children_of
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -187,6 +189,11 @@ def test_the_board_in_chromium(chromium: Any, tmp_path: Path) -> None:
         page.mouse.click(x, y)
         tab.press("Shift+ArrowRight")
         tab.wait(lambda: column_of(first_monthly.id) is Column.DONE)
+
+        # live refresh: a card added from a terminal shows in the page
+        added = run_cli(db, "add", "Restock SKU-42 (from the terminal)", "--column", "daily")
+        assert added.returncode == 0, added.stderr
+        tab.wait("Restock SKU-42")
 
         # help and the command palette open in the page (ctrl+p is not the print dialog)
         # (a person reads before the next key: wait until the board is back each time, i.e.
