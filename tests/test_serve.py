@@ -172,7 +172,7 @@ def test_wrong_token_is_refused(token_server: Serve) -> None:
         assert status == 403
         assert "set-cookie" not in headers
         assert "<html" not in body
-    bad_cookie = {"Cookie": f"{web.COOKIE}={'0' * 64}"}
+    bad_cookie = {"Cookie": f"{web.COOKIE}_{token_server.port}={'0' * 64}"}
     assert get(token_server.port, "/", bad_cookie)[0] == 403
 
 
@@ -181,6 +181,7 @@ def test_right_token_sets_an_httponly_cookie_then_serves_the_page(token_server: 
     assert status == 303
     assert headers["location"] == "./?fontsize=18"  # the token leaves the address bar
     cookie = headers["set-cookie"]
+    assert cookie.startswith(f"{web.COOKIE}_{token_server.port}=")
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     assert TOKEN not in cookie
     value = cookie.split(";", 1)[0]

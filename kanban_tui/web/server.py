@@ -250,6 +250,8 @@ class BoardServer:
         self.title = title
         self.echo = echo or (lambda text: print(text, flush=True))
         self._cookie = session_value(token) if token is not None else None
+        #: cookies ignore ports: two boards on one host must not overwrite each other's
+        self.cookie_name = f"{COOKIE}_{port}"
         self._sessions: dict[web.WebSocketResponse, BoardProcess] = {}
         self._downloads = DownloadManager()
         self._templates = jinja2.Environment(
@@ -305,7 +307,7 @@ class BoardServer:
                     self._set_cookie(request, redirect)
                     return redirect
             else:
-                cookie = request.cookies.get(COOKIE)
+                cookie = request.cookies.get(self.cookie_name)
                 if cookie is None:
                     return self._refuse(401, "web.needs_login")
                 assert self._cookie is not None
@@ -322,7 +324,7 @@ class BoardServer:
         assert self._cookie is not None
         secure = request.secure or request.headers.get("X-Forwarded-Proto", "") == "https"
         response.set_cookie(
-            COOKIE,
+            self.cookie_name,
             self._cookie,
             httponly=True,
             samesite="Strict",
