@@ -122,6 +122,10 @@ class Page:
         self.mark = self.page.evaluate("() => window.__screen.length")
         self.page.keyboard.press(key)
 
+    def click(self, x: float, y: float) -> None:
+        self.mark = self.page.evaluate("() => window.__screen.length")
+        self.page.mouse.click(x, y)
+
     def cell(self, column: float, row: int) -> tuple[float, float]:
         """Page coordinates of a terminal cell (``column`` as a share of the width)."""
         box = self.page.locator("#terminal .xterm-screen").bounding_box()
@@ -185,10 +189,16 @@ def test_the_board_in_chromium(chromium: Any, tmp_path: Path) -> None:
         tab.wait(lambda: column_of(first_daily.id) is Column.WEEKLY)
 
         # mouse: a click focuses the first Monthly card, shift+right moves it into Done
+        # (the board handles a click as a message of its own, so wait until the click has
+        # taken the keys — the Monthly header is repainted as the active one — as a person
+        # would see before the next key)
+        monthly = len(_titles(db, Column.MONTHLY))
         x, y = tab.cell(0.6, 3)
-        page.mouse.click(x, y)
+        tab.click(x, y)
+        tab.wait(f"{t('column.monthly')}  {monthly}")
         tab.press("Shift+ArrowRight")
         tab.wait(lambda: column_of(first_monthly.id) is Column.DONE)
+        assert column_of(first_daily.id) is Column.WEEKLY  # the click moved the focus
 
         # live refresh: a card added from a terminal shows in the page
         added = run_cli(db, "add", "Restock SKU-42 (from the terminal)", "--column", "daily")
