@@ -376,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ecards.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output"))
 
+    serve = command("serve")
+    serve.add_argument("--host", default="127.0.0.1", help=t("cli.serve.host"))
+    serve.add_argument("--port", type=int, default=8000, help=t("cli.serve.port"))
+    serve.add_argument("--token", help=t("cli.serve.token", env="SELLER_KANBAN_TOKEN"))
+
     return parser
 
 
@@ -1227,6 +1232,31 @@ def _open_app(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return app.return_code or 0
 
 
+def _serve(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    """The board in a browser: checks everything before the port is opened."""
+    from pathlib import Path
+
+    from kanban_tui.i18n import t
+    from kanban_tui.services.session import open_board
+    from kanban_tui.storage.database import resolve_target
+    from kanban_tui.web.server import TOKEN_ENV, check_options
+
+    token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
+    check_options(args.host, args.port, token)
+    location = _db_location(args)
+    target = resolve_target(location)
+    if target.path is None:
+        raise UsageError("--db", t("web.in_memory"))
+    if "://" not in location:
+        location = str(Path(location).expanduser().resolve())
+    # open it once here: a damaged or foreign file is refused before any tab sees it,
+    # and a new database gets its plan before the first tab opens
+    open_board(location, settings, interactive=False).close()
+    from kanban_tui.web.server import serve
+
+    return serve(database=location, lang=lang, host=args.host, port=args.port, token=token)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from kanban_tui import config
@@ -1248,6 +1278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _keys(args, settings)
         if args.command in ("backup", "restore", "doctor"):
             return _data_command(args, settings)
+        if args.command == "serve":
+            return _serve(args, settings, lang)
         return _run(args, settings)
     except KanbanError as exc:
         from kanban_tui.domain.text import literal

@@ -46,6 +46,7 @@ BOARD_ACTIONS: tuple[NamedAction, ...] = (
     NamedAction("delete_card", "d", "delete_card", display="d"),
     NamedAction("detail", "c", "detail", display="c"),
     NamedAction("timer", "T", "timer", display="T"),
+    NamedAction("copy_card", "y", "copy_card", display="y"),
     NamedAction("defer", "w", "defer", display="w"),
     NamedAction("playbook", "exclamation_mark", "playbook", display="!"),
     NamedAction("undo", "u", "undo", footer=True, display="u"),

@@ -626,6 +626,16 @@ class BoardScreen(Screen[None]):
             self.notify(t("load.timer_stopped", title=changed.title[:40], time=time), markup=False)
         self.reload(changed.column, focus=changed.id)
 
+    def action_copy_card(self) -> None:
+        """The focused card's title (and notes) to the clipboard: the terminal's, or the
+        browser's under ``seller-kanban serve`` (OSC 52; the browser may ask first)."""
+        card = self.column.current
+        if card is None:
+            return
+        text = card.title + (f"\n\n{card.notes}" if card.notes else "")
+        self.app.copy_to_clipboard(text)
+        self.notify(t("board.copied_note", title=card.title[:40]), markup=False)
+
     def action_defer(self) -> None:
         load = self._load()
         if not load.suggestions:
