@@ -369,3 +369,24 @@ async def test_long_columns_scroll_with_the_cursor(db, clock):
         assert column(app, Column.WEEKLY).count == 64
         assert column(app, Column.MONTHLY).current.title == current
         assert view.max_scroll_y == 64 * 3 - view.scrollable_content_region.height
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_narrow_board_keeps_help_and_quit_and_never_cuts_a_total(db, clock, lang):
+    from textual.widgets._footer import FooterKey
+
+    app, _ = make_app(db, clock, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = [k.key for k in app.screen.query(FooterKey)]
+        assert "question_mark" in keys and "q" in keys
+        for column in ("daily", "weekly", "monthly", "done"):
+            head = str(app.screen.query_one(f"#head-{column}").render())
+            # a total is whole ("1 h 45 m") or absent, never cut to "· 1"
+            assert "·" not in head or head.rstrip().endswith(("m", "分", "h", "时"))
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        keys = [k.key for k in app.screen.query(FooterKey)]
+        assert "2" in keys and "t" in keys  # the wide board shows more keys again
+        head = str(app.screen.query_one("#head-daily").render())
+        assert "·" in head

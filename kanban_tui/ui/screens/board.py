@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -54,13 +55,21 @@ def load_bar(load: DayLoad, width: int = 12) -> Text:
     return text
 
 
-def bindings(actions: tuple[NamedAction, ...] = BOARD_ACTIONS) -> list[Binding]:
+#: Below this width the board keeps only the essentials in its header and footer.
+NARROW = 100
+#: The footer's keys on a narrow board: help and quit are always among them.
+NARROW_FOOTER = ("toggle_done", "new_card", "edit_card", "undo", "help", "quit")
+
+
+def bindings(
+    actions: tuple[NamedAction, ...] = BOARD_ACTIONS, narrow: bool = False
+) -> list[Binding]:
     return [
         Binding(
             a.keys,
             a.action,
             t(f"action.{a.id}"),
-            show=a.footer,
+            show=a.footer and (not narrow or a.id in NARROW_FOOTER),
             key_display=a.display or None,
             id=a.id,
         )
@@ -138,8 +147,22 @@ class BoardScreen(Screen[None]):
         self._epoch = 0
         self._failed_epoch = -1
         self._last_history_toast: Notification | None = None
+        self._narrow = False
 
-    def _bind(self, actions: tuple[NamedAction, ...]) -> None:
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._bind(self.actions, narrow)
+            self.refresh_bindings()
+        for view in self._columns:
+            self._paint_head(view)
+        if self._columns:
+            self._update_topbar(
+                sum(view.count for view in self._columns), getattr(self, "load", None)
+            )
+
+    def _bind(self, actions: tuple[NamedAction, ...], narrow: bool = False) -> None:
         """The board's keys as the keymap has them, described in the current language.
 
         ``BINDINGS`` were read when the class was made (default keys, the language then);
@@ -153,7 +176,7 @@ class BoardScreen(Screen[None]):
                 table[key] = kept
             else:
                 del table[key]
-        for binding in Binding.make_bindings(bindings(actions)):
+        for binding in Binding.make_bindings(bindings(actions, narrow)):
             table.setdefault(binding.key, []).append(binding)
 
     # --------------------------------------------------------------- layout
@@ -232,30 +255,36 @@ class BoardScreen(Screen[None]):
     def _paint_head(self, view: ColumnView) -> None:
         count, minutes = self._heads.get(view.column, (0, 0))
         name_style = "bold reverse" if view.active else "bold"
-        self.query_one(f"#head-{view.column.value}", Static).update(
-            Text.assemble(
-                (f" {t(f'column.{view.column.value}')} ", name_style),
-                f" {count}",
-                ("  ·  " + duration(minutes)) if minutes else "",
-            ),
-            layout=False,  # one fixed line: no layout pass on every move
-        )
+        head = self.query_one(f"#head-{view.column.value}", Static)
+        width = head.content_size.width or self.size.width // len(COLUMNS) - 2
+        name = f" {t(f'column.{view.column.value}')} "
+        text = Text.assemble((name, name_style), f" {count}")
+        if minutes:
+            # the total whole, shorter on a narrow pane, or left out — never cut to "· 1"
+            for tail in ("  ·  " + duration(minutes), " · " + duration(minutes)):
+                if text.cell_len + cell_len(tail) <= width:
+                    text.append(tail)
+                    break
+        text.truncate(max(1, width), overflow="ellipsis")
+        head.update(text, layout=False)  # one fixed line: no layout pass on every move
 
     def _update_topbar(
         self, total: int, load: DayLoad | None = None, *, show_load: bool = True
     ) -> None:
         today = self.service.clock()
+        narrow = self.size.width and self.size.width < NARROW
         bar = Text.assemble(
-            (" seller-kanban ", "bold reverse"),
-            f"  {today:%Y-%m-%d} {t('weekday.' + str(today.weekday()))}",
-            f"   {t('board.cards_shown', count=total)}",
+            (" seller-kanban ", "bold reverse") if not narrow else "",
+            f"  {today:%Y-%m-%d} " if not narrow else f" {today:%m-%d} ",
+            t("weekday." + str(today.weekday())),
+            f"   {t('board.cards_shown', count=total)}" if not narrow else "",
         )
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
         if show_load:
             self.load = load if load is not None else self._load()
             bar.append("   ")
-            bar.append_text(load_bar(self.load))
+            bar.append_text(load_bar(self.load, 6 if narrow else 12))
         self.query_one("#topbar", Static).update(bar, layout=False)
 
     def _load(self) -> DayLoad:
