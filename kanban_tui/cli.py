@@ -770,7 +770,9 @@ def _import_lines(summary: Any, service: Any) -> list[str]:
         kind = " + ".join(t(f"kpi.source.{source}") for source in summary.sources)
     key = "cli.kpi.dry_run_done" if summary.dry_run else "cli.kpi.imported"
     first = summary.days[0].isoformat() if summary.days else "—"
-    last = max((end for _, end in summary.periods), default=None)
+    last = max(
+        (end for _, end in summary.periods), default=summary.days[-1] if summary.days else None
+    )
     lines = [
         t(
             key,

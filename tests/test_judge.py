@@ -401,8 +401,31 @@ def test_a_csv_fba_inventory_report_dates_itself(tmp_path, cli) -> None:
     assert (summary["kind"], summary["first_day"], summary["added"]) == (
         "fba_inventory",
         "2026-11-03",
-        2,
+        2 + 2 * 2,  # the store's on hand and inbound, and each of the two ASINs'
     )
+
+
+def test_turnover_and_days_of_cover_per_asin(tmp_path, cli) -> None:
+    path = tmp_path / "fba_inventory.csv"
+    path.write_text(
+        "snapshot-date,sku,fnsku,asin,product-name,condition,available,"
+        "Total Reserved Quantity,inbound-quantity\n"
+        "2025-11-15T07:00:00Z,YM-6-P,X1,B0CHILD001,Mat,New,200,10,30\n"
+        "2025-11-15T07:00:00Z,YM-6-B,X2,B0CHILD002,Mat,New,50,0,0\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli("kpi", "import", str(path), "--marketplace", "UK")
+    assert code == 0, err
+    report = Path(__file__).parent / "fixtures/reports/business_by_child_item_uk_2025.csv"
+    code, _, err = cli("kpi", "import", str(report), "--marketplace", "UK", "--month", "2025-11")
+    assert code == 0, err
+    code, out, _ = cli(
+        "kpi", "show", "--month", "2025-11", "--marketplace", "UK", "--asin", "B0CHILD001", "--json"
+    )
+    tiles = json.loads(out)
+    # 210 units on hand (200 + 10 reserved); 100 units sold over the month's 30 days
+    assert tiles["inventory_turnover"]["value"] == pytest.approx(100 / 210)
+    assert tiles["days_of_cover"]["value"] == pytest.approx(210 / (100 / 30))
 
 
 def test_a_bad_snapshot_changes_nothing_and_says_why(tmp_path, cli) -> None:

@@ -127,6 +127,7 @@ def read_inventory(raw: bytes, *, marketplace: str, day: date | None) -> Invento
     snapshot_column = index.get("snapshot-date")
     on_hand = inbound = 0
     by_asin: dict[str, int] = defaultdict(int)
+    inbound_by_asin: dict[str, int] = defaultdict(int)
     file_days: set[date] = set()
     body = rows[1:]
     for number, row in enumerate(body, start=2):
@@ -150,11 +151,14 @@ def read_inventory(raw: bytes, *, marketplace: str, day: date | None) -> Invento
         units = sum(count(position) for position in on_hand_columns)
         on_hand += units
         if inbound_columns:
-            inbound += sum(count(position) for position in inbound_columns)
+            coming = sum(count(position) for position in inbound_columns)
         else:
-            inbound += count(total_inbound)
+            coming = count(total_inbound)
+        inbound += coming
         if asin_column is not None and asin_column < len(row) and row[asin_column].strip():
-            by_asin[row[asin_column].strip().upper()] += units
+            asin = row[asin_column].strip().upper()
+            by_asin[asin] += units
+            inbound_by_asin[asin] += coming
         if snapshot_column is not None and snapshot_column < len(row):
             stamp = row[snapshot_column].strip()[:10]
             try:
@@ -172,9 +176,15 @@ def read_inventory(raw: bytes, *, marketplace: str, day: date | None) -> Invento
             )
         day = file_days.pop()
     common = {"day": day, "marketplace": marketplace, "source": SOURCE}
+    # the store's totals, and each ASIN's own (its turnover and days of cover per product)
     observations = (
         Observation(metric=ON_HAND, value=Decimal(on_hand), **common),
         Observation(metric=INBOUND, value=Decimal(inbound), **common),
+        *(
+            Observation(metric=metric, value=Decimal(value), scope=asin, **common)
+            for asin in sorted(by_asin)
+            for metric, value in ((ON_HAND, by_asin[asin]), (INBOUND, inbound_by_asin[asin]))
+        ),
     )
     return InventorySnapshot(
         day=day,
