@@ -51,5 +51,18 @@ def test_help_snapshot(snap_compare, tmp_path, clock, lang):
 
 
 def test_new_card_form_with_errors_snapshot(snap_compare, tmp_path, clock):
+    from kanban_tui.ui.screens.card_form import CardForm
+
     app = _board(tmp_path, clock, "en")
-    assert snap_compare(app, terminal_size=SIZE, press=["n", "tab", "tab", "9", "9", "9", "ctrl+s"])
+
+    async def fill_in(pilot) -> None:
+        await pilot.press("n")
+        for _ in range(200):  # the form is a screen of its own: type once it is there
+            if isinstance(pilot.app.screen, CardForm) and pilot.app.screen.is_mounted:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        await pilot.press("tab", "tab", "9", "9", "9", "ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=fill_in)
