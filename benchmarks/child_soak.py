@@ -100,10 +100,10 @@ _tick_worker = app._tick_worker
 _ticked = app._ticked
 
 
-def _timed_worker():
+def _timed_worker(tick=True):
     start = perf()
     try:
-        _tick_worker()
+        _tick_worker(tick=tick)
     finally:
         tick_worker_times.append(perf() - start)
 

@@ -417,6 +417,7 @@ def kpi_rows(markets: tuple[str, ...], first: date, last: date, *, seed: int = 1
         rows.append(
             {
                 "day": day,
+                "period_end": day,  # daily figures: the period is the one day (schema 2)
                 "marketplace": market,
                 "scope": scope,
                 "metric": metric,
@@ -461,7 +462,7 @@ def kpi_rows(markets: tuple[str, ...], first: date, last: date, *, seed: int = 1
                 ("clicks", str(clicks), False),
                 ("impressions", str(clicks * rng.randint(60, 140)), False),
             ):
-                add(day, market, metric, value, "ads", money=is_money)
+                add(day, market, metric, value, "ads_sp", money=is_money)
             if day.weekday() == 0:
                 add(day, market, "odr", f"{rng.uniform(0.002, 0.012):.4f}", "manual")
                 add(day, market, "response_hours", f"{rng.uniform(3, 20):.1f}", "manual")

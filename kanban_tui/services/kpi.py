@@ -37,7 +37,7 @@ from kanban_tui.domain.kpi import (
     sales_pacing,
     status,
 )
-from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
+from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget, utcnow
 from kanban_tui.domain.validation import NUMBER_MAX, YEARS, year_in_range
 from kanban_tui.errors import UsageError
 from kanban_tui.services.board import Clock, system_clock
@@ -456,16 +456,33 @@ class KpiService:
         markets = {o.marketplace for o in observations}
 
         def work(session: Session) -> dict[str, int]:
-            existing = {
-                (row.day, row.period_end, row.marketplace, row.scope, row.metric, row.source): row
-                for row in session.exec(
-                    select(KpiObservation).where(
-                        col(KpiObservation.day) >= first,
-                        col(KpiObservation.day) <= last,
-                        col(KpiObservation.marketplace).in_(markets),
-                    )
-                ).all()
+            # Core statements, not ORM objects: a per-ASIN ads report is tens of thousands
+            # of observations, and one ORM object each cost seconds.
+            from sqlalchemy import bindparam, insert, update
+            from sqlalchemy import select as core_select
+
+            table = KpiObservation.__table__  # type: ignore[attr-defined]
+            c = table.c
+            found = session.execute(
+                core_select(
+                    c.id,
+                    c.day,
+                    c.period_end,
+                    c.marketplace,
+                    c.scope,
+                    c.metric,
+                    c.source,
+                    c.value,
+                    c.currency,
+                ).where(c.day >= first, c.day <= last, c.marketplace.in_(markets))
+            ).all()
+            #: key → (row id, or the index of a pending insert; value text; currency)
+            existing: dict[tuple[Any, ...], tuple[int | None, int | None, str, str | None]] = {
+                tuple(row[1:7]): (row[0], None, row[7], row[8]) for row in found
             }
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            now = utcnow()
             for item in observations:
                 key = (
                     item.day,
@@ -476,31 +493,48 @@ class KpiService:
                     item.source,
                 )
                 text = str(item.value)
-                row = existing.get(key)
-                if row is None:
+                known = existing.get(key)
+                if known is None:
                     counts["added"] += 1
-                    row = KpiObservation(
-                        day=item.day,
-                        period_end=item.last_day,
-                        marketplace=item.marketplace,
-                        scope=item.scope,
-                        metric=item.metric,
-                        value=text,
-                        source=item.source,
-                        currency=item.currency,
+                    existing[key] = (None, len(inserts), text, item.currency)
+                    inserts.append(
+                        {
+                            "day": item.day,
+                            "period_end": item.last_day,
+                            "marketplace": item.marketplace,
+                            "scope": item.scope,
+                            "metric": item.metric,
+                            "value": text,
+                            "source": item.source,
+                            "currency": item.currency,
+                            "imported_at": now,
+                        }
                     )
-                    existing[key] = row
-                elif Decimal(row.value) == item.value and row.currency == item.currency:
+                    continue
+                row_id, pending, value, currency = known
+                if Decimal(value) == item.value and currency == item.currency:
                     counts["unchanged"] += 1
                     continue
+                counts["replaced"] += 1
+                existing[key] = (row_id, pending, text, item.currency)
+                if pending is not None:  # the same key twice in one file: the last one wins
+                    inserts[pending].update(value=text, currency=item.currency)
                 else:
-                    counts["replaced"] += 1
-                    row.value = text
-                    row.currency = item.currency
-                if not dry_run:
-                    session.add(row)
-            if dry_run:
-                session.rollback()
+                    updates.append({"row_id": row_id, "v": text, "cur": item.currency, "at": now})
+            if not dry_run:
+                if inserts:
+                    session.execute(insert(table), inserts)
+                if updates:
+                    session.execute(
+                        update(table)
+                        .where(c.id == bindparam("row_id"))
+                        .values(
+                            value=bindparam("v"),
+                            currency=bindparam("cur"),
+                            imported_at=bindparam("at"),
+                        ),
+                        updates,
+                    )
             return counts
 
         return self.db.transact(work)
