@@ -10,7 +10,7 @@ repaints only the lines from the changed row down: no query, no other line redra
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from math import ceil
 
 from rich.cells import cell_len, set_cell_size
@@ -38,6 +38,10 @@ from kanban_tui.i18n import language, t
 from kanban_tui.services.board import CardRow
 
 CARD_HEIGHT = 3
+#: A running timer's mark on its card's meta line, before the elapsed time.
+TIMER_MARK = "⏱"
+#: How often a running timer's elapsed time is repainted (only the cards that run one).
+TIMER_TICK_SECONDS = 60.0
 #: Rows read at a time: a 100-line terminal shows 33, so the first frame reads one page.
 PAGE_SIZE = 32
 #: Painted lines kept for reuse (a move shifts rows: their lines are drawn already).
@@ -77,6 +81,7 @@ class ColumnView(ScrollView, can_focus=False):
         "card--today",
         "card--done",
         "card--empty",
+        "card--timer",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -98,12 +103,15 @@ class ColumnView(ScrollView, can_focus=False):
         source: RowSource,
         today: Callable[[], date],
         *,
+        now: Callable[[], datetime] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.column = column
         self.source = source
         self.today = today
+        #: The clock a running timer's elapsed time is read from.
+        self.now = now or (lambda: datetime.now(UTC))
         self.count = 0
         self.active = False
         #: Rows read so far (row index → row), filled a page at a time.
@@ -114,7 +122,37 @@ class ColumnView(ScrollView, can_focus=False):
         #: The content width during one ``render_lines`` pass (None outside a pass).
         self._pass_width: int | None = None
 
+    def on_mount(self) -> None:
+        self.set_interval(TIMER_TICK_SECONDS, self.tick_timers, name="card-timers")
+
     # ------------------------------------------------------------------ data
+    def elapsed(self, card: CardRow) -> int | None:
+        """Whole minutes the card's running timer has run (None: no timer runs)."""
+        started = card.timer_started_at
+        if started is None:
+            return None
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        seconds = (self.now().astimezone(UTC) - started.astimezone(UTC)).total_seconds()
+        return max(0, int(seconds // 60))
+
+    def tick_timers(self) -> list[int]:
+        """Repaint the meta line of each card in view whose timer runs (its elapsed time
+        moved on); nothing else is repainted. Returns the rows repainted."""
+        if not self.count:
+            return []
+        height = self.scrollable_content_region.height
+        first = round(self.scroll_offset.y) // CARD_HEIGHT
+        last = min(self.count - 1, (round(self.scroll_offset.y) + height) // CARD_HEIGHT)
+        ticked: list[int] = []
+        for index in range(first, last + 1):
+            card = self._rows.get(index)
+            if card is not None and card.timer_started_at is not None:
+                top = index * CARD_HEIGHT + 1 - round(self.scroll_offset.y)
+                self.refresh(Region(0, top, self.size.width, 1))
+                ticked.append(index)
+        return ticked
+
     def set_count(self, count: int) -> None:
         """New number of rows; drops cached pages so the next paint reads fresh rows.
 
@@ -273,7 +311,15 @@ class ColumnView(ScrollView, can_focus=False):
         if card is None or part == 2:
             return Strip.blank(width, self._style(""))
         cursor = 0 if index != self.cursor else 1 if self.active else 2
-        key = (card, part, width, cursor, language(), self.today() if part else None)
+        key = (
+            card,
+            part,
+            width,
+            cursor,
+            language(),
+            self.today() if part else None,
+            self.elapsed(card) if part else None,
+        )
         line = self._lines.get(key)
         if line is None:
             base = self._style("")
@@ -309,6 +355,10 @@ class ColumnView(ScrollView, can_focus=False):
     def _meta_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
         meta = base + self._style("card--meta")
         parts: list[tuple[str, Style]] = []
+        elapsed = self.elapsed(card)
+        if elapsed is not None:
+            running = base + self._style("card--timer")
+            parts.append((f"{TIMER_MARK} {duration(elapsed)}", running))
         if card.done and card.done_at:
             local = card.done_at.astimezone()
             when = f"{t(f'weekday.{local.weekday()}')} {local:%H:%M}"
