@@ -211,8 +211,8 @@ class ReviewScreen(Screen[None]):
         return NARROW_NUMBERS if self.fit_mode == "narrow" else WIDE_NUMBERS
 
     @staticmethod
-    def _number_width(header: str) -> int:
-        return max(cell_len(header), 5)  # "100%", "31/31"
+    def _number_width(key: str, header: str) -> int:
+        return max(cell_len(header), 5 if key == "done_of" else 4)  # "31/31", "100%"
 
     def side_room(self) -> int:
         """Cells a line of the side panel has (its border, padding and scrollbar off)."""
@@ -225,7 +225,7 @@ class ReviewScreen(Screen[None]):
         side = SIDE_WIDTH[layout]
         numbers = NARROW_NUMBERS if layout == "narrow" else WIDE_NUMBERS
         used = (1 + CELL_PADDING) + sum(
-            self._number_width(t(key)) + CELL_PADDING for _, key in numbers
+            self._number_width(key, t(message)) + CELL_PADDING for key, message in numbers
         )
         title_width = max(12, width - side - used - CELL_PADDING - SCROLLBAR)
         table = self.table
@@ -238,7 +238,7 @@ class ReviewScreen(Screen[None]):
         table.add_column(t("review_screen.col_template"), width=title_width, key="title")
         for key, message in numbers:
             header = Text(t(message), justify="right")
-            table.add_column(header, width=self._number_width(t(message)), key=key)
+            table.add_column(header, width=self._number_width(key, t(message)), key=key)
         return True
 
     @on(Resize)
