@@ -187,7 +187,11 @@ class BoardScreen(Screen[None]):
                 with Vertical(classes="column-pane", id=f"pane-{column.value}"):
                     yield Static(id=f"head-{column.value}", classes="column-head")
                     yield ColumnView(
-                        column, self._rows, self.service.today, id=f"col-{column.value}"
+                        column,
+                        self._rows,
+                        self.service.today,
+                        now=self.service.clock,
+                        id=f"col-{column.value}",
                     )
         box = Input(id="filter", placeholder=t("board.filter_placeholder"))
         box.can_focus = False  # focusable only while shown (see action_filter)

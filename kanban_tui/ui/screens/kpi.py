@@ -25,6 +25,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
@@ -60,7 +62,14 @@ from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.forms import FormScreen
 from kanban_tui.ui.widgets.footer import KanbanFooter
-from kanban_tui.ui.widgets.kpi import ChartColors, ChartSpec, KpiTiles, TileView, TrendChart
+from kanban_tui.ui.widgets.kpi import (
+    TILE_HEIGHT,
+    ChartColors,
+    ChartSpec,
+    KpiTiles,
+    TileView,
+    TrendChart,
+)
 
 #: The values typed by hand, in the order of the form's list.
 MANUAL_METRICS: tuple[str, ...] = (
@@ -395,6 +404,13 @@ def pane_bindings() -> list[BindingType]:
     ]
 
 
+#: Below this many rows the pane is short: the chart comes first and the tiles below it
+#: scroll (two rows of tiles shown, the selected one always in view).
+SHORT_BELOW = 36
+#: Below this many columns the side panel narrows so the chart keeps most of the width.
+NARROW_BELOW = 100
+
+
 class KpiScreen(Screen[None]):
     """The month's KPIs for one marketplace, their trend, and sales against the goal."""
 
@@ -438,7 +454,8 @@ class KpiScreen(Screen[None]):
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         yield Static(id="kpi-head")
-        yield KpiTiles(id="kpi-tiles")
+        with Vertical(id="kpi-tiles-box"):
+            yield KpiTiles(id="kpi-tiles")
         with Horizontal(id="kpi-body"):
             with Vertical(id="kpi-chart-box"):
                 yield Static(id="kpi-chart-title")
@@ -468,7 +485,37 @@ class KpiScreen(Screen[None]):
         table.add_columns("", "ASIN", t("kpi_pane.asin_sales"), t("kpi_pane.asin_cvr"), "ACoS")
         self.query_one("#kpi-tiles", KpiTiles).focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw_chart())
+        self.fit(self.app.size.width, self.app.size.height)
         self.reload()
+
+    def fit(self, width: int, height: int) -> None:
+        """Short screens put the chart first and scroll the tiles below it; narrow ones
+        give the chart more of the width. The month header always stays on top."""
+        short = height < SHORT_BELOW
+        self.set_class(width < NARROW_BELOW, "-narrow")
+        if short != self.has_class("-short"):
+            self.set_class(short, "-short")
+            box = self.query_one("#kpi-tiles-box", Vertical)
+            body = self.query_one("#kpi-body", Horizontal)
+            if short:
+                self.move_child(box, after=body)
+            else:
+                self.move_child(box, before=body)
+        self.call_after_refresh(self._show_selected_tile)
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self.fit(event.size.width, event.size.height)
+        self._update_head()
+
+    def _show_selected_tile(self) -> None:
+        """Scroll the tiles so the selected one is in view (they scroll on short screens)."""
+        tiles = self.query_one("#kpi-tiles", KpiTiles)
+        columns = tiles.columns_for(tiles.size.width or self.app.size.width)
+        top = (self.selected // columns) * TILE_HEIGHT
+        self.query_one("#kpi-tiles-box", Vertical).scroll_to_region(
+            Region(0, top, max(1, tiles.size.width), TILE_HEIGHT), animate=False, immediate=True
+        )
 
     # ---------------------------------------------------------------- data
     @property
@@ -598,6 +645,8 @@ class KpiScreen(Screen[None]):
             "   ",
             (t("kpi_pane.delta_note", month=previous), "italic"),
         )
+        head.no_wrap = True  # one line: what does not fit ends with …
+        head.truncate(max(1, self.app.size.width), overflow="ellipsis")
         self.query_one("#kpi-head", Static).update(head)
 
     # ---------------------------------------------------------------- side
@@ -956,6 +1005,7 @@ class KpiScreen(Screen[None]):
             return
         self.selected = index
         self.query_one("#kpi-tiles", KpiTiles).select(index)
+        self._show_selected_tile()
         self.query_one("#kpi-detail", Static).update(self.detail_renderable())
         self.draw_chart()
 

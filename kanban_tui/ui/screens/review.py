@@ -15,6 +15,7 @@ from contextlib import suppress
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Static, TextArea
 
@@ -48,7 +50,32 @@ from kanban_tui.ui.widgets.footer import KanbanFooter
 #: The default plan's four-weekly review ("pdca-evaluation") counts its windows from here.
 ANCHOR = date(2026, 1, 5)
 ANCHOR_KEY = "pdca-evaluation"
+#: The template column's width before the screen knows its own (then it takes the room left).
 TITLE_WIDTH = 30
+#: Below this many terminal columns the table shows done/planned, missed and rate only
+#: (every count stays in the detail box); from ``WIDE_FROM`` the side panel widens too.
+NARROW_BELOW = 110
+WIDE_FROM = 160
+#: The side panel's width (border and padding included) per layout.
+SIDE_WIDTH = {"narrow": 30, "medium": 40, "wide": 56}
+#: Cells around a DataTable column (its padding) and the table's scrollbar.
+CELL_PADDING = 2
+SCROLLBAR = 2
+#: Number columns: key, header message; narrow layouts show the first, the rest stay in
+#: the detail box.
+WIDE_NUMBERS = (
+    ("planned", "review_screen.col_planned"),
+    ("done", "review_screen.col_on_time"),
+    ("late", "review_screen.col_late"),
+    ("missed", "review_screen.col_missed"),
+    ("open", "review_screen.col_open"),
+    ("rate", "review_screen.col_rate"),
+)
+NARROW_NUMBERS = (
+    ("done_of", "review_layout.col_done_of"),
+    ("missed", "review_screen.col_missed"),
+    ("rate", "review_screen.col_rate"),
+)
 FLAG = "⚑"
 NO_VALUE = "—"
 
@@ -85,6 +112,13 @@ def window_start(day: date, anchor: date = ANCHOR) -> date:
 
 def rate_text(rate: float | None) -> str:
     return NO_VALUE if rate is None else f"{rate * 100:.0f}%"
+
+
+def layout_for(width: int) -> str:
+    """``narrow``, ``medium`` or ``wide``: the review's layout at ``width`` columns."""
+    if width < NARROW_BELOW:
+        return "narrow"
+    return "wide" if width >= WIDE_FROM else "medium"
 
 
 def _cropped(text: str, width: int, style: str = "") -> Text:
@@ -136,6 +170,9 @@ class ReviewScreen(Screen[None]):
         self.review: Review | None = None
         #: Templates the user chose to keep in this session (``keep`` changes nothing).
         self.kept: set[int] = set()
+        #: ``narrow``/``medium``/``wide`` and the template column's width, set from the size.
+        self.fit_mode = "medium"
+        self.title_width = TITLE_WIDTH
 
     @property
     def today(self) -> date:
@@ -166,17 +203,49 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#review-side", VerticalScroll).can_focus = False
-        table = self.table
-        table.add_column("", width=1, key="mark")
-        table.add_column(t("review_screen.col_template"), width=TITLE_WIDTH, key="title")
-        table.add_column(t("review_screen.col_planned"), key="planned")
-        table.add_column(t("review_screen.col_on_time"), key="done")
-        table.add_column(t("review_screen.col_late"), key="late")
-        table.add_column(t("review_screen.col_missed"), key="missed")
-        table.add_column(t("review_screen.col_open"), key="open")
-        table.add_column(t("review_screen.col_rate"), key="rate")
+        self._fit(self.app.size.width)
         self.reload()
-        table.focus()
+        self.table.focus()
+
+    def number_columns(self) -> tuple[tuple[str, str], ...]:
+        return NARROW_NUMBERS if self.fit_mode == "narrow" else WIDE_NUMBERS
+
+    @staticmethod
+    def _number_width(key: str, header: str) -> int:
+        return max(cell_len(header), 5 if key == "done_of" else 4)  # "31/31", "100%"
+
+    def side_room(self) -> int:
+        """Cells a line of the side panel has (its border, padding and scrollbar off)."""
+        return SIDE_WIDTH[self.fit_mode] - 4
+
+    def _fit(self, width: int) -> bool:
+        """Lay the table and side panel out for a ``width``-column screen: the template
+        names get every cell the numbers and the side panel leave. True if it changed."""
+        layout = layout_for(width)
+        side = SIDE_WIDTH[layout]
+        numbers = NARROW_NUMBERS if layout == "narrow" else WIDE_NUMBERS
+        used = (1 + CELL_PADDING) + sum(
+            self._number_width(key, t(message)) + CELL_PADDING for key, message in numbers
+        )
+        title_width = max(12, width - side - used - CELL_PADDING - SCROLLBAR)
+        table = self.table
+        if table.columns and (layout, title_width) == (self.fit_mode, self.title_width):
+            return False
+        self.fit_mode, self.title_width = layout, title_width
+        self.query_one("#review-side", VerticalScroll).styles.width = side
+        table.clear(columns=True)
+        table.add_column("", width=1, key="mark")
+        table.add_column(t("review_screen.col_template"), width=title_width, key="title")
+        for key, message in numbers:
+            header = Text(t(message), justify="right")
+            table.add_column(header, width=self._number_width(key, t(message)), key=key)
+        return True
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        current = self.current  # the cursor stays on its template across the new layout
+        if self._fit(event.size.width):
+            self.reload(focus=current.template_id if current else None)
 
     @property
     def table(self) -> DataTable[Any]:
@@ -244,15 +313,19 @@ class ReviewScreen(Screen[None]):
             and any(reason.code == "completion" for reason in row.reasons)
         ):
             rate_style = "bold yellow" if look == "flagged" else "yellow"
+        cells = {
+            "planned": Text(str(row.planned), style=style, justify="right"),
+            "done": Text(str(row.done), style=style, justify="right"),
+            "done_of": Text(f"{row.done + row.late}/{row.planned}", style=style, justify="right"),
+            "late": Text(str(row.late), style=style, justify="right"),
+            "missed": Text(str(missed), style=style or ("red" if missed else ""), justify="right"),
+            "open": Text(str(row.open), style=style, justify="right"),
+            "rate": Text(rate_text(row.rate), style=rate_style, justify="right"),
+        }
         return [
             Text(MARKS.get(look, ""), style="bold yellow" if look == "flagged" else ""),
-            _cropped(row.title, TITLE_WIDTH, style),
-            Text(str(row.planned), style=style, justify="right"),
-            Text(str(row.done), style=style, justify="right"),
-            Text(str(row.late), style=style, justify="right"),
-            Text(str(missed), style=style or ("red" if missed else ""), justify="right"),
-            Text(str(row.open), style=style, justify="right"),
-            Text(rate_text(row.rate), style=rate_style, justify="right"),
+            _cropped(row.title, self.title_width, style),
+            *(cells[key] for key, _ in self.number_columns()),
         ]
 
     # -------------------------------------------------------------- pieces
@@ -267,7 +340,10 @@ class ReviewScreen(Screen[None]):
             self.query_one("#review-head", Static).update(head)
             return
         head.append(one_line(review.label), style="bold")
-        head.append(f" ({self._kind_word()})")
+        flagged = len([row for row in review.rows if self.look(row) == "flagged"])
+        if flagged:  # what asks for a decision first: a narrow screen may cut the rest
+            head.append("  ·  ")
+            head.append(f"{FLAG} " + t("review_screen.flagged", count=flagged), style="bold yellow")
         overall = review.overall
         done = overall.done + overall.late
         head.append(
@@ -279,10 +355,9 @@ class ReviewScreen(Screen[None]):
                 rate=rate_text(overall.rate),
             )
         )
-        flagged = len([row for row in review.rows if self.look(row) == "flagged"])
-        if flagged:
-            head.append("  ·  ")
-            head.append(f"{FLAG} " + t("review_screen.flagged", count=flagged), style="bold yellow")
+        head.append(f"  ({self._kind_word()})")
+        head.no_wrap = True
+        head.truncate(max(1, self.app.size.width), overflow="ellipsis")
         self.query_one("#review-head", Static).update(head)
 
     def _update_previous_note(self) -> None:
@@ -397,26 +472,34 @@ class ReviewScreen(Screen[None]):
             )
             lines = [line for line in section.lines if line.value is not None]
             targets = ["" if line.target_text == NO_VALUE else line.target_text for line in lines]
-            grid = Table.grid(padding=(0, 1), expand=True)
-            grid.add_column(width=1, min_width=1)
-            grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
-            grid.add_column(
-                justify="right",
-                no_wrap=True,
-                min_width=max((len(line.value_text) for line in lines), default=1),
-            )
-            grid.add_column(
-                style="dim", no_wrap=True, min_width=max((len(x) for x in targets), default=0)
-            )
-            for line, target in zip(lines, targets, strict=True):
+            names = [one_line(line.name) for line in lines]
+            values_width = max((cell_len(line.value_text) for line in lines), default=1)
+            targets_width = max((cell_len(x) for x in targets), default=0)
+            names_width = max((cell_len(name) for name in names), default=1)
+            one_row = 2 + names_width + 1 + values_width + 1 + targets_width
+            if one_row <= self.side_room():
+                grid = Table.grid(padding=(0, 1), expand=True)
+                grid.add_column(width=1, min_width=1)
+                grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+                grid.add_column(justify="right", no_wrap=True, min_width=values_width)
+                grid.add_column(style="dim", no_wrap=True, min_width=targets_width)
+                for line, name, target in zip(lines, names, targets, strict=True):
+                    style = STATUS_STYLE.get(line.status, "")
+                    grid.add_row(
+                        Text(line.status.symbol, style=style),
+                        Text(name),
+                        Text(line.value_text, style=style),
+                        Text(target),
+                    )
+                parts.append(grid)
+                continue
+            # too narrow for a row each: the name on its own line(s), value and target below
+            for line, name, target in zip(lines, names, targets, strict=True):
                 style = STATUS_STYLE.get(line.status, "")
-                grid.add_row(
-                    Text(line.status.symbol, style=style),
-                    Text(one_line(line.name)),
-                    Text(line.value_text, style=style),
-                    Text(target),
-                )
-            parts.append(grid)
+                head = Text.assemble((line.status.symbol, style), " ", name)  # wraps, whole
+                value = Text.assemble("  ", (line.value_text, style), " ", (target, "dim"))
+                value.truncate(self.side_room(), overflow="ellipsis")
+                parts.extend([head, value])
         parts.append(Text(""))
         return Group(*parts)
 

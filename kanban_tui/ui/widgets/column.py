@@ -10,7 +10,7 @@ repaints only the lines from the changed row down: no query, no other line redra
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from math import ceil
 
 from rich.cells import cell_len, set_cell_size
@@ -38,6 +38,13 @@ from kanban_tui.i18n import language, t
 from kanban_tui.services.board import CardRow
 
 CARD_HEIGHT = 3
+#: A running timer's mark on its card's meta line, before the elapsed time.
+TIMER_MARK = "⏱"
+#: How often a running timer's elapsed time is repainted (only the cards that run one).
+TIMER_TICK_SECONDS = 60.0
+#: From this many terminal columns a title that does not fit takes a second line (the
+#: card's blank line then holds the meta line; every card stays 3 lines high).
+WIDE_FROM = 160
 #: Rows read at a time: a 100-line terminal shows 33, so the first frame reads one page.
 PAGE_SIZE = 32
 #: Painted lines kept for reuse (a move shifts rows: their lines are drawn already).
@@ -45,6 +52,27 @@ LINE_CACHE = 4096
 
 #: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
 RowSource = Callable[[Column, int, int], list[CardRow]]
+
+
+def split_title(text: str, width: int) -> tuple[str, str]:
+    """``text`` as a first line of at most ``width`` cells, broken after a space where
+    there is one (CJK text breaks anywhere), and the rest ("" when it all fits)."""
+    if width <= 0 or cell_len(text) <= width:
+        return text, ""
+    used = 0
+    cut = 0
+    space = -1
+    for number, char in enumerate(text):
+        size = cell_len(char)
+        if used + size > width:
+            break
+        used += size
+        cut = number + 1
+        if char == " ":
+            space = cut
+    if space > 0 and space >= cut // 2:  # a word break, unless it leaves the line half empty
+        cut = space
+    return text[:cut].rstrip(), text[cut:].lstrip()
 
 
 def fit(text: str, width: int) -> str:
@@ -77,6 +105,7 @@ class ColumnView(ScrollView, can_focus=False):
         "card--today",
         "card--done",
         "card--empty",
+        "card--timer",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -98,12 +127,15 @@ class ColumnView(ScrollView, can_focus=False):
         source: RowSource,
         today: Callable[[], date],
         *,
+        now: Callable[[], datetime] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.column = column
         self.source = source
         self.today = today
+        #: The clock a running timer's elapsed time is read from.
+        self.now = now or (lambda: datetime.now(UTC))
         self.count = 0
         self.active = False
         #: Rows read so far (row index → row), filled a page at a time.
@@ -114,7 +146,39 @@ class ColumnView(ScrollView, can_focus=False):
         #: The content width during one ``render_lines`` pass (None outside a pass).
         self._pass_width: int | None = None
 
+    def on_mount(self) -> None:
+        self.set_interval(TIMER_TICK_SECONDS, self.tick_timers, name="card-timers")
+
     # ------------------------------------------------------------------ data
+    def elapsed(self, card: CardRow) -> int | None:
+        """Whole minutes the card's running timer has run (None: no timer runs)."""
+        started = card.timer_started_at
+        if started is None:
+            return None
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        seconds = (self.now().astimezone(UTC) - started.astimezone(UTC)).total_seconds()
+        return max(0, int(seconds // 60))
+
+    def tick_timers(self) -> list[int]:
+        """Repaint the meta line of each card in view whose timer runs (its elapsed time
+        moved on); nothing else is repainted. Returns the rows repainted."""
+        if not self.count:
+            return []
+        height = self.scrollable_content_region.height
+        first = round(self.scroll_offset.y) // CARD_HEIGHT
+        last = min(self.count - 1, (round(self.scroll_offset.y) + height) // CARD_HEIGHT)
+        ticked: list[int] = []
+        for index in range(first, last + 1):
+            card = self._rows.get(index)
+            if card is not None and card.timer_started_at is not None:
+                _, rest = self._title_parts(card, self.scrollable_content_region.width)
+                line = 2 if rest else 1  # a wrapped title moves the meta line down
+                top = index * CARD_HEIGHT + line - round(self.scroll_offset.y)
+                self.refresh(Region(0, top, self.size.width, 1))
+                ticked.append(index)
+        return ticked
+
     def set_count(self, count: int) -> None:
         """New number of rows; drops cached pages so the next paint reads fresh rows.
 
@@ -270,45 +334,88 @@ class ColumnView(ScrollView, can_focus=False):
                 return Strip([Segment(fit(" " + hint, width), style)], width)
             return Strip.blank(width, self._style(""))
         card = self.row(index)
-        if card is None or part == 2:
+        if card is None:
             return Strip.blank(width, self._style(""))
+        title, rest = self._title_parts(card, width)
+        if part == 2 and not rest:
+            return Strip.blank(width, self._style(""))
+        # a wrapped title: its second line, then the meta line in the blank's place
+        shown = ("title", "rest", "meta")[part] if rest else ("title", "meta", "")[part]
         cursor = 0 if index != self.cursor else 1 if self.active else 2
-        key = (card, part, width, cursor, language(), self.today() if part else None)
+        meta = shown == "meta"
+        key = (
+            card,
+            shown,
+            width,
+            cursor,
+            language(),
+            self.today() if meta else None,
+            self.elapsed(card) if meta else None,
+            title,
+        )
         line = self._lines.get(key)
         if line is None:
             base = self._style("")
             if cursor:
                 base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
-            segments = (
-                self._title_line(card, width, base)
-                if part == 0
-                else self._meta_line(card, width, base)
-            )
+            if shown == "title":
+                segments = self._title_line(card, width, base, title)
+            elif shown == "rest":
+                segments = self._rest_line(card, width, base, rest)
+            else:
+                segments = self._meta_line(card, width, base)
             line = Strip(segments, width)
             if len(self._lines) >= LINE_CACHE:
                 self._lines.clear()
             self._lines[key] = line
         return line
 
-    def _title_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
+    def wide(self) -> bool:
+        """Titles take two lines when the terminal is this wide."""
+        return self.app.size.width >= WIDE_FROM
+
+    def _title_parts(self, card: CardRow, width: int) -> tuple[str, str]:
+        """The title's first line and its second ("" unless wide and too long)."""
+        title = one_line(card.title)
+        if not self.wide():
+            return title, ""
+        return split_title(title, width - 3)
+
+    def _title_style(self, card: CardRow, base: Style) -> Style:
+        title_style = base + self._style("card--title")
+        if card.priority.value == "urgent" and not card.done:
+            title_style += self._style("card--urgent")
+        return title_style
+
+    def _rest_line(self, card: CardRow, width: int, base: Style, rest: str) -> list[Segment]:
+        return [
+            Segment("   ", base),
+            Segment(fit(rest, width - 3), self._title_style(card, base)),
+        ]
+
+    def _title_line(
+        self, card: CardRow, width: int, base: Style, title: str | None = None
+    ) -> list[Segment]:
         if card.done:
             mark, mark_style = "✓", self._style("card--done")
         else:
             mark = PRIORITY_MARKS[card.priority.value]
             mark_style = self._style(f"card--{card.priority.value}")
-        title_style = base + self._style("card--title")
-        if card.priority.value == "urgent" and not card.done:
-            title_style += self._style("card--urgent")
+        shown = one_line(card.title) if title is None else title
         return [
             Segment(" ", base),
             Segment(mark, base + mark_style),
             Segment(" ", base),
-            Segment(fit(one_line(card.title), width - 3), title_style),
+            Segment(fit(shown, width - 3), self._title_style(card, base)),
         ]
 
     def _meta_line(self, card: CardRow, width: int, base: Style) -> list[Segment]:
         meta = base + self._style("card--meta")
         parts: list[tuple[str, Style]] = []
+        elapsed = self.elapsed(card)
+        if elapsed is not None:
+            running = base + self._style("card--timer")
+            parts.append((f"{TIMER_MARK} {duration(elapsed)}", running))
         if card.done and card.done_at:
             local = card.done_at.astimezone()
             when = f"{t(f'weekday.{local.weekday()}')} {local:%H:%M}"
