@@ -1216,7 +1216,7 @@ class KpiEntryForm(FormScreen[Entry | None]):
             self.query_one("#day", Input).value,
             self.query_one("#value", Input).value,
             self.query_one("#asin", Input).value,
-            self.today,
+            self.service.latest_day(self.marketplace),
         )
         if entry is None:
             for name, message in errors.items():
