@@ -1074,7 +1074,8 @@ def parse_value(metric: str, text: str) -> Decimal:
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        raise ValueError(t("kpi_form.not_a_number")) from None
+        example = t(f"kpi_form.example_{KpiEntryForm._kind(metric)}")
+        raise ValueError(t("kpi_form.not_a_number", example=example)) from None
     if percent:
         if metric not in SHARE_METRICS:
             raise ValueError(t("kpi_form.no_percent"))
