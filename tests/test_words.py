@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from decimal import Decimal
 
 import pytest
@@ -83,3 +85,37 @@ async def test_the_goal_form_shows_the_stored_goal_grouped_and_saves_it_unchange
     goal = stored_goal(board.kpi, 2026)
     assert goal is not None
     assert goal.amount == Decimal(120000) and list(goal.weights) == weights
+
+
+@given(
+    st.floats(min_value=-1e7, max_value=1e7, allow_nan=False),
+    st.floats(min_value=1e-3, max_value=1e7, allow_nan=False),
+)
+def test_chart_ticks_are_round_and_evenly_spaced(low, span):
+    from kanban_tui.ui.widgets.kpi import _y_ticks
+
+    high = low + span
+    ticks = _y_ticks(low, high)
+    assert 2 <= len(ticks) <= 6
+    assert all(low - 1e-6 * span <= v <= high + 1e-6 * span for v in ticks)
+    step = ticks[1] - ticks[0]
+    slack = 1e-9 * max(1.0, abs(low), abs(high))
+    assert all(abs((b - a) - step) <= slack for a, b in itertools.pairwise(ticks))
+    assert all(abs(v / step - round(v / step)) <= 1e-6 * max(1.0, abs(v / step)) for v in ticks)
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
+    assert any(abs(mantissa - m) < 1e-3 for m in (1, 2, 2.5, 5, 10))
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "kind", "labels"),
+    [
+        (0, 11_500, "amount", ["0k", "2.5k", "5k", "7.5k", "10k"]),
+        (11.2, 13.1, "percent", ["11.5%", "12%", "12.5%", "13%"]),
+        (0, 0.9, "ratio", ["0", "0.2", "0.4", "0.6", "0.8"]),
+        (1_200, 1_500, "amount", ["1,200", "1,300", "1,400", "1,500"]),
+    ],
+)
+def test_chart_axis_labels_read_as_round_numbers(low, high, kind, labels):
+    from kanban_tui.ui.widgets.kpi import _y_text, _y_ticks
+
+    assert [_y_text(v, kind, low, high) for v in _y_ticks(low, high)] == labels
