@@ -1133,6 +1133,7 @@ class KpiEntryForm(FormScreen[Entry | None]):
 
     BINDINGS = form_bindings()
     FIELDS = ("metric", "day", "value", "asin")
+    FIRST_FIELD = "#value"
 
     def __init__(
         self, service: KpiService, marketplace: str, today: date, metric: str, lang: str
