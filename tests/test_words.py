@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -119,3 +120,33 @@ def test_chart_axis_labels_read_as_round_numbers(low, high, kind, labels):
     from kanban_tui.ui.widgets.kpi import _y_text, _y_ticks
 
     assert [_y_text(v, kind, low, high) for v in _y_ticks(low, high)] == labels
+
+
+def test_kpi_show_keeps_its_columns_with_chinese_names_and_long_values(tmp_path, capsys):
+    from rich.cells import cell_len
+
+    from kanban_tui.cli import main
+
+    reports = Path(__file__).parent / "fixtures" / "reports"
+    big = tmp_path / "business.csv"
+    big.write_text(
+        'Date,Ordered Product Sales,Units Ordered\n5/10/2026,"$12,345,678.90",10\n',
+        encoding="utf-8",
+    )
+    db = ["--db", str(tmp_path / "k.db")]
+    for path in (big, reports / "sp_advertised_product_daily.csv", reports / "sb_14_day.csv"):
+        assert main([*db, "kpi", "import", str(path), "--marketplace", "US"]) in (0, None)
+    capsys.readouterr()
+    main([*db, "--lang", "zh", "kpi", "show", "--month", "2026-05"])
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "12,345,678.90 USD" in out and "广告销售成本比 (ACoS)" in out
+    # each tile: status, name, value right-aligned, three spaces, target
+    tiles = [line for line in lines if line[:1] in "·✓✗!" and "   " in line]
+    assert len(tiles) >= 10
+    ends = {cell_len(line[: line.rindex("   ")]) for line in tiles}
+    assert len(ends) == 1, out
+    # spend by ad type: the amounts end in one column, the ACoS starts in one
+    by_type = [line for line in lines if "ACoS " in line and line.startswith("  ")]
+    assert len(by_type) == 2
+    assert len({cell_len(line[: line.index("   ACoS")]) for line in by_type}) == 1
