@@ -18,9 +18,11 @@ class FormScreen(DialogScreen[ResultType]):
     dismisses with the result; a button with id ``save`` runs it, any other button
     cancels, and enter in a field saves.
 
-    Keys typed while the form is still opening (``n`` then the title at once) reach the
-    screen before any field has focus; they go to the field the form opens on, in the
-    order typed, instead of being lost."""
+    Keys typed while the form is still opening (``n`` then the title at once) were queued
+    for the screen below; they reach the app unused, which hands them to
+    :meth:`take_early_key`: they go to the field the form opens on, in the order typed,
+    instead of being lost. Keys from the form's own widgets pass :meth:`on_key` first, so
+    the app can tell them apart (:meth:`owns`)."""
 
     #: The field the form focuses when it opens (default: its first text field).
     FIRST_FIELD: ClassVar[str] = ""
@@ -33,12 +35,13 @@ class FormScreen(DialogScreen[ResultType]):
         self._own_keys = set()
 
     def _first_field(self) -> Widget | None:
-        if self.FIRST_FIELD:
-            return self.query_one(self.FIRST_FIELD)
-        return self.query("Input, TextArea").first() if self.query("Input, TextArea") else None
+        found = self.query(self.FIRST_FIELD or "Input, TextArea")
+        return found.first() if found else None
 
     def on_key(self, event: events.Key) -> None:
         """A key from one of the form's own widgets passes here on its way to the app."""
+        if len(self._own_keys) > 64:  # keys the app never saw (stopped on the way)
+            self._own_keys.clear()
         self._own_keys.add(id(event))
 
     def owns(self, event: events.Key) -> bool:
