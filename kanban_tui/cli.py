@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kanban_tui import __version__
@@ -566,10 +566,11 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             return
         names = {key: _kpi_name(d) for key, d in service.definitions.items()}
         width = max(map(_cells, names.values()))
+        key_width = _widest(targets)
         for key, target in targets.items():
             definition = service.definitions[key]
             name = _pad(names[key], width)
-            print(f"{key:<19} {name} {_target_text(definition, target)}")
+            print(f"{_pad(key, key_width)} {name} {_target_text(definition, target)}")
         return
     market = _market(board, args)
     month = args.month or service.latest_month(market) or board.cards.today().strftime("%Y-%m")
@@ -597,11 +598,16 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
         for key, tile in figures.tiles.items()
     }
     width = max(map(_cells, names.values()))
+    values = {
+        key: value_text(service.definitions[key], tile.value, tile.target, tile.currency)
+        for key, tile in figures.tiles.items()
+    }
+    value_width = _widest(values.values(), 16)
     for key, tile in figures.tiles.items():
         definition = service.definitions[key]
-        value = value_text(definition, tile.value, tile.target, tile.currency)
+        value = _rpad(values[key], value_width)
         target = _target_text(definition, tile.target)
-        print(f"{tile.status.symbol} {_pad(names[key], width)} {value:>16}   {target}")
+        print(f"{tile.status.symbol} {_pad(names[key], width)} {value}   {target}")
         pace = tile.pace
         if pace is not None and not pace.final and pace.projection is not None:
             print(
@@ -617,12 +623,19 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             )
     if len(figures.by_ad_type) > 1:
         print(t("cli.kpi.by_ad_type"))
+        lines = []
         for source, sums in figures.by_ad_type.items():
             spend, sales = sums.get("ad_spend"), sums.get("ad_sales")
             acos = spend / sales if spend is not None and sales else None
             acos_text = format_value(service.definitions["acos"], acos)
             spend_text = format_value(service.definitions["sales"], spend, figures.currency)
-            print(f"  {t(f'kpi.source.{source}'):<22} {spend_text:>16}   ACoS {acos_text}")
+            lines.append((t(f"kpi.source.{source}"), spend_text, acos_text))
+        label_width = _widest((label for label, _, _ in lines), 22)
+        spend_width = _widest((spend for _, spend, _ in lines), 16)
+        for label, spend_text, acos_text in lines:
+            print(
+                f"  {_pad(label, label_width)} {_rpad(spend_text, spend_width)}   ACoS {acos_text}"
+            )
     rows = [] if args.asin else service.asins(month, market)
     if figures.days_with_data == 0 and not rows:
         print(t("kpi.no_data", command="seller-kanban kpi import FILE --marketplace " + market))
@@ -637,11 +650,21 @@ def _kpi(board: Any, args: argparse.Namespace) -> None:
             )
     if rows:
         print(t("cli.kpi.asin_table", count=len(rows)))
-        for row in rows[:20]:
-            sales = format_value(service.definitions["sales"], row.sales, row.currency)
-            conversion = format_value(service.definitions["conversion"], row.conversion)
-            acos = format_value(service.definitions["acos"], row.acos)
-            print(f"  {row.status.symbol} {row.asin}  {sales:>16}  {conversion:>7}  {acos:>7}")
+        shown = [
+            (
+                row,
+                format_value(service.definitions["sales"], row.sales, row.currency),
+                format_value(service.definitions["conversion"], row.conversion),
+                format_value(service.definitions["acos"], row.acos),
+            )
+            for row in rows[:20]
+        ]
+        sales_width = _widest((sales for _, sales, _, _ in shown), 16)
+        for row, sales, conversion, acos in shown:
+            print(
+                f"  {row.status.symbol} {row.asin}  {_rpad(sales, sales_width)}  "
+                f"{_rpad(conversion, 7)}  {_rpad(acos, 7)}"
+            )
     settings = board.settings
     per_market, total = service.sales_by_marketplace(month, settings.fx_rates, settings.fx_base)
     if len(per_market) > 1:
@@ -863,14 +886,24 @@ def _kpi_name(definition: Any, measured: bool = False) -> str:
 
 
 def _cells(text: str) -> int:
-    """Terminal cells of ``text`` (a Chinese character takes two)."""
-    import unicodedata
+    """Terminal cells of ``text`` (a Chinese character takes two, a combining mark none)."""
+    from rich.cells import cell_len
 
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return cell_len(text)
 
 
 def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal cells."""
     return text + " " * max(0, width - _cells(text))
+
+
+def _rpad(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells."""
+    return " " * max(0, width - _cells(text)) + text
+
+
+def _widest(texts: Iterable[str], least: int = 0) -> int:
+    return max([least, *map(_cells, texts)])
 
 
 def _target_json(target: Any) -> dict[str, Any] | None:

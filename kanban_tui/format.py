@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from kanban_tui.i18n import LANGUAGES, catalog, has, t
 
@@ -74,6 +75,26 @@ def period_label(period_key: str | None) -> str:
     if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
         return ""  # a day (its due date says it) or a window (its due date says when it ends)
     return period_key
+
+
+def grouped(value: Decimal) -> str:
+    """A number as a seller writes it: digit groups, no needless decimals ("120,000",
+    "1,250.5", "6.5"); what it shows is what the forms read back."""
+    plain = value.normalize()
+    if plain == plain.to_integral_value():
+        return f"{int(plain):,}"
+    return f"{plain:,f}"
+
+
+def month_name(month: str) -> str:
+    """ "2026-11" reads "Nov 2026" (zh "2026年11月")."""
+    year, number = month.split("-")[:2]
+    return t("words.month", name=t(f"month.{int(number)}"), year=int(year))
+
+
+def day_name(day: date) -> str:
+    """A day without its year: "Nov 24" (zh "11月24日")."""
+    return t("words.day", name=t(f"month.{day.month}"), day=day.day)
 
 
 def checklist_progress(checklist: str) -> tuple[int, int] | None:

@@ -390,3 +390,30 @@ async def test_a_narrow_board_keeps_help_and_quit_and_never_cuts_a_total(db, clo
         assert "2" in keys and "t" in keys  # the wide board shows more keys again
         head = str(app.screen.query_one("#head-daily").render())
         assert "·" in head
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        (
+            "Reply to every buyer message within 24 hours and log the answers",
+            "Copied: Reply to every buyer message within 24…",
+        ),
+        (
+            "回复买家消息并在二十四小时内记录答复内容回复买家消息",
+            "回复买家消息并在二十四小时内记录答复内…",
+        ),
+    ],
+)
+async def test_a_toast_cuts_a_long_title_at_a_word_by_cells_with_an_ellipsis(
+    db, clock, title, shown
+):
+    app, board = make_app(db, clock)
+    board.cards.add({"title": title}, Column.DAILY, 0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("y")
+        await pilot.pause()
+        (message,) = [n.message for n in app._notifications]
+        assert shown in message

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kanban_tui import i18n
 from kanban_tui.domain.models import Column, Priority
@@ -149,3 +151,19 @@ def test_every_help_page_fits_the_terminal_by_cells(lang, monkeypatch):
             assert lang == "en" or "show program" not in text
     finally:
         i18n.set_language("en")
+
+
+@given(st.text(alphabet=st.sampled_from("ab 中文,-"), max_size=80), st.integers(5, 60))
+def test_shorten_fits_the_cells_and_keeps_the_start(text, cells):
+    from rich.cells import cell_len
+
+    from kanban_tui.domain.text import one_line, shorten
+
+    short = shorten(text, cells)
+    flat = one_line(text).strip()
+    assert cell_len(short) <= cells
+    if cell_len(flat) <= cells:
+        assert short == flat
+    else:
+        assert short.endswith("…")
+        assert flat.startswith(short[:-1])

@@ -171,7 +171,7 @@ def test_the_odr_alert_no_longer_contradicts_itself(tmp_path, clock) -> None:
     board.kpi.add(date(2026, 11, 21), "odr", D("0.0104"), "US")
     board.check_alerts()
     [card] = [c for c in board.cards.list_cards(include_all=True) if c.source == Source.ALERT]
-    assert card.title == "Order defect rate 1.04%, target < 1.0% (US, 2026-11-21)"
+    assert card.title == "Order defect rate 1.04%, target < 1.0% (US, Nov 2026, through Nov 21)"
     board.close()
 
 
@@ -264,7 +264,7 @@ def test_a_month_behind_pace_alerts_and_the_alert_resolves_itself(tmp_path, cloc
     [card] = _alerts(board, "sales")
     assert card.title == (
         "Monthly sales on pace for 3,000.00 USD of 10,000.00 USD "
-        "(1,000.00 USD so far; US, 2026-11-10)"
+        "(1,000.00 USD so far; US, Nov 2026, through Nov 10)"
     )
     assert card.column is Column.DAILY and card.priority.value == "urgent"
     _sales(board, 11, 11, "4000")  # 5,000 after 11 days: ahead of pace again
@@ -464,7 +464,9 @@ def test_days_of_cover_below_the_lead_time_is_a_risk_alert(tmp_path, clock) -> N
     assert cover.value == D(10) and cover.status is Status.BREACH  # lead time 30 days
     board.check_alerts()
     [card] = _alerts(board, "days_of_cover")
-    assert card.title == "Days of cover (FBA) 10.0 d, target ≥ 30.0 d (US, 2026-11-20)"
+    assert (
+        card.title == "Days of cover (FBA) 10.0 d, target ≥ 30.0 d (US, Nov 2026, through Nov 20)"
+    )
     assert "replenishment" in card.checklist.lower()
     board.close()
     _, relaxed = make_app(tmp_path / "i.db", clock, replenishment_lead_days=7)

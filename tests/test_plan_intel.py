@@ -33,8 +33,8 @@ def test_a_kpi_in_breach_becomes_one_urgent_card_that_follows_the_figures(tmp_pa
     alerts = _alerts(board)
     titles = sorted(c.title for c in alerts)
     assert titles == [
-        "ACoS 33.7%, target ≤ 25.0% (US, 2026-05-17)",
-        "ROAS (ad ROI) 2.97×, target ≥ 3.00× (US, 2026-05-17)",
+        "ACoS 33.7%, target ≤ 25.0% (US, May 2026, through May 17)",
+        "ROAS (ad ROI) 2.97×, target ≥ 3.00× (US, May 2026, through May 17)",
     ]
     assert len(found.created) == 2
     assert all(c.priority.value == "urgent" and c.column is Column.DAILY for c in alerts)
@@ -66,9 +66,26 @@ def test_alert_titles_in_chinese(tmp_path, clock):
     _, board = make_app(tmp_path / "a.db", clock, lang="zh")
     _import(board, "sp_advertised_product_daily.csv")
     board.check_alerts()
-    assert "广告销售成本比 (ACoS) 33.7%,目标 ≤ 25.0%(US,2026-05-17)" in [
+    assert "广告销售成本比 (ACoS) 33.7%,目标 ≤ 25.0%(US,2026年5月,截至 5月17日)" in [
         c.title for c in _alerts(board)
     ]
+
+
+def test_alert_names_the_month_and_its_notes_name_the_kpi_in_each_language(tmp_path, clock):
+    _, board = make_app(tmp_path / "a.db", clock)
+    _import(board, "sp_advertised_product_daily.csv")
+    board.check_alerts()
+    acos = next(c for c in _alerts(board) if c.title.startswith("ACoS"))
+    assert "May 2026" in acos.title and "2026-05-17" not in acos.title
+    assert acos.notes.startswith("Risk alert: ACoS broke its target in US for May 2026.")
+    assert "acos" not in acos.notes
+
+    _, zh = make_app(tmp_path / "z.db", clock, lang="zh")
+    _import(zh, "sp_advertised_product_daily.csv")
+    zh.check_alerts()
+    card = next(c for c in _alerts(zh) if "ACoS" in c.title)
+    assert "2026年5月" in card.title
+    assert card.notes.startswith("风险预警:US 的 广告销售成本比 (ACoS) 在 2026年5月 未达目标。")
 
 
 def test_cli_import_raises_alerts(tmp_path, capsys):

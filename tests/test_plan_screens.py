@@ -222,7 +222,7 @@ async def test_the_form_refuses_bad_values_and_saves_nothing(db, clock):
             name: str(app.screen.query_one(f"#{name}-error", Label).content)
             for name in ("amount", "currency", "weights")
         }
-        assert errors["amount"] == "Enter a number, e.g. 120000."
+        assert errors["amount"] == "Enter a number, e.g. 120,000."
         assert errors["currency"] == "Use a 3-letter currency code, e.g. USD."
         assert "Mar" in errors["weights"]
         assert stored_goal(board.kpi, 2026) is None

@@ -37,6 +37,34 @@ def one_line(text: str) -> str:
     return literal(_NEWLINES.sub(" ", text))
 
 
+#: How much of a card's title a toast shows.
+TOAST_TITLE_CELLS = 40
+
+
+def shorten(text: str, cells: int = TOAST_TITLE_CELLS) -> str:
+    """``text`` on one line in at most ``cells`` terminal cells: cut at a word boundary
+    (by cell width, so CJK counts double) with "…"; a text without a space near the end
+    (Chinese, a long SKU) is cut by cells."""
+    from rich.cells import cell_len
+
+    flat = one_line(text).strip()
+    if cell_len(flat) <= cells:
+        return flat
+    room = cells - 1  # the "…"
+    kept = ""
+    used = 0
+    for char in flat:
+        width = cell_len(char)
+        if used + width > room:
+            break
+        kept += char
+        used += width
+    space = kept.rfind(" ")
+    if space >= len(kept) // 2 and flat[len(kept)] != " ":
+        kept = kept[:space]
+    return kept.rstrip(" ,;:-–—·") + "…"
+
+
 def checklist_items(stored: str) -> list[dict[str, Any]]:
     """A card's stored checklist (JSON) as ``[{"text": str, "done": bool}]``.
 

@@ -561,6 +561,8 @@ class _Options:
     ad_type: AdType | None = None
     #: XLSX cells hold plain numbers: the decimal mark is a point.
     decimal: DecimalMark = None
+    #: The last day a figure can be for (today); a row dated later is refused.
+    latest: date | None = None
 
 
 _Key = tuple[date, date, str, str]  # first day, last day, source, scope
@@ -843,6 +845,11 @@ class _Reader:
         for row, record in data:
             self._check_text_columns(record, row)
             start, end, granularity = self._row_period(record, row)
+            latest = self.options.latest
+            if latest is not None and start > latest and date_name is not None:
+                raise self._error(
+                    row, date_name, self._cell(record, date_name), future_day(start, latest)
+                )
             periods.append((row, record, start, end, granularity))
         periods, granularity = self._apply_time_unit(periods, date_name)
 
@@ -1178,6 +1185,7 @@ def read_report(
     period: tuple[date, date] | None = None,
     ad_type: AdType | None = None,
     mapping: Mapping[str, str] | None = None,
+    latest: date | None = None,
 ) -> ImportResult:
     """Read a downloaded report (CSV or XLSX) into observations for ``marketplace``.
 
@@ -1187,8 +1195,9 @@ def read_report(
     daily, or monthly when every date is a month's 1st); ``period`` is the span the file was
     downloaded for (needed by files without dates and by a campaign report's Summary);
     ``ad_type`` overrides the ad type read from the file; ``mapping`` gives the file's own
-    header for fields (``kind`` must then be given). Raises :class:`ReportError` for
-    anything it cannot read.
+    header for fields (``kind`` must then be given); ``latest`` is today: a row (or a
+    ``period``) that starts after it is refused, naming the row. Raises
+    :class:`ReportError` for anything it cannot read.
     """
     if kind not in ("auto", "business", "ads", "asin"):
         raise ValueError(f"kind must be auto, business, ads or asin, got {kind!r}")
@@ -1209,11 +1218,15 @@ def read_report(
         specs = list(_SPECS.values()) if kind == "auto" else [_SPECS[kind]]
     if not raw.strip():
         raise ReportError("The file is empty.")
-    options = _Options(time_unit=time_unit, period=period, ad_type=ad_type)
+    if period is not None and latest is not None and period[0] > latest:
+        raise ReportError(f"The period {period[0]} … {period[1]}: {future_day(period[0], latest)}")
+    options = _Options(time_unit=time_unit, period=period, ad_type=ad_type, latest=latest)
 
     sources: list[tuple[str, str, list[list[str]], str | None]] = []
     if raw.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
-        options = _Options(time_unit=time_unit, period=period, ad_type=ad_type, decimal=".")
+        options = _Options(
+            time_unit=time_unit, period=period, ad_type=ad_type, decimal=".", latest=latest
+        )
         sources = [("xlsx", "", records, name) for name, records in _xlsx_sheets(raw)]
     else:
         for encoding, text in _decodings(raw, market):
@@ -1258,6 +1271,14 @@ def read_report(
     if failure is None:
         raise ReportError("The workbook has no worksheet with a report in it.")
     raise failure
+
+
+def future_day(day: date, latest: date) -> str:
+    """Why a day after today is refused (the same rule as a figure typed by hand)."""
+    return (
+        f"{day} is after today ({latest}); a report only holds days that have passed "
+        "(check the date order, e.g. --date-order DMY)"
+    )
 
 
 def _wrong_kind(

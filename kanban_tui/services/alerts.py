@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from kanban_tui.domain.judge import judged_text
 from kanban_tui.domain.kpi import Status, format_value
 from kanban_tui.domain.models import Card, Column, Priority, Source
+from kanban_tui.format import day_name, month_name
 from kanban_tui.i18n import language, t
 from kanban_tui.services import playbooks
 from kanban_tui.services.board import BoardService
@@ -33,14 +34,23 @@ def alert_key(kpi: str, market: str, month: str) -> str:
     return f"alert:{kpi}:{market}:{month}"
 
 
-def describe(service: KpiService, tile: Tile, market: str, day: str) -> str:
-    """ "ACoS 31.2%, target ≤ 25.0% (US, 2026-11-24)"; for a KPI judged by pace "Monthly
-    sales on pace for 6,000.00 USD of 10,000.00 USD (US, 2026-11-10)". The value gets the
-    digits it needs never to read like the limit it breaks."""
+def kpi_name(service: KpiService, tile: Tile) -> str:
+    """The KPI's name in the UI language (a measured value has a name of its own)."""
     definition = service.definitions[tile.key]
     name = definition.name_zh if language() == "zh" else definition.name_en
     if tile.key in _measured_names(service) and tile.measured:
         name = definition.measured_name_zh if language() == "zh" else definition.measured_name_en
+    return name
+
+
+def describe(service: KpiService, tile: Tile, market: str, month: str, day: date) -> str:
+    """ "ACoS 31.2%, target ≤ 25.0% (US, Nov 2026, through Nov 24)"; for a KPI judged by
+    pace "Monthly sales on pace for 6,000.00 USD of 10,000.00 USD (…; US, Nov 2026,
+    through Nov 10)". The alert is about the month; the day says how far its data goes.
+    The value gets the digits it needs never to read like the limit it breaks."""
+    definition = service.definitions[tile.key]
+    name = kpi_name(service, tile)
+    where = {"market": market, "month": month_name(month), "day": day_name(day)}
     pace = tile.pace
     if pace is not None and not pace.final and pace.projection is not None:
         return t(
@@ -49,13 +59,12 @@ def describe(service: KpiService, tile: Tile, market: str, day: str) -> str:
             value=format_value(definition, tile.value, tile.currency),
             projection=format_value(definition, pace.projection, tile.currency),
             goal=format_value(definition, pace.goal, tile.currency),
-            market=market,
-            day=day,
+            **where,
         )
     if tile.value is None:
-        return t("alerts.breach", name=name, value="—", target="—", market=market, day=day)
+        return t("alerts.breach", name=name, value="—", target="—", **where)
     value, target = judged_text(definition, tile.value, tile.target, tile.currency)
-    return t("alerts.breach", name=name, value=value, target=target, market=market, day=day)
+    return t("alerts.breach", name=name, value=value, target=target, **where)
 
 
 def _measured_names(service: KpiService) -> set[str]:
@@ -74,7 +83,7 @@ def check(kpi: KpiService, cards: BoardService, month: str | None = None) -> Ale
         figures = kpi.month(chosen, market)
         if not figures.days_with_data:
             continue
-        last_day = max(o.day for o in kpi.observations(market, *_bounds(chosen))).isoformat()
+        last_day = max(o.day for o in kpi.observations(market, *_bounds(chosen)))
         for _key, tile in figures.tiles.items():
             _one(kpi, cards, book, result, tile, market, chosen, last_day)
     return result
@@ -94,11 +103,11 @@ def _one(
     tile: Tile,
     market: str,
     month: str,
-    day: str,
+    day: date,
 ) -> None:
     key = alert_key(tile.key, market, month)
     breach = tile.status is Status.BREACH
-    title = describe(kpi, tile, market, day) if breach else ""
+    title = describe(kpi, tile, market, month, day) if breach else ""
     now = cards.clock().astimezone(UTC)
 
     def work(session: Session) -> tuple[str, int] | None:
@@ -110,7 +119,12 @@ def _one(
             steps = playbook.steps if playbook else ()
             card = Card(
                 title=title,
-                notes=t("alerts.notes", kpi=tile.key, market=market, month=month),
+                notes=t(
+                    "alerts.notes",
+                    kpi=kpi_name(kpi, tile),
+                    market=market,
+                    month=month_name(month),
+                ),
                 category=playbook.category if playbook else "",
                 estimate_minutes=playbook.estimate if playbook else 30,
                 priority=Priority.URGENT,

@@ -299,6 +299,17 @@ class KpiService:
         return load_definitions(locations.shipped_file("kpis.toml"))
 
     # ------------------------------------------------------------------ writing
+    def latest_day(self, marketplace: str) -> date:
+        """The last day a figure can be for, typed or imported: today — on this computer, or
+        in the marketplace when its day is already later (Tokyo is ahead of Seattle)."""
+        from zoneinfo import ZoneInfo
+
+        from kanban_tui.domain.recurrence import marketplace as find_marketplace
+
+        now = self.clock()
+        there = now.astimezone(ZoneInfo(find_marketplace(marketplace).tz)).date()
+        return max(now.date(), there)
+
     def import_report(
         self,
         raw: bytes,
@@ -341,6 +352,7 @@ class KpiService:
             period=period,
             ad_type=ad_type,  # type: ignore[arg-type]
             mapping=mapping,
+            latest=self.latest_day(market.code),
         )
         notes = self._superseded_by(result.observations, market.code)
         counts = self._upsert(result.observations, dry_run)
@@ -403,6 +415,12 @@ class KpiService:
         from kanban_tui.importers.inventory import SOURCE, read_inventory
 
         snapshot = read_inventory(raw, marketplace=market, day=day)
+        latest = self.latest_day(market)
+        if snapshot.day > latest:
+            from kanban_tui.importers.reports import future_day
+
+            where = "--date" if day is not None else "snapshot-date"
+            raise UsageError(where, future_day(snapshot.day, latest))
         counts = self._upsert(snapshot.observations, dry_run)
         return ImportSummary(
             kind=SOURCE,
@@ -422,6 +440,13 @@ class KpiService:
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
 
         market = find_marketplace(marketplace)
+        latest = self.latest_day(market.code)
+        if day > latest:
+            from kanban_tui.i18n import t
+
+            raise UsageError(
+                "--date", t("words.future_day", day=day.isoformat(), today=latest.isoformat())
+            )
         _check_range(metric, value)
         try:
             observation = Observation(

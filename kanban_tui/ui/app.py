@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -19,6 +20,7 @@ from kanban_tui.ui.keymap import resolve
 from kanban_tui.ui.messages import DataChanged
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.screens.dialogs import ErrorScreen
+from kanban_tui.ui.screens.forms import FormScreen
 
 
 class KanbanApp(App[None]):
@@ -86,6 +88,18 @@ class KanbanApp(App[None]):
             self.call_from_thread(
                 self.notify, t("app.backup_failed", error=exc.message), severity="warning"
             )
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after a key that opens a form (``n`` and the title at once) are
+        queued for the screen below, which no longer has the keys: they reach here unused
+        and go to the form, in the order typed, instead of being lost."""
+        screen = self.screen
+        if (
+            isinstance(screen, FormScreen)
+            and not screen.owns(event)
+            and screen.take_early_key(event)
+        ):
+            event.stop()
 
     def on_unmount(self) -> None:
         self.runner.shutdown()

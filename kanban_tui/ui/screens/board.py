@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kanban_tui.domain.models import COLUMNS, Column, Priority
-from kanban_tui.domain.text import literal
+from kanban_tui.domain.text import shorten
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import categories_matching, duration
 from kanban_tui.i18n import language, t
@@ -442,7 +442,7 @@ class BoardScreen(Screen[None]):
             if outcome.load is not None:
                 self._load_after_moves = outcome.load
             if moved.done:
-                self.notify(t("board.done_note", title=moved.title[:40]), markup=False)
+                self.notify(t("board.done_note", title=shorten(moved.title)), markup=False)
         if self._pending:
             return  # the view is checked when the last pending move is stored
         if self._misplaced:
@@ -463,7 +463,7 @@ class BoardScreen(Screen[None]):
         self.reload()
         self.focus_card(event.card.id)
         self.notify(
-            t("board.move_failed", title=event.card.title[:40], error=event.error),
+            t("board.move_failed", title=shorten(event.card.title), error=event.error),
             severity="error",
             markup=False,
         )
@@ -503,7 +503,7 @@ class BoardScreen(Screen[None]):
         self.reload(card.column, changed.column)
         self.column.cursor = min(row, max(0, self.column.count - 1))
         key = "board.done_note" if changed.done else "board.reopened_note"
-        self.notify(t(key, title=changed.title[:40]), markup=False)
+        self.notify(t(key, title=shorten(changed.title)), markup=False)
 
     def action_new_card(self) -> None:
         column = self.column.column if self.column.column.is_open else Column.DAILY
@@ -576,7 +576,7 @@ class BoardScreen(Screen[None]):
                 return
             if self._guard(lambda: self.service.delete(card.id)) is not None:
                 self.reload(card.column)
-                self.notify(t("board.deleted_note", title=card.title[:40]), markup=False)
+                self.notify(t("board.deleted_note", title=shorten(card.title)), markup=False)
 
         self.app.push_screen(ConfirmScreen(t("board.confirm_delete", title=card.title)), answered)
 
@@ -601,7 +601,7 @@ class BoardScreen(Screen[None]):
         if card_id is None:
             return None
         try:
-            return literal(self.service.card(card_id).title)
+            return shorten(self.service.card(card_id).title)
         except KanbanError:  # gone again (an outside delete)
             return None
 
@@ -653,10 +653,12 @@ class BoardScreen(Screen[None]):
         if changed is None:
             return
         if changed.timer_started_at is not None:
-            self.notify(t("load.timer_started", title=changed.title[:40]), markup=False)
+            self.notify(t("load.timer_started", title=shorten(changed.title)), markup=False)
         else:
             time = duration(changed.spent_minutes - card.spent_minutes)
-            self.notify(t("load.timer_stopped", title=changed.title[:40], time=time), markup=False)
+            self.notify(
+                t("load.timer_stopped", title=shorten(changed.title), time=time), markup=False
+            )
         self.reload(changed.column, focus=changed.id)
 
     def action_copy_card(self) -> None:
@@ -667,7 +669,7 @@ class BoardScreen(Screen[None]):
             return
         text = card.title + (f"\n\n{card.notes}" if card.notes else "")
         self.app.copy_to_clipboard(text)
-        self.notify(t("board.copied_note", title=card.title[:40]), markup=False)
+        self.notify(t("board.copied_note", title=shorten(card.title)), markup=False)
 
     def action_defer(self) -> None:
         load = self._load()
@@ -694,7 +696,7 @@ class BoardScreen(Screen[None]):
             card = self._guard(lambda: playbooks.open_incident(self.service, book, key))
             if card is not None:
                 self.reload(Column.DAILY, focus=card.id)
-                self.notify(t("playbooks.opened", title=card.title[:40]), markup=False)
+                self.notify(t("playbooks.opened", title=shorten(card.title)), markup=False)
 
         self.app.push_screen(PlaybookPicker(book), chosen)
 

@@ -30,6 +30,7 @@ from textual.widgets import Button, Input, Label, Static
 from kanban_tui.domain.recurrence import MARKETPLACES
 from kanban_tui.domain.text import literal
 from kanban_tui.errors import KanbanError
+from kanban_tui.format import grouped
 from kanban_tui.i18n import t
 from kanban_tui.services.kpi import KpiService, StoredGoal, month_bounds
 from kanban_tui.ui.bindings import retranslate
@@ -575,16 +576,16 @@ class GoalForm(FormScreen[bool | None]):
 
     def compose(self) -> ComposeResult:
         goal = self.goal
-        weights = [str(w.normalize()) for w in goal.weights] if goal and goal.weighted else []
+        weights = [grouped(w) for w in goal.weights] if goal and goal.weighted else []
         with VerticalScroll(id="goal-form", classes="dialog"):
             yield Static(Text(t("goal_form.title", year=self.year)), classes="dialog-title")
             with Horizontal(classes="form-row"):
                 yield from self._field(
                     t("goal_form.amount"),
                     Input(
-                        f"{goal.amount.normalize():f}" if goal else "",
+                        grouped(goal.amount) if goal else "",
                         id="amount",
-                        placeholder="120000",
+                        placeholder=grouped(Decimal(120000)),
                     ),
                     "amount",
                 )

@@ -1124,7 +1124,8 @@ def parse_value(metric: str, text: str) -> Decimal:
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        raise ValueError(t("kpi_form.not_a_number")) from None
+        example = t(f"kpi_form.example_{KpiEntryForm._kind(metric)}")
+        raise ValueError(t("kpi_form.not_a_number", example=example)) from None
     if percent:
         if metric not in SHARE_METRICS:
             raise ValueError(t("kpi_form.no_percent"))
@@ -1182,6 +1183,7 @@ class KpiEntryForm(FormScreen[Entry | None]):
 
     BINDINGS = form_bindings()
     FIELDS = ("metric", "day", "value", "asin")
+    FIRST_FIELD = "#value"
 
     def __init__(
         self, service: KpiService, marketplace: str, today: date, metric: str, lang: str
@@ -1266,7 +1268,7 @@ class KpiEntryForm(FormScreen[Entry | None]):
             self.query_one("#day", Input).value,
             self.query_one("#value", Input).value,
             self.query_one("#asin", Input).value,
-            self.today,
+            self.service.latest_day(self.marketplace),
         )
         if entry is None:
             for name, message in errors.items():

@@ -7,8 +7,10 @@ content, never markup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -308,20 +310,46 @@ def _y_range(spec: ChartSpec) -> tuple[float, float]:
 
 
 def _y_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / (count - 1)
-    return [low + step * n for n in range(count)]
+    """Round ticks inside ``low``…``high``: a "nice" step (1, 2, 2.5 or 5 × 10ⁿ) that gives
+    at most ``count`` + 1 of them, so the axis reads 0k/2.5k/5.0k…, never 0k/3k/5k/8k/11k."""
+    step = _nice_step(high - low, count)
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    return [round(n * step, 12) for n in range(first, last + 1)] or [low, high]
+
+
+def _nice_step(span: float, count: int) -> float:
+    rough = (span or 1.0) / max(count, 1)
+    power = 10 ** math.floor(math.log10(rough))
+    for mantissa in (1, 2, 2.5, 5, 10):
+        if mantissa * power >= rough - 1e-12:
+            return mantissa * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def _places(step: float) -> int:
+    """Decimal places a step of 1, 2, 2.5 or 5 × 10ⁿ needs (0 for whole steps)."""
+    exponent = Decimal(repr(round(step, 9))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
 
 
 def _y_text(value: float, kind: str, low: float, high: float) -> str:
-    """An axis label; every label of an axis has the same form (all in k, same places)."""
-    span = high - low
+    """An axis label: all labels of an axis in the same unit (k for large amounts), with the
+    places the tick step needs and no needless ones ("0k 2.5k 5k 7.5k 10k")."""
+    ticks = _y_ticks(low, high)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(high - low) or 1.0
     if kind == "percent":
-        return f"{value:.0f}%" if span >= 5 else f"{value:.1f}%"
-    if max(abs(low), abs(high)) >= 10_000:
-        return f"{value / 1000:,.0f}k" if span >= 5000 else f"{value / 1000:,.1f}k"
-    if span >= 10:
-        return f"{value:,.0f}"
-    return f"{value:.2f}" if span < 1 else f"{value:.1f}"
+        return f"{_number(value, step)}%"
+    if max(abs(low), abs(high)) >= 10_000 and step >= 100:
+        return f"{_number(value / 1000, step / 1000)}k"
+    return _number(value, step)
+
+
+def _number(value: float, step: float) -> str:
+    text = f"{value:,.{_places(step)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _thin_ticks(ticks: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:
