@@ -129,6 +129,17 @@ def test_a_broken_user_playbook_file_is_named(isolated_env):
     assert "playbooks.en.toml" in caught.value.title
 
 
+def test_a_binary_user_playbook_file_is_named_not_a_traceback(isolated_env):
+    from kanban_tui.errors import ConfigError
+
+    folder = isolated_env / "config"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "playbooks.en.toml").write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(ConfigError) as caught:
+        playbooks.load("en")
+    assert "playbooks.en.toml" in caught.value.title and "UTF-8" in caught.value.message
+
+
 async def test_the_playbook_flow_opens_an_urgent_card_with_a_running_timer(tmp_path, clock):
     app, board = make_app(tmp_path / "p.db", clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -48,6 +48,10 @@ def _read(path: Path) -> PlaybookBook:
             return PlaybookBook.model_validate(tomllib.load(handle))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "is not UTF-8 text (a TOML file is)") from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
     except ValidationError as exc:
         item = exc.errors()[0]
         where = ".".join(str(p) for p in item["loc"])
