@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,3 +42,24 @@ def run_cli(
         capture_output=True, text=True, env=subprocess_env(), cwd=cwd or db.parent,
         timeout=120, preexec_fn=preexec_fn,
     )  # fmt: skip
+
+
+#: (exit code, stdout, stderr) of one command.
+Result = tuple[int, str, str]
+
+
+def in_process_cli(capsys: Any) -> Callable[..., Result]:
+    """``seller-kanban --db DB *argv`` in this process: ``run(db, *argv)`` → (exit code,
+    stdout, stderr), read through pytest's ``capsys``."""
+    from kanban_tui.cli import main
+
+    def run(db: Path, *argv: str) -> Result:
+        capsys.readouterr()
+        try:
+            code = main(["--db", str(db), *argv])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from kanban_tui import config, locations
-from kanban_tui.cli import main
 from kanban_tui.domain.models import COLUMNS, SCHEMA_VERSION, Card
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.session import open_board
@@ -30,7 +29,14 @@ from kanban_tui.storage.backup import (
     prune,
 )
 from kanban_tui.storage.database import inspect_file, open_database
-from tests.process_helpers import run_cli, sha256, side_files, subprocess_env
+from tests.process_helpers import (
+    Result,
+    in_process_cli,
+    run_cli,
+    sha256,
+    side_files,
+    subprocess_env,
+)
 
 #: Adds cards for ever, printing each id once its transaction has committed.
 WRITER = """
@@ -47,8 +53,6 @@ while True:
     print(row.id, flush=True)
     number += 1
 """
-
-Result = tuple[int, str, str]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -96,17 +100,7 @@ def gapless(path: Path) -> dict[str, list[int]]:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """``seller-kanban --db DB *argv`` in-process: (exit code, stdout, stderr)."""
-
-    def run(db: Path, *argv: str) -> Result:
-        capsys.readouterr()
-        try:
-            code = main(["--db", str(db), *argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return in_process_cli(capsys)
 
 
 def board_cards(cli: Callable[..., Result], db: Path) -> list[dict]:

@@ -18,16 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from kanban_tui.cli import main
 from kanban_tui.domain.models import SCHEMA_VERSION
 from kanban_tui.errors import DatabaseError
 from kanban_tui.exporters import cards as card_export
 from kanban_tui.services.session import open_board
 from kanban_tui.storage import backup as backups
 from kanban_tui.storage.database import inspect_file, open_database
-from tests.process_helpers import REPO_ROOT, sha256, side_files
+from tests.process_helpers import REPO_ROOT, Result, in_process_cli, sha256, side_files
 
-Result = tuple[int, str, str]
 REPORTS = REPO_ROOT / "tests" / "fixtures" / "reports"
 OSC52 = "\x1b]52;c;aGk=\x07"
 
@@ -35,17 +33,7 @@ OSC52 = "\x1b]52;c;aGk=\x07"
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """``seller-kanban --db DB *argv`` in-process: (exit code, stdout, stderr)."""
-
-    def run(db: Path, *argv: str) -> Result:
-        capsys.readouterr()
-        try:
-            code = main(["--db", str(db), *argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return in_process_cli(capsys)
 
 
 @pytest.fixture

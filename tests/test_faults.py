@@ -26,7 +26,14 @@ from kanban_tui.services.session import open_board
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import inspect_file, open_database
 from tests import process_helpers
-from tests.process_helpers import REPO_ROOT, sha256, side_files, subprocess_env
+from tests.process_helpers import (
+    REPO_ROOT,
+    Result,
+    in_process_cli,
+    sha256,
+    side_files,
+    subprocess_env,
+)
 
 REPORTS = REPO_ROOT / "tests" / "fixtures" / "reports"
 
@@ -63,8 +70,6 @@ while True:
     number += 1
 """
 
-Result = tuple[int, str, str]
-
 
 # --------------------------------------------------------------------------- helpers
 def run_cli(
@@ -77,17 +82,7 @@ def run_cli(
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """``seller-kanban --db DB *argv`` in-process: (exit code, stdout, stderr)."""
-
-    def run(db: Path, *argv: str) -> Result:
-        capsys.readouterr()
-        try:
-            code = main(["--db", str(db), *argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return in_process_cli(capsys)
 
 
 def board_cards(cli: Callable[..., Result], db: Path) -> list[dict]:

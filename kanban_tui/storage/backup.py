@@ -179,6 +179,13 @@ def prune(live: Path, keep: int) -> list[Path]:
     return removed
 
 
+def check_upgrade(source: Path, version: int) -> None:
+    """Raise :class:`DatabaseError` unless ``source`` (schema ``version``) upgrades to this
+    version and passes its schema check — tried on a temporary copy that is then removed."""
+    with upgraded_copy(source, version):
+        return
+
+
 @contextlib.contextmanager
 def upgraded_copy(source: Path, version: int) -> Iterator[Path]:
     """A temporary copy of ``source`` (schema ``version``) upgraded to this version and

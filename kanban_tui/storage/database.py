@@ -445,10 +445,8 @@ def _initialise(db: Database, version: int | None) -> None:
         if db.target.path is not None:
             # an upgrade rewrites tables: keep the file as it was first, and prove the
             # upgrade on a copy before the live file is touched
-            from kanban_tui.storage.backup import backup_to, copy_path, upgraded_copy
+            from kanban_tui.storage.backup import backup_to, check_upgrade, copy_path
 
             live = db.target.path
-            kept = backup_to(live, copy_path(live, f"before-upgrade-v{version}"))
-            with upgraded_copy(kept, version):
-                pass
+            check_upgrade(backup_to(live, copy_path(live, f"before-upgrade-v{version}")), version)
         upgrade(db, version)
