@@ -5,21 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kanban_tui.i18n import LANGUAGES, catalog, has, t
-
-#: Categories of the default plan are stored as these keys and shown translated.
-CATEGORY_KEYS = (
-    "account",
-    "service",
-    "ads",
-    "inventory",
-    "competitors",
-    "keywords",
-    "pricing",
-    "risk",
-    "review",
-    "planning",
-)
+from kanban_tui.domain.categories import CATEGORY_KEYS
+from kanban_tui.i18n import has, t
 
 PRIORITY_MARKS = {"low": "▽", "normal": "·", "high": "▲", "urgent": "‼"}
 
@@ -27,29 +14,6 @@ PRIORITY_MARKS = {"low": "▽", "normal": "·", "high": "▲", "urgent": "‼"}
 def category_label(category: str) -> str:
     key = f"category.{category}"
     return t(key) if category in CATEGORY_KEYS and has(key) else category
-
-
-def categories_matching(text: str) -> list[str]:
-    """Category keys whose name in any UI language contains ``text``: a board shown in
-    English finds "广告" cards by typing 广告, and the Chinese board finds "ads"."""
-    needle = text.strip().casefold()
-    if not needle:
-        return []
-    return [
-        key
-        for key in CATEGORY_KEYS
-        if any(needle in name.casefold() for name in category_names(key))
-    ]
-
-
-def category_names(key: str) -> list[str]:
-    """A category's name in every UI language, and its key."""
-    names = [key]
-    for lang in LANGUAGES:
-        name = catalog(lang).get(f"category.{key}")
-        if name:
-            names.append(name)
-    return names
 
 
 def duration(minutes: int) -> str:

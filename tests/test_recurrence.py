@@ -29,8 +29,8 @@ from kanban_tui.domain.recurrence import (
     occurrences_after,
     period_of,
     periods_between,
-    zone_label,
 )
+from kanban_tui.services.rule_words import describe_rule, zone_label
 
 LA = "America/Los_Angeles"
 BERLIN = "Europe/Berlin"
@@ -312,8 +312,8 @@ def test_zone_labels() -> None:
 
 def test_describe_weekly_tokyo_exactly() -> None:
     rule = Rule.parse("weekly:mon")
-    assert rule.describe("en", time(9, 0), "JP") == "every Monday 09:00 Tokyo time"
-    assert rule.describe("zh", time(9, 0), "JP") == "每周一 09:00 东京时间"
+    assert describe_rule(rule, "en", time(9, 0), "JP") == "every Monday 09:00 Tokyo time"
+    assert describe_rule(rule, "zh", time(9, 0), "JP") == "每周一 09:00 东京时间"
 
 
 @pytest.mark.parametrize(
@@ -340,8 +340,8 @@ def test_describe_weekly_tokyo_exactly() -> None:
 )
 def test_describe_every_kind(text: str, english: str, chinese: str) -> None:
     rule = Rule.parse(text)
-    assert rule.describe("en", time(8, 0), "US") == f"{english} 08:00 Los Angeles time"
-    assert rule.describe("zh", time(8, 0), "US") == f"{chinese} 08:00 洛杉矶时间"
+    assert describe_rule(rule, "en", time(8, 0), "US") == f"{english} 08:00 Los Angeles time"
+    assert describe_rule(rule, "zh", time(8, 0), "US") == f"{chinese} 08:00 洛杉矶时间"
 
 
 # --------------------------------------------------------------------------- properties

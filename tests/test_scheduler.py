@@ -1,4 +1,4 @@
-"""Tests of the scheduler tick (kanban_tui.scheduler.generate) over a real database.
+"""Tests of the scheduler tick (kanban_tui.services.tick) over a real database.
 
 Covers: period keys and the (template, period) uniqueness, missed periods while the board
 was closed, expiring and carrying over cards at a period's end, the default plan, the
@@ -36,11 +36,11 @@ from kanban_tui.domain.recurrence import (
 )
 from kanban_tui.domain.templates import TemplateFields
 from kanban_tui.format import due_state
-from kanban_tui.scheduler.generate import TickResult, parse_at
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.plan import default_plan
 from kanban_tui.services.session import load_default_plan, open_board
 from kanban_tui.services.templates import PeriodStat, TemplateService
+from kanban_tui.services.tick import TickResult, parse_at
 from kanban_tui.storage import Database, open_database
 from tests.conftest import FakeClock
 

@@ -127,3 +127,17 @@ def currency_of(code: str) -> str | None:
     """The currency the marketplace's reports are in, or None for an unknown code."""
     market = find(code)
     return market.currency if market else None
+
+
+def marketplace(code: str) -> Marketplace:
+    """The marketplace with this code (case-insensitive, e.g. ``"jp"``).
+
+    Raises :class:`~kanban_tui.domain.rrule_check.RuleError` for an unknown code.
+    """
+    from kanban_tui.domain.rrule_check import RuleError
+
+    market = find(code)
+    if market is None:
+        known = ", ".join(MARKETPLACES)
+        raise RuleError(f"unknown marketplace {code!r} (use {known})")
+    return market

@@ -14,15 +14,17 @@ Everything is computed on local calendar dates in the template's zone, so "every
 not exist (spring-forward gap) fires at the first instant after the gap; an ambiguous one
 (fall-back) fires at its first instance.
 
-Pure: no I/O, no database, no UI. Only stdlib, pydantic, dateutil and zoneinfo.
+The marketplace table is :mod:`~kanban_tui.domain.marketplaces`, the RRULE check
+:mod:`~kanban_tui.domain.rrule_check`; how a rule reads in words is the callers' (the
+catalogs, via :mod:`kanban_tui.services.rule_words`).
+
+Pure: no I/O, no database, no UI, no i18n. Only stdlib, pydantic, dateutil and zoneinfo.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-import threading
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,10 +32,18 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
-from kanban_tui.domain.marketplaces import MARKET_ALIASES, MARKETPLACES, Marketplace
+from kanban_tui.domain.marketplaces import MARKETPLACES, Marketplace, marketplace
+from kanban_tui.domain.rrule_check import ONE_DAY, RuleError
+from kanban_tui.domain.rrule_check import RRuleDates as _RRuleDates
+from kanban_tui.domain.rrule_check import canonical_rrule as _canonical_rrule
+from kanban_tui.domain.rrule_check import check_rrule_parts as _check_rrule_parts
+from kanban_tui.domain.rrule_check import rrule_dates as _rrule_dates
+from kanban_tui.domain.rrule_check import rrule_parts as _rrule_parts
+from kanban_tui.domain.rrule_check import rule_error as _error
+from kanban_tui.domain.rrule_check import split_at as _split
+from kanban_tui.domain.rrule_check import strip_at as _strip
 
 __all__ = [
     "MARKETPLACES",
@@ -50,68 +60,15 @@ __all__ = [
     "occurrences_after",
     "period_of",
     "periods_between",
-    "zone_label",
 ]
 
-ONE_DAY = timedelta(days=1)
 #: How far back :func:`latest_occurrence` looks before giving up.
 LOOKBACK_DAYS = 400
 #: RRULE occurrences are generated from this local date unless the rule has an anchor.
 RRULE_EPOCH = date(2000, 1, 1)
 
 
-# --------------------------------------------------------------------------- marketplaces
-
-
-#: Other spellings people use for a marketplace code.
-_MARKET_ALIASES = MARKET_ALIASES
-
-
-def marketplace(code: str) -> Marketplace:
-    """The marketplace with this code (case-insensitive, e.g. ``"jp"``)."""
-    key = code.strip().upper()
-    key = _MARKET_ALIASES.get(key, key)
-    try:
-        return MARKETPLACES[key]
-    except KeyError:
-        known = ", ".join(MARKETPLACES)
-        raise RuleError(f"unknown marketplace {code!r} (use {known})") from None
-
-
-def _is_chinese(lang: str) -> bool:
-    return lang.strip().lower().startswith("zh")
-
-
-def zone_label(code: str, lang: str) -> str:
-    """How the marketplace's zone is named in text: "Tokyo time" / "东京时间"."""
-    market = marketplace(code)
-    if _is_chinese(lang):
-        return f"{market.city_zh}时间"
-    return f"{market.city_en} time"
-
-
 # --------------------------------------------------------------------------- rules
-
-
-class RuleError(ValueError):
-    """A rule (or marketplace code) that cannot be understood, in plain language.
-
-    ``position`` is the 0-based index into the rule text where the problem starts, when
-    there is one.
-    """
-
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-
-def _error(problem: str, position: int, hint: str = "") -> RuleError:
-    """A :class:`RuleError` whose message reads "<problem> at <position> (<hint>)"."""
-    message = f"{problem} at {position}"
-    if hint:
-        message += f" ({hint})"
-    return RuleError(message, position)
 
 
 class RuleKind(StrEnum):
@@ -128,7 +85,6 @@ class RuleKind(StrEnum):
 
 _DAY_ABBR = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_DAY_NAMES_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _WEEKDAY_WORDS = {
     **{abbr: i for i, abbr in enumerate(_DAY_ABBR)},
     **{name.lower(): i for i, name in enumerate(_DAY_NAMES_EN)},
@@ -145,27 +101,6 @@ _KIND_HINT = (
 _DATE_HINT = "use a real date written YYYY-MM-DD, e.g. 2026-01-05"
 _MONTHLY_HINT = "use a day 1–31, last or last-business"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _strip(text: str, offset: int) -> tuple[str, int]:
-    """``text`` without surrounding blanks, and the absolute position where it starts.
-
-    ``offset`` is where ``text`` starts in the whole rule. A blank ``text`` is placed at
-    its end, which is where the missing value was expected.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return "", offset + len(text)
-    return stripped, offset + text.index(stripped[0])
-
-
-def _split(text: str, offset: int, separator: str) -> list[tuple[str, int]]:
-    """``text`` split on ``separator``, each part stripped and with its absolute position."""
-    parts = []
-    for raw in text.split(separator):
-        parts.append(_strip(raw, offset))
-        offset += len(raw) + len(separator)
-    return parts
 
 
 def _parse_weekday(word: str, position: int) -> int:
@@ -200,241 +135,6 @@ def _parse_monthly(word: str, position: int) -> Rule:
     if not 1 <= day <= 31:
         raise _error(f"day of the month {day} is out of range", position, _MONTHLY_HINT)
     return Rule(kind=RuleKind.MONTHLY, day=day)
-
-
-# ----------------------------------------------------------------- RRULE bodies
-
-_RRULE_HINT = "e.g. FREQ=MONTHLY;BYDAY=1MO"
-_RRULE_KEYS = (
-    "FREQ",
-    "INTERVAL",
-    "COUNT",
-    "UNTIL",
-    "BYDAY",
-    "BYMONTHDAY",
-    "BYYEARDAY",
-    "BYWEEKNO",
-    "BYMONTH",
-    "BYSETPOS",
-    "WKST",
-)
-_TIME_OF_DAY_KEYS = ("BYHOUR", "BYMINUTE", "BYSECOND")
-_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_RRULE_DAY = re.compile(r"([+-]?)([0-9]{0,2})(MO|TU|WE|TH|FR|SA|SU)")
-_UNTIL = re.compile(r"[0-9]{8}(T[0-9]{6})?")
-#: Allowed magnitude of each number in an integer-list part (0 is never allowed).
-_NUMBER_LIMITS = {
-    "BYMONTH": 12,
-    "BYMONTHDAY": 31,
-    "BYYEARDAY": 366,
-    "BYWEEKNO": 53,
-    "BYSETPOS": 366,
-}
-_VALUE_HINTS = {
-    "FREQ": "use DAILY, WEEKLY, MONTHLY or YEARLY",
-    "INTERVAL": "use a whole number of 1 or more",
-    "COUNT": "use a whole number of 1 or more",
-    "UNTIL": "use a local date YYYYMMDD or date-time YYYYMMDDTHHMMSS, without Z",
-    "BYDAY": "use MO, TU, WE, TH, FR, SA, SU, optionally numbered as in 1MO or -1FR",
-    "BYMONTHDAY": "use days 1 to 31 or -31 to -1, separated by commas",
-    "BYYEARDAY": "use days 1 to 366 or -366 to -1, separated by commas",
-    "BYWEEKNO": "use weeks 1 to 53 or -53 to -1, separated by commas",
-    "BYMONTH": "use months 1 to 12, separated by commas",
-    "BYSETPOS": "use positions 1 to 366 or -366 to -1, separated by commas",
-    "WKST": "use MO, TU, WE, TH, FR, SA or SU",
-}
-
-
-def _valid_rrule_value(key: str, value: str) -> bool:
-    """Whether ``value`` is well-formed for ``key`` (ranges included)."""
-    items = value.split(",")
-    if key == "FREQ":
-        return value in _FREQUENCIES
-    if key in ("INTERVAL", "COUNT"):
-        return re.fullmatch("[0-9]+", value) is not None and int(value) >= 1
-    if key == "UNTIL":
-        return _UNTIL.fullmatch(value) is not None
-    if key == "WKST":
-        return value in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-    if key == "BYDAY":
-        for item in items:
-            match = _RRULE_DAY.fullmatch(item)
-            if match is None or (match.group(1) and not match.group(2)):
-                return False
-            if match.group(2) and not 1 <= int(match.group(2)) <= 53:
-                return False
-        return True
-    limit = _NUMBER_LIMITS[key]
-    return all(
-        re.fullmatch(r"[+-]?[0-9]+", item) and 1 <= abs(int(item)) <= limit for item in items
-    )
-
-
-def _rrule_parts(body: str, offset: int = 0) -> tuple[list[tuple[str, int]], int]:
-    """Check an RRULE body part by part; return its canonical parts with their positions,
-    and where the body proper starts (after an optional ``RRULE:`` prefix).
-
-    Canonical parts are ``KEY=VALUE`` in upper case without blanks, in the given order.
-    ``offset`` is where ``body`` starts in the whole rule text, for error positions.
-    Whether the parts make sense together is checked by :func:`_rrule_dates`.
-    """
-    text, position = _strip(body, offset)
-    if text.upper().startswith("RRULE:"):
-        text, position = _strip(text[len("RRULE:") :], position + len("RRULE:"))
-    if not text:
-        raise _error("missing RRULE", position, _RRULE_HINT)
-    parts: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    for part, part_position in _split(text, position, ";"):
-        if not part:
-            continue  # tolerate "FREQ=DAILY;" and ";;"
-        key, equals, value = part.partition("=")
-        key = key.strip().upper()
-        value = "".join(value.split()).upper()
-        if key.startswith("DTSTART"):
-            raise _error(
-                "DTSTART is not allowed in the RRULE",
-                part_position,
-                "the rule starts at a fixed date; remove it",
-            )
-        if key in _TIME_OF_DAY_KEYS:
-            raise _error(
-                f"{key} is not allowed in the RRULE",
-                part_position,
-                "the time of day is set separately; remove it",
-            )
-        if not equals:
-            raise _error(f"RRULE part {part!r} has no '='", part_position, "write KEY=VALUE")
-        if key not in _RRULE_KEYS:
-            raise _error(
-                f"unknown RRULE key {key!r}", part_position, "use " + ", ".join(_RRULE_KEYS)
-            )
-        if key in seen:
-            raise _error(f"RRULE key {key} given twice", part_position)
-        if {key, *seen} >= {"COUNT", "UNTIL"}:
-            raise _error("COUNT and UNTIL cannot both be given", part_position, "keep one")
-        if key == "FREQ" and value in ("HOURLY", "MINUTELY", "SECONDLY"):
-            raise _error(
-                f"FREQ={value} is not supported",
-                part_position,
-                "a card appears at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY",
-            )
-        if not _valid_rrule_value(key, value):
-            raise _error(f"bad RRULE value {key}={value}", part_position, _VALUE_HINTS[key])
-        seen.add(key)
-        parts.append((f"{key}={value}", part_position))
-    if "FREQ" not in seen:
-        raise _error("the RRULE has no FREQ", position, _RRULE_HINT)
-    return parts, position
-
-
-def _canonical_rrule(body: str) -> str:
-    """``body`` checked and in canonical form (see :func:`_rrule_parts`)."""
-    return ";".join(part for part, _ in _rrule_parts(body)[0])
-
-
-class _RRuleDates:
-    """The occurrence dates of one RRULE, generated lazily and kept sorted for bisection.
-
-    Raises ``ValueError``/``TypeError`` when dateutil refuses the rule.
-    """
-
-    def __init__(self, body: str, start: date) -> None:
-        rule = rrulestr(body, dtstart=datetime.combine(start, time()))
-        self._source: Iterator[datetime] = iter(rule)
-        self._dates: list[date] = []
-        self._exhausted = False
-        self._lock = threading.Lock()
-
-    def _grow(self) -> bool:
-        """Generate one more date; False when the rule has no more."""
-        with self._lock:
-            if self._exhausted:
-                return False
-            try:
-                self._dates.append(next(self._source).date())
-            except StopIteration:
-                self._exhausted = True
-                return False
-            return True
-
-    def _cover(self, day: date) -> None:
-        """Generate until the first date after ``day`` is known (or there is none)."""
-        while not self._dates or self._dates[-1] <= day:
-            if not self._grow():
-                return
-
-    def last_on_or_before(self, day: date) -> date | None:
-        self._cover(day)
-        index = bisect_right(self._dates, day)
-        return self._dates[index - 1] if index else None
-
-    def first_after(self, day: date) -> date | None:
-        self._cover(day)
-        index = bisect_right(self._dates, day)
-        return self._dates[index] if index < len(self._dates) else None
-
-    def from_day(self, start: date) -> Iterator[date]:
-        """Dates on or after ``start``, ascending."""
-        self._cover(start)
-        index = bisect_left(self._dates, start)
-        while index < len(self._dates) or self._grow():
-            yield self._dates[index]
-            index += 1
-
-    def between(self, first: date, last: date) -> list[date]:
-        """Dates in ``[first, last]``, ascending."""
-        self._cover(last)
-        return self._dates[bisect_left(self._dates, first) : bisect_right(self._dates, last)]
-
-
-def _refused_by_dateutil(body: str, start: date) -> bool:
-    try:
-        _RRuleDates(body, start)
-    except (ValueError, TypeError, KeyError):
-        return True
-    return False
-
-
-@lru_cache(maxsize=256)
-def _rrule_dates(body: str, start: date) -> _RRuleDates:
-    """The occurrence dates of a canonical RRULE body generated from the local ``start``.
-
-    Raises :class:`RuleError` (without a position) when dateutil refuses the rule or when
-    it never produces a date. An impossible rule (FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30)
-    takes dateutil a few seconds to rule out; possible ones answer at once.
-    """
-    try:
-        dates = _RRuleDates(body, start)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise RuleError(f"dateutil refuses the RRULE {body} ({exc})") from None
-    if dates.first_after(start - ONE_DAY) is None:
-        raise RuleError(f"the RRULE {body} never produces a date from {start.isoformat()}")
-    return dates
-
-
-def _check_rrule_parts(parts: list[tuple[str, int]], body_position: int, start: date) -> str:
-    """The canonical body of ``parts`` once dateutil accepts it and it produces dates;
-    otherwise a :class:`RuleError` placed at the first part dateutil refuses on its own
-    (next to FREQ), or at the start of the body."""
-    body = ";".join(part for part, _ in parts)
-    if _refused_by_dateutil(body, start):
-        freq = next(part for part, _ in parts if part.startswith("FREQ="))
-        for part, position in parts:
-            alone = part if part == freq else f"{freq};{part}"
-            if _refused_by_dateutil(alone, start):
-                key = part.partition("=")[0]
-                raise _error(f"bad RRULE value {part}", position, _VALUE_HINTS[key])
-        raise _error("the RRULE is not valid", body_position, _RRULE_HINT)
-    try:
-        _rrule_dates(body, start)
-    except RuleError:
-        raise _error(
-            "the RRULE never produces a date",
-            body_position,
-            "its parts cannot happen together, like BYMONTH=2;BYMONTHDAY=30",
-        ) from None
-    return body
 
 
 # --------------------------------------------------------------------------- the rule
@@ -536,59 +236,6 @@ class Rule(BaseModel, frozen=True):
                 return f"rrule:{start}{self.rrule}"
             case _:
                 return self.kind.value
-
-    def describe(self, lang: str, at: time, marketplace_code: str) -> str:
-        """In words, e.g. "every Monday 09:00 Tokyo time" / "每周一 09:00 东京时间".
-
-        ``lang`` starting with "zh" gives Chinese; anything else English.
-        """
-        zh = _is_chinese(lang)
-        when = at.strftime("%H:%M:%S" if at.second else "%H:%M")
-        return f"{self._cadence_words(zh)} {when} {zone_label(marketplace_code, lang)}"
-
-    def _cadence_words(self, zh: bool) -> str:
-        match self.kind:
-            case RuleKind.DAILY:
-                return "每天" if zh else "every day"
-            case RuleKind.WEEKDAYS if self.weekdays in ((), _MON_TO_FRI):
-                return "工作日(周一至周五)" if zh else "weekdays (Mon–Fri)"
-            case RuleKind.WEEKDAYS:
-                if zh:
-                    return "每" + "、".join(_DAY_NAMES_ZH[day] for day in self.weekdays)
-                return "every " + ", ".join(_DAY_NAMES_EN[day][:3] for day in self.weekdays)
-            case RuleKind.WEEKLY:
-                day = self.weekdays[0]
-                return f"每{_DAY_NAMES_ZH[day]}" if zh else f"every {_DAY_NAMES_EN[day]}"
-            case RuleKind.BIWEEKLY:
-                anchor = _anchor(self)
-                if zh:
-                    return f"每两周({_DAY_NAMES_ZH[anchor.weekday()]}起,自{anchor.isoformat()})"
-                return (
-                    f"every two weeks on {_DAY_NAMES_EN[anchor.weekday()]} "
-                    f"from {anchor.isoformat()}"
-                )
-            case RuleKind.MONTHLY:
-                day = self.day or 1
-                if zh:
-                    return f"每月{day}日" + ("(无此日则为月末)" if day > 28 else "")
-                suffix = " (or the month's last day)" if day > 28 else ""
-                return f"monthly on day {day}{suffix}"
-            case RuleKind.MONTHLY_LAST:
-                return "每月最后一天" if zh else "monthly on the last day"
-            case RuleKind.MONTHLY_LAST_BUSINESS:
-                return "每月最后一个工作日" if zh else "monthly on the last business day"
-            case RuleKind.FOUR_WEEKLY:
-                anchor = _anchor(self)
-                if zh:
-                    return f"每四周(自{anchor.isoformat()})"
-                return f"every four weeks from {anchor.isoformat()}"
-            case RuleKind.RRULE:
-                if zh:
-                    since = f"(自{self.anchor.isoformat()})" if self.anchor else ""
-                    return f"自定义: {self.rrule}{since}"
-                since = f" from {self.anchor.isoformat()}" if self.anchor else ""
-                return f"custom: {self.rrule}{since}"
-        raise AssertionError(self.kind)  # pragma: no cover
 
 
 def _parse_value(kind: RuleKind, value: str, position: int, raw: str, raw_offset: int) -> Rule:

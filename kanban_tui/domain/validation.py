@@ -88,29 +88,32 @@ class CardPatch(BaseModel):
     due: Due = None
 
 
-def field_errors(error: ValidationError) -> dict[str, str]:
-    """One plain message per field, for showing next to the field."""
-    messages: dict[str, str] = {}
+#: A message to show, as its catalog key (``validation.*``) and the values it needs; the
+#: caller translates it (the domain knows no language).
+Problem = tuple[str, dict[str, Any]]
+
+
+def field_problems(error: ValidationError) -> dict[str, Problem]:
+    """One problem per field (its first), for showing next to the field once translated."""
+    problems: dict[str, Problem] = {}
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else "form"
-        messages.setdefault(field, _humanise(item))
-    return messages
+        problems.setdefault(field, _problem(item))
+    return problems
 
 
-def _humanise(item: Any) -> str:
-    from kanban_tui.i18n import t
-
+def _problem(item: Any) -> Problem:
     kind = item.get("type", "")
     loc = str(item["loc"][0]) if item["loc"] else ""
     ctx = item.get("ctx") or {}
     if loc == "estimate_minutes":
-        return t("validation.estimate", max=ESTIMATE_MAX)
+        return "validation.estimate", {"max": ESTIMATE_MAX}
     if kind in ("string_too_short", "too_short"):
-        return t("validation.empty")
+        return "validation.empty", {}
     if kind in ("string_too_long", "too_long"):
-        return t("validation.too_long", max=ctx.get("max_length"))
+        return "validation.too_long", {"max": ctx.get("max_length")}
     if kind.startswith("date"):
-        return t("validation.date")
+        return "validation.date", {}
     if kind == "enum":
-        return t("validation.choice", choices=", ".join(p.value for p in Priority))
-    return t("validation.invalid")
+        return "validation.choice", {"choices": ", ".join(p.value for p in Priority)}
+    return "validation.invalid", {}

@@ -43,9 +43,9 @@ from kanban_tui.domain.recurrence import (
     marketplace,
     occurrences_after,
 )
+from kanban_tui.domain.schedule import parse_at
 from kanban_tui.format import category_label
 from kanban_tui.i18n import t
-from kanban_tui.scheduler.generate import parse_at
 from kanban_tui.services.templates import TemplateRow
 
 #: Minutes before the start the reminder shows.

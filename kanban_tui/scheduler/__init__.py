@@ -1,5 +1,6 @@
-"""The scheduler: turns recurring templates into cards, once per period.
+"""The scheduler: APScheduler on the board's event loop.
 
-``generate`` is the engine (storage only, no Textual), used by ``seller-kanban tick`` and
-the board; ``runner`` drives it from APScheduler on the board's event loop.
+``runner`` plans the next due moment and a watch job, and calls the tick service
+(:mod:`kanban_tui.services.tick`), which is the engine (storage only, no Textual) that
+``seller-kanban tick`` uses too.
 """

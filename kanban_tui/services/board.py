@@ -16,11 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from kanban_tui.domain.categories import CATEGORY_KEYS
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
 from kanban_tui.domain.text import checklist_items
-from kanban_tui.domain.validation import CardFields, CardPatch, field_errors
+from kanban_tui.domain.validation import CardFields, CardPatch
 from kanban_tui.errors import KanbanError, NotFoundError, ValidationFailed
-from kanban_tui.i18n import t
+from kanban_tui.i18n import LANGUAGES, catalog, t
+from kanban_tui.services.messages import field_errors
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -178,8 +180,6 @@ class BoardService:
         return monday.astimezone(UTC)
 
     def view(self, text: str = "") -> repo.View:
-        from kanban_tui.format import categories_matching
-
         urgent = text.startswith("!")
         text = text[1:].strip() if urgent else text
         return repo.View(
@@ -613,3 +613,26 @@ def _validate(model: type[Any], values: Any) -> Any:
 
 
 __all__ = ["OPEN_COLUMNS", "BoardService", "CardRow"]
+
+
+def categories_matching(text: str) -> list[str]:
+    """Category keys whose name in any UI language contains ``text``: a board shown in
+    English finds "广告" cards by typing 广告, and the Chinese board finds "ads"."""
+    needle = text.strip().casefold()
+    if not needle:
+        return []
+    return [
+        key
+        for key in CATEGORY_KEYS
+        if any(needle in name.casefold() for name in category_names(key))
+    ]
+
+
+def category_names(key: str) -> list[str]:
+    """A category's name in every UI language, and its key."""
+    names = [key]
+    for lang in LANGUAGES:
+        name = catalog(lang).get(f"category.{key}")
+        if name:
+            names.append(name)
+    return names

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from kanban_tui.domain.models import Column, Priority
 from kanban_tui.domain.recurrence import Rule, RuleKind, marketplace, occurrences_after
-from kanban_tui.scheduler.generate import parse_at
+from kanban_tui.domain.schedule import parse_at
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.services.templates import TemplateService
 

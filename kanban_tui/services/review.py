@@ -40,12 +40,13 @@ from kanban_tui.domain.kpi import (
 )
 from kanban_tui.domain.models import Card, PeriodRecord, ReviewNote, Template, utcnow
 from kanban_tui.domain.recurrence import Rule, RuleError, local_day
+from kanban_tui.domain.schedule import outcome, parse_at, zone_of
 from kanban_tui.domain.validation import clean_text, year_in_range
 from kanban_tui.errors import UsageError
 from kanban_tui.i18n import language, t
-from kanban_tui.scheduler.generate import outcome, parse_at, zone_of
 from kanban_tui.services.board import as_utc
 from kanban_tui.services.kpi import month_bounds, shift_month
+from kanban_tui.services.rule_words import describe_rule
 
 if TYPE_CHECKING:
     from kanban_tui.services.session import Board
@@ -711,7 +712,9 @@ def _title(template: Template, lang: str) -> str:
 
 def _rule_words(template: Template, lang: str) -> str:
     try:
-        return Rule.parse(template.rule).describe(lang, parse_at(template.at), template.marketplace)
+        return describe_rule(
+            Rule.parse(template.rule), lang, parse_at(template.at), template.marketplace
+        )
     except (RuleError, ValueError):
         return template.rule
 

@@ -14,9 +14,9 @@ from kanban_tui.services.board import BoardService, Clock, system_clock
 from kanban_tui.storage.database import Database, open_database
 
 if TYPE_CHECKING:
-    from kanban_tui.scheduler.generate import TickResult
     from kanban_tui.services.kpi import KpiService
     from kanban_tui.services.templates import TemplateService
+    from kanban_tui.services.tick import TickResult
 
 PLAN_LOADED = "plan_loaded"
 #: The language the board was last opened in: generated card titles follow it, so a cron

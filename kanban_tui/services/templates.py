@@ -13,19 +13,14 @@ from sqlmodel import Session, col, select
 
 from kanban_tui.domain.models import Card, PeriodRecord, Template
 from kanban_tui.domain.recurrence import Rule, RuleError, marketplace, occurrences_after
+from kanban_tui.domain.schedule import outcome, parse_at, zone_of
 from kanban_tui.domain.templates import TemplateFields, rule_error_text
-from kanban_tui.domain.validation import field_errors
 from kanban_tui.errors import NotFoundError, ValidationFailed
 from kanban_tui.i18n import t
-from kanban_tui.scheduler.generate import (
-    TickResult,
-    next_due,
-    outcome,
-    parse_at,
-    tick,
-    zone_of,
-)
 from kanban_tui.services.board import Clock, system_clock
+from kanban_tui.services.messages import field_errors
+from kanban_tui.services.rule_words import describe_rule
+from kanban_tui.services.tick import TickResult, next_due, tick
 from kanban_tui.storage.database import Database
 
 STATS_PERIODS = 8
@@ -58,7 +53,7 @@ class TemplateRow:
         return self.title_zh if lang == "zh" and self.title_zh else self.title_en
 
     def describe(self, lang: str) -> str:
-        return Rule.parse(self.rule).describe(lang, parse_at(self.at), self.marketplace)
+        return describe_rule(Rule.parse(self.rule), lang, parse_at(self.at), self.marketplace)
 
     @property
     def completion_rate(self) -> float | None:

@@ -12,9 +12,9 @@ from textual.screen import Screen
 
 from kanban_tui import config
 from kanban_tui.i18n import set_language, t
-from kanban_tui.scheduler.generate import TickResult
 from kanban_tui.scheduler.runner import ScheduleRunner
 from kanban_tui.services.session import Board
+from kanban_tui.services.tick import TickResult
 from kanban_tui.ui.actions import NamedAction
 from kanban_tui.ui.keymap import resolve
 from kanban_tui.ui.messages import DataChanged
@@ -76,14 +76,10 @@ class KanbanApp(App[None]):
     def _daily_backup(self) -> None:
         """Today's automatic backup, after the first frame (never in the way of start-up)."""
         from kanban_tui.errors import KanbanError
-        from kanban_tui.storage.backup import daily_backup
+        from kanban_tui.services.backups import daily_backup
 
-        live = self.board.db.target.path
-        if live is None:
-            return
         try:
-            # of the open database (also one opened with --db), in backups/ beside it
-            daily_backup(live, None, self.settings.backups_kept, self.board.cards.clock())
+            daily_backup(self.board, self.settings.backups_kept)
         except KanbanError as exc:
             self.call_from_thread(
                 self.notify, t("app.backup_failed", error=exc.message), severity="warning"

@@ -22,9 +22,9 @@ from textual.widgets import Input, Static
 from kanban_tui.domain.models import COLUMNS, Column, Priority
 from kanban_tui.domain.text import shorten
 from kanban_tui.errors import KanbanError
-from kanban_tui.format import categories_matching, duration
+from kanban_tui.format import duration
 from kanban_tui.i18n import language, t
-from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.services.board import BoardService, CardRow, categories_matching
 from kanban_tui.services.budget import DayLoad, day_load
 from kanban_tui.ui.actions import BOARD_ACTIONS, NamedAction
 from kanban_tui.ui.screens.card_form import CardForm

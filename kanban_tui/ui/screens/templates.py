@@ -23,12 +23,13 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static, Tex
 
 from kanban_tui.domain.models import OPEN_COLUMNS, OnPeriodEnd, Priority
 from kanban_tui.domain.recurrence import MARKETPLACES, Rule, RuleError, marketplace
+from kanban_tui.domain.schedule import parse_at
 from kanban_tui.domain.templates import default_on_period_end
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError, ValidationFailed
 from kanban_tui.format import CATEGORY_KEYS, category_label, duration
 from kanban_tui.i18n import t
-from kanban_tui.scheduler.generate import parse_at
+from kanban_tui.services.rule_words import describe_rule
 from kanban_tui.services.templates import TemplateRow, TemplateService, preview, validate_fields
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
@@ -499,7 +500,7 @@ class TemplateForm(FormScreen[dict[str, Any] | None]):
             self._preview_error(box, str(exc))
             return
         box.remove_class("-error")
-        words = Rule.parse(rule).describe(self.lang, parse_at(at), market)
+        words = describe_rule(Rule.parse(rule), self.lang, parse_at(at), market)
         shown = Text(literal(words), style="bold")
         if not moments:
             shown.append("\n" + t("template_form.no_more"), style="italic")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -30,10 +30,11 @@ from kanban_tui.domain.recurrence import (
     Rule,
     current_period,
     local_day,
-    marketplace,
     occurrences_after,
     periods_between,
 )
+from kanban_tui.domain.schedule import aware as _aware
+from kanban_tui.domain.schedule import parse_at, zone_of
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -78,15 +79,6 @@ class TickResult:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.expired or self.carried_over or self.missed)
-
-
-def parse_at(value: str) -> time:
-    hour, minute = value.split(":")
-    return time(int(hour), int(minute))
-
-
-def zone_of(template: Template) -> str:
-    return marketplace(template.marketplace).tz
 
 
 def title_for(template: Template, lang: str) -> str:
@@ -282,31 +274,3 @@ def _close_ended(session: Session, now: datetime, result: TickResult) -> None:
             session.add(card)
             result.carried_over.append(item)
         session.add(record)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def outcome(record: PeriodRecord, card: Card | None, tz: str, today: date) -> str:
-    """``done`` (on time), ``late``, ``missed``, ``deleted`` or ``open`` for one period.
-
-    A period whose card the user deleted is ``deleted``, not missed: deleting is a
-    decision, and it must not vote to drop the template in the review.
-    """
-    if record.missed:
-        return "missed"
-    if card is None or card.period_key != record.period_key:
-        # the card was deleted (the record forgot it, or — written before that rule — still
-        # names an id that SQLite gave to a later card)
-        return "deleted"
-    if card.missed_at is not None:
-        return "missed"
-    if card.done_at is not None and card.column is Column.DONE:
-        finished = _aware(card.done_at)
-        assert finished is not None
-        done_day = local_day(finished, tz)
-        return "done" if done_day < record.period_end else "late"
-    return "open"
