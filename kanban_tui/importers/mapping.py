@@ -20,7 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kanban_tui.importers.reports import ReportError, mapped_spec
+from kanban_tui.importers.layouts import mapped_spec
+from kanban_tui.importers.report_types import ReportError
 
 
 class ColumnMapping(BaseModel):
