@@ -50,17 +50,6 @@ def grouped(value: Decimal) -> str:
     return f"{plain:,f}"
 
 
-def month_name(month: str) -> str:
-    """ "2026-11" reads "Nov 2026" (zh "2026年11月")."""
-    year, number = month.split("-")[:2]
-    return t("words.month", name=t(f"month.{int(number)}"), year=int(year))
-
-
-def day_name(day: date) -> str:
-    """A day without its year: "Nov 24" (zh "11月24日")."""
-    return t("words.day", name=t(f"month.{day.month}"), day=day.day)
-
-
 def checklist_progress(checklist: str) -> tuple[int, int] | None:
     """(done, total) of a card's JSON checklist, or None when it has none."""
     if not checklist:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,14 @@ def from_locale() -> str | None:
         return normalise(locale.getlocale()[0])
     except ValueError:
         return None
+
+
+def month_name(month: str) -> str:
+    """ "2026-11" reads "Nov 2026" (zh "2026年11月")."""
+    year, number = month.split("-")[:2]
+    return t("words.month", name=t(f"month.{int(number)}"), year=int(year))
+
+
+def day_name(day: date) -> str:
+    """A day without its year: "Nov 24" (zh "11月24日")."""
+    return t("words.day", name=t(f"month.{day.month}"), day=day.day)

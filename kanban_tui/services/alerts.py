@@ -15,8 +15,7 @@ from sqlmodel import Session, col, select
 from kanban_tui.domain.judge import judged_text
 from kanban_tui.domain.kpi import Status, format_value
 from kanban_tui.domain.models import Card, Column, Priority, Source
-from kanban_tui.format import day_name, month_name
-from kanban_tui.i18n import language, t
+from kanban_tui.i18n import day_name, language, month_name, t
 from kanban_tui.services import playbooks
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.kpi import KpiService, Tile
