@@ -1,18 +1,28 @@
-"""The user's settings: one typed model, read from ``config.toml`` and the environment.
+"""The user's settings: one typed model (:class:`Settings`), read from ``config.toml`` and
+from the environment (by pydantic-settings).
 
 Precedence, highest first: command-line options, ``SELLER_KANBAN_*`` environment
-variables, ``config.toml`` in the user config dir, the defaults below. A bad file names
-itself, the key and the problem; the program then stops rather than run on half a config.
+variables (every setting has one: ``SELLER_KANBAN_`` + the key in capitals, and
+``SELLER_KANBAN_LANG`` for ``language``), ``config.toml`` in the user config dir, the
+defaults below. A table-valued setting (``fx_rates``, ``keymap``) is JSON in its variable,
+e.g. ``SELLER_KANBAN_FX_RATES='{"JPY": 0.0067}'``. A bad value names the key and where it
+came from (the file's path or the variable) in one line; the program then stops rather
+than run on half a config.
+
+``Settings(...)`` made in code is those values over the defaults (tests, benchmarks);
+only :func:`load` reads the environment and the file.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kanban_tui import locations
 from kanban_tui.errors import ConfigError
@@ -95,13 +105,70 @@ class Settings(BaseModel):
             raise ValueError(str(exc)) from None
 
 
-#: Environment variables read on top of the file (``SELLER_KANBAN_LANG`` → ``language``).
-_ENV_FIELDS = {
-    "LANG": "language",
-    "THEME": "theme",
-    "WORK_HOURS_PER_DAY": "work_hours_per_day",
-    "DEFAULT_MARKETPLACE": "default_marketplace",
-}
+#: Variables whose name is not ``SELLER_KANBAN_`` + the key in capitals (the first is the
+#: one named in messages and the README).
+_OTHER_NAMES = {"language": (ENV_PREFIX + "LANG", ENV_PREFIX + "LANGUAGE")}
+
+
+def variable(field: str) -> str:
+    """The environment variable of a setting (``language`` → ``SELLER_KANBAN_LANG``)."""
+    return _OTHER_NAMES.get(field, (ENV_PREFIX + field.upper(),))[0]
+
+
+def _variables(field: str) -> tuple[str, ...]:
+    return _OTHER_NAMES.get(field, (ENV_PREFIX + field.upper(),))
+
+
+def _field_of(name: str) -> str:
+    """The setting an environment key stands for (``seller_kanban_lang`` → ``language``)."""
+    for field in Settings.model_fields:
+        if name == field or name.upper() in _variables(field):
+            return field
+    return name
+
+
+def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings given as ``SELLER_KANBAN_*`` variables, by key, not yet validated.
+
+    pydantic-settings reads them (any case, empty means unset, tables as JSON); it is
+    imported only when such a variable is set, as its import (every provider it has: AWS,
+    Azure, GCP, secrets …) would otherwise cost every scripted command its start-up time.
+    """
+    names = {name for field in Settings.model_fields for name in _variables(field)}
+    if not any(value and name.upper() in names for name, value in environ.items()):
+        return {}
+    from pydantic.fields import FieldInfo
+    from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
+
+    class Variables(BaseSettings):
+        model_config = SettingsConfigDict(
+            env_prefix=ENV_PREFIX, case_sensitive=False, env_ignore_empty=True, extra="ignore"
+        )
+
+    class Source(EnvSettingsSource):
+        def _load_env_vars(self) -> Mapping[str, str | None]:
+            return {name.lower(): value for name, value in environ.items() if value}
+
+    # the same keys and types as Settings (a table is JSON), without bounds: those are
+    # Settings' to check, with the variable named
+    fields: dict[str, Any] = {
+        field: (
+            info.annotation,
+            FieldInfo(default=None, validation_alias=AliasChoices(*_OTHER_NAMES[field]))
+            if field in _OTHER_NAMES
+            else FieldInfo(default=None),
+        )
+        for field, info in Settings.model_fields.items()
+    }
+    from pydantic import create_model
+
+    model = create_model("SellerKanbanVariables", __base__=Variables, **fields)
+    values = {_field_of(key): value for key, value in Source(model)().items()}
+    if isinstance(values.get("language"), str):
+        from kanban_tui.i18n import normalise
+
+        values["language"] = normalise(values["language"]) or values["language"]
+    return values
 
 
 def _describe(error: ValidationError, source: str) -> ConfigError:
@@ -112,44 +179,51 @@ def _describe(error: ValidationError, source: str) -> ConfigError:
     return ConfigError(source, f"{key}: {problem} (got {item.get('input')!r})")
 
 
-def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """Read the config file (if any) and the environment into :class:`Settings`."""
-    path = path or locations.config_file()
-    environ = dict(os.environ) if environ is None else environ
-    raw: dict[str, Any] = {}
-    if path.exists():
-        if not path.is_file():
-            raise ConfigError(str(path), "is not a regular file")
-        try:
-            with path.open("rb") as handle:
-                raw = tomllib.loads(handle.read(_MAX_CONFIG_BYTES).decode("utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
-        except UnicodeDecodeError:
-            raise ConfigError(str(path), "is not UTF-8 text (a binary file?)") from None
-        except OSError as exc:
-            raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
+def _read_file(path: Path) -> dict[str, Any]:
+    """The file's table (empty when there is no file); a :class:`ConfigError` naming the
+    file when it cannot be read or is not TOML."""
+    if not path.exists():
+        return {}
+    if not path.is_file():
+        raise ConfigError(str(path), "is not a regular file")
     try:
-        settings = Settings.model_validate(raw)
+        with path.open("rb") as handle:
+            return tomllib.loads(handle.read(_MAX_CONFIG_BYTES).decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "is not UTF-8 text (a binary file?)") from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
+
+
+def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the config file (if any) and the environment into :class:`Settings`: a
+    variable over the file's value, the file's over the default."""
+    path = path or locations.config_file()
+    environ = os.environ if environ is None else environ
+    file_values = _read_file(path)
+    try:
+        # the file on its own first: a bad file is named even when a variable overrides it
+        settings = Settings.model_validate(file_values)
     except ValidationError as exc:
         raise _describe(exc, str(path)) from None
-    overrides: dict[str, Any] = {}
-    for suffix, field in _ENV_FIELDS.items():
-        value = environ.get(ENV_PREFIX + suffix)
-        if value:
-            overrides[field] = value
-    if "language" in overrides:
-        from kanban_tui.i18n import normalise
-
-        overrides["language"] = normalise(overrides["language"]) or overrides["language"]
-    if overrides:
-        try:
-            settings = Settings.model_validate(settings.model_dump() | overrides)
-        except ValidationError as exc:
-            item = exc.errors()[0]
-            variable = ENV_PREFIX + next(k for k, f in _ENV_FIELDS.items() if f == item["loc"][0])
-            raise ConfigError(variable, f"{item['msg']} (got {item.get('input')!r})") from None
-    return settings
+    try:
+        overrides = _environment(environ)
+    except ValueError as exc:  # pydantic-settings: a table-valued variable that is not JSON
+        found = re.search(r'field "(\w+)"', str(exc))
+        name = variable(found.group(1)) if found else ENV_PREFIX + "*"
+        got = next((v for k, v in environ.items() if k.upper() == name), "")
+        raise ConfigError(name, f"is not JSON, e.g. '{{\"JPY\": 0.0067}}' (got {got!r})") from None
+    if not overrides:
+        return settings
+    try:
+        return Settings.model_validate(file_values | overrides)
+    except ValidationError as exc:
+        item = exc.errors()[0]
+        name = variable(_field_of(str(item["loc"][0])))
+        problem = str(item["msg"]).removeprefix("Value error, ")
+        raise ConfigError(name, f"{problem} (got {item.get('input')!r})") from None
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
