@@ -419,11 +419,12 @@ class _Reader(_TimeUnits):
             for (start, end), rows in sorted(straddling.items())
         ]
         if not sums:
-            first = skipped[0]
+            left_out = skipped[0]
             raise ReportError(
-                f"Every row covers a period that straddles two months (row {first.rows[0]}: "
-                f"{first.start} … {first.end}), so none can be counted. Download the report "
-                "again for a range inside one month, or with Time unit Daily."
+                "Every row covers a period that straddles two months (row "
+                f"{left_out.rows[0]}: {left_out.start} … {left_out.end}), so none can be "
+                "counted. Download the report again for a range inside one month, or with "
+                "Time unit Daily."
             )
         currency = self._final_currency()
         if granularity == "day" and date_name == "date":
@@ -567,9 +568,10 @@ def read_report(
                 "has no dates: it covers the range chosen when it was downloaded. Give that "
                 "range with --from DATE --to DATE, or --month YYYY-MM."
             )
-        if layout.spec.kind == "asin" and (period[0].year, period[0].month) != (
-            period[1].year,
-            period[1].month,
+        if (
+            layout.spec.kind == "asin"
+            and period is not None
+            and (period[0].year, period[0].month) != (period[1].year, period[1].month)
         ):
             raise ReportError(
                 f"The range {period[0]} … {period[1]} straddles two months, so the "
