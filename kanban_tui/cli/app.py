@@ -41,14 +41,14 @@ def serve(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """The board in a browser: checks everything before the port is opened."""
     from pathlib import Path
 
+    from kanban_tui.services.files import database_file
     from kanban_tui.services.session import open_board
-    from kanban_tui.storage.database import resolve_target
     from kanban_tui.web.server import TOKEN_ENV, check_options
 
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
     check_options(args.host, args.port, token)
     location = db_location(args)
-    if resolve_target(location).path is None:
+    if database_file(location) is None:
         raise UsageError("--db", t("web.in_memory"))
     if "://" not in location:
         location = str(Path(location).expanduser().resolve())

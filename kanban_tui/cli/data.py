@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kanban_tui.cli.args import db_location
 from kanban_tui.cli.output import say
 from kanban_tui.cli.parser import Commands, json_flag
-from kanban_tui.errors import KanbanError, UsageError
+from kanban_tui.errors import UsageError
 from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
@@ -30,9 +30,9 @@ def register(commands: Commands) -> None:
 
 def _live(args: argparse.Namespace) -> Path | None:
     """The database file (None: an in-memory database)."""
-    from kanban_tui.storage.database import resolve_target
+    from kanban_tui.services.files import database_file
 
-    return resolve_target(db_location(args)).path
+    return database_file(db_location(args))
 
 
 def _file_to_copy(args: argparse.Namespace) -> Path:
@@ -48,8 +48,7 @@ def doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
     from kanban_tui import __version__, locations
     from kanban_tui.domain.models import SCHEMA_VERSION
-    from kanban_tui.storage.backup import doctor as examine
-    from kanban_tui.storage.database import inspect_file
+    from kanban_tui.services import files
 
     live = _live(args)
     extra: dict[str, Any] = {
@@ -58,14 +57,9 @@ def doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         "platform": platform.platform(),
         "config_file": str(locations.config_file()),
         "data_dir": str(locations.data_dir()),
+        "opens": files.opens(live),
     }
-    try:
-        if live is not None:
-            inspect_file(live)
-        extra["opens"] = "yes"
-    except KanbanError as exc:
-        extra["opens"] = f"no: {exc.message}"
-    report = examine(live, extra, lambda: SCHEMA_VERSION)
+    report = files.doctor(live, extra, lambda: SCHEMA_VERSION)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     else:
@@ -86,27 +80,18 @@ def doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 def backup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """A copy to ``--output`` (a new file), or to backups/ beside the database (pruned)."""
-    from kanban_tui.storage.backup import MANUAL, backup_to, copy_path, prune
-    from kanban_tui.storage.database import inspect_file
-    from kanban_tui.storage.files import check_output
+    from kanban_tui.services.files import backup as copy
 
-    live = _file_to_copy(args)
-    if inspect_file(live) is None:
-        raise KanbanError(str(live), "does not exist")
-    if args.output:
-        say(str(backup_to(live, check_output(Path(args.output), live, overwrite=False))))
-        return 0
-    say(str(backup_to(live, copy_path(live, MANUAL, datetime.now()))))
-    prune(live, settings.backups_kept)
+    say(str(copy(_file_to_copy(args), args.output, settings.backups_kept, datetime.now())))
     return 0
 
 
 def restore(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """Put a copy back, keeping a safety copy of the database it replaces."""
-    from kanban_tui.storage.backup import restore_from
+    from kanban_tui.services.files import restore as put_back
 
     live = _file_to_copy(args)
-    safety = restore_from(Path(args.file), live, None, datetime.now(), settings.backups_kept)
+    safety = put_back(Path(args.file), live, settings.backups_kept, datetime.now())
     say(t("cli.restore.done", file=args.file, safety=safety))
     return 0
 

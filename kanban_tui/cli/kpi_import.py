@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from kanban_tui.cli.args import day, market, report_alerts
 from kanban_tui.cli.output import print_json
 from kanban_tui.cli.parser import Commands, json_flag
-from kanban_tui.errors import KanbanError, UsageError
+from kanban_tui.errors import UsageError
 from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
@@ -193,25 +193,9 @@ def _summary_lines(summary: ImportSummary, service: KpiService) -> list[str]:
 
 
 def read_report_file(path: Path) -> bytes:
-    """The bytes of a report file: a regular file of at most ``REPORT_MAX_BYTES``
-    (never a FIFO or a device such as ``/dev/zero``, which would block or never end)."""
+    """The bytes of a report (or mapping) file: a regular file of at most
+    ``REPORT_MAX_BYTES``."""
     from kanban_tui import cli  # the limit is read at call time: tests lower it
-    from kanban_tui.storage.files import check_regular_input
+    from kanban_tui.services.files import read_input
 
-    limit = cli.REPORT_MAX_BYTES
-    try:
-        check_regular_input(path)
-    except KanbanError as exc:
-        raise UsageError(exc.title, exc.message) from None
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
-    if len(raw) > limit:
-        raise UsageError(
-            str(path),
-            f"is larger than {limit // (1024 * 1024)} MB; export a shorter date "
-            "range from Seller Central",
-        )
-    return raw
+    return read_input(path, cli.REPORT_MAX_BYTES, "export a shorter date range from Seller Central")

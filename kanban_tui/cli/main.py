@@ -51,12 +51,9 @@ def _on_board(handler: BoardHandler) -> Handler:
         location = db_location(args)
         if getattr(args, "output", None):
             # refused before the board is opened: a refused command writes nothing at all
-            from pathlib import Path
+            from kanban_tui.services.files import check_output, database_file
 
-            from kanban_tui.storage.database import resolve_target
-            from kanban_tui.storage.files import check_output
-
-            check_output(Path(args.output), resolve_target(location).path)
+            check_output(args.output, database_file(location))
         board = open_board(location, settings, clock=clock, interactive=False)
         try:
             handler(board, args)

@@ -89,12 +89,12 @@ def emit(data: bytes, output: str | None, live: Path | None = None) -> None:
     """Write an export to ``output`` atomically and print its path, or to stdout.
 
     ``output`` is refused when it is the open database ``live``, any database, a FIFO or a
-    device (see :func:`kanban_tui.storage.files.check_output`)."""
+    device (see :func:`kanban_tui.services.files.check_output`)."""
     if output:
         from kanban_tui.exporters import write_atomic
-        from kanban_tui.storage.files import check_output
+        from kanban_tui.services.files import check_output
 
-        target = check_output(Path(output), live)
+        target = check_output(output, live)
         say(str(write_atomic(target, data)))
         return
     if sys.stdout.isatty():  # user text must not drive the terminal
