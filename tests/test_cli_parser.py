@@ -5,34 +5,26 @@ dispatch table that covers every command."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kanban_tui import i18n
-from kanban_tui.cli import build_parser, main
-from kanban_tui.cli.main import DISPATCH
+from kanban_tui.cli import build_parser
+from kanban_tui.cli.dispatch import DISPATCH
+from tests.process_helpers import Result, in_process_cli
 
 COMMANDS = (
     "add, list, move, done, reopen, delete, edit, tick, templates, kpi, backup, restore, "
     "doctor, keys, goal, report, export, serve"
 )
 
-Result = tuple[int, str, str]
-
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    def run(*argv: str) -> Result:
-        capsys.readouterr()
-        try:
-            code = main(["--db", str(tmp_path / "kanban.db"), *argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    run = in_process_cli(capsys)
+    return lambda *argv: run(tmp_path / "kanban.db", *argv)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from kanban_tui.errors import UsageError
 from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
-    from kanban_tui.cli.main import Handler
+    from kanban_tui.cli.dispatch import Handler
     from kanban_tui.config import Settings
 
 

@@ -20,7 +20,7 @@ from kanban_tui.errors import UsageError
 from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
-    from kanban_tui.cli.main import BoardHandler
+    from kanban_tui.cli.dispatch import BoardHandler
     from kanban_tui.services.board import CardRow
     from kanban_tui.services.session import Board
 

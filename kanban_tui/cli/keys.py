@@ -11,7 +11,7 @@ from kanban_tui.cli.parser import Commands, json_flag
 from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
-    from kanban_tui.cli.main import Handler
+    from kanban_tui.cli.dispatch import Handler
     from kanban_tui.config import Settings
 
 
