@@ -1,0 +1,150 @@
+"""Cards: ``add``, ``list``, ``move``, ``done``, ``reopen``, ``delete``, ``edit``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from kanban_tui.cli.args import fields
+from kanban_tui.cli.output import print_json, print_row
+from kanban_tui.cli.parser import (
+    ALL_COLUMNS,
+    COLUMN_CHOICES,
+    PRIORITY_CHOICES,
+    Commands,
+    json_flag,
+    number,
+)
+from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
+
+if TYPE_CHECKING:
+    from kanban_tui.cli.dispatch import BoardHandler
+    from kanban_tui.services.board import CardRow
+    from kanban_tui.services.session import Board
+
+#: Card options → the service's field names.
+_FIELDS = {
+    "title": "title",
+    "category": "category",
+    "estimate": "estimate_minutes",
+    "priority": "priority",
+    "due": "due",
+    "notes": "notes",
+}
+
+
+def register(commands: Commands) -> None:
+    add = commands.add("add")
+    add.add_argument("title", help=t("cli.opt.title"))
+    add.add_argument("--column", choices=COLUMN_CHOICES, default="daily", help=t("cli.opt.column"))
+    _card_fields(add, editing=False)
+
+    listing = commands.add("list")
+    listing.add_argument("--column", choices=ALL_COLUMNS, help=t("cli.opt.column"))
+    listing.add_argument("--all", action="store_true", help=t("cli.opt.all"))
+    json_flag(listing)
+
+    move = commands.add("move")
+    move.add_argument("id", type=number, help=t("cli.opt.id"))
+    move.add_argument("--to", required=True, choices=ALL_COLUMNS, help=t("cli.opt.to"))
+    move.add_argument("--position", type=number, metavar="N", help=t("cli.opt.position"))
+    json_flag(move)
+
+    for name in ("done", "reopen", "delete"):
+        one = commands.add(name)
+        one.add_argument("id", type=number, help=t("cli.opt.id"))
+        json_flag(one)
+
+    edit = commands.add("edit")
+    edit.add_argument("id", type=number, help=t("cli.opt.id"))
+    _card_fields(edit, editing=True)
+
+
+def _card_fields(parser: argparse.ArgumentParser, editing: bool) -> None:
+    if editing:
+        parser.add_argument("--title", help=t("cli.opt.title"))
+    parser.add_argument("--category", help=t("cli.opt.category"))
+    parser.add_argument("--estimate", metavar="MIN", help=t("cli.opt.estimate"))
+    parser.add_argument("--priority", choices=PRIORITY_CHOICES, help=t("cli.opt.priority"))
+    parser.add_argument("--due", metavar="YYYY-MM-DD", help=t("cli.opt.due"))
+    parser.add_argument("--notes", metavar="TEXT", help=t("cli.opt.notes"))
+    json_flag(parser)
+
+
+def add(board: Board, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.models import Column
+
+    values = fields(args, _FIELDS)  # the title is the positional argument
+    print_row(board.cards.add(values, Column(args.column)), args.json)
+
+
+def listing(board: Board, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.models import Column
+
+    service = board.cards
+    chosen = Column(args.column) if args.column else None
+    if args.json and sys.stdout.isatty():  # for reading: one field a line
+        print_json(service.list_json(chosen, args.all), indent=2)
+    elif args.json:  # for a pipe or a file: compact, made by the database
+        sys.stdout.write(service.list_json_text(chosen, args.all) + "\n")
+    else:
+        for row in service.list_cards(chosen, args.all):
+            print(_line(row))
+
+
+def _line(row: CardRow) -> str:
+    from kanban_tui.domain.text import one_line
+    from kanban_tui.format import category_label
+
+    parts = [f"#{row.id:<5}", f"{t('column.' + row.column.value):<8}"]
+    if row.priority.value != "normal":
+        parts.append(f"[{t('priority.' + row.priority.value)}]")
+    parts.append(one_line(row.title))
+    details = [one_line(category_label(row.category))] if row.category else []
+    if row.estimate_minutes:
+        details.append(t("card.minutes", minutes=row.estimate_minutes))
+    if row.due:
+        details.append(t("card.due", date=row.due.isoformat()))
+    if details:
+        parts.append("(" + ", ".join(details) + ")")
+    return "  ".join(parts)
+
+
+def move(board: Board, args: argparse.Namespace) -> None:
+    from kanban_tui.domain.models import Column
+
+    if args.position is not None and args.position < 0:
+        raise UsageError("--position", "must be 0 or more")
+    print_row(board.cards.move(args.id, Column(args.to), args.position), args.json)
+
+
+def done(board: Board, args: argparse.Namespace) -> None:
+    print_row(board.cards.set_done(args.id, True), args.json)
+
+
+def reopen(board: Board, args: argparse.Namespace) -> None:
+    print_row(board.cards.set_done(args.id, False), args.json)
+
+
+def delete(board: Board, args: argparse.Namespace) -> None:
+    print_row(board.cards.delete(args.id), args.json)
+
+
+def edit(board: Board, args: argparse.Namespace) -> None:
+    values = fields(args, _FIELDS)
+    if not values:
+        raise UsageError("edit", "nothing to change: give --title, --category, …")
+    print_row(board.cards.edit(args.id, values), args.json)
+
+
+HANDLERS: dict[str, BoardHandler] = {
+    "add": add,
+    "list": listing,
+    "move": move,
+    "done": done,
+    "reopen": reopen,
+    "delete": delete,
+    "edit": edit,
+}
