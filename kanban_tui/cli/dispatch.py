@@ -107,15 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"seller-kanban: a number or date is out of range ({exc!s:.80})", file=sys.stderr)
         return 2
     except Exception as exc:
-        from sqlite3 import Error as SQLiteError
-
-        from sqlalchemy.exc import SQLAlchemyError
+        from kanban_tui.services.files import database_error
 
         if isinstance(exc, ValueError) and "out of range" in str(exc):
             print(f"seller-kanban: a date is out of range ({exc!s:.80})", file=sys.stderr)
             return 2
-        if not isinstance(exc, SQLAlchemyError | SQLiteError):
+        reason = database_error(exc)
+        if reason is None:
             raise
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
         print(f"seller-kanban: database error: {reason}", file=sys.stderr)
         return 1

@@ -88,3 +88,15 @@ def restore(source: Path, live: Path, kept: int, now: datetime) -> Path:
     from kanban_tui.storage.backup import restore_from
 
     return restore_from(source, live, None, now, kept)
+
+
+def database_error(exc: BaseException) -> str | None:
+    """The first line of a database error's reason, or None when ``exc`` is not one: the
+    front ends' last resort says it in one line instead of a traceback."""
+    from sqlite3 import Error as SQLiteError
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(exc, SQLAlchemyError | SQLiteError):
+        return None
+    return str(getattr(exc, "orig", exc)).splitlines()[0]
