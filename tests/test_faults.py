@@ -42,7 +42,7 @@ REPORTS = REPO_ROOT / "tests" / "fixtures" / "reports"
 CONCURRENT_SECONDS = 8.0
 #: kill -9 rounds, and how long each writer runs (after its first commit) before the kill.
 KILL_ROUNDS = 3
-KILL_AFTER_SECONDS = 1.5
+KILL_AFTER_COMMITS = 12
 
 #: A burst of writes: adds at the top, the end and the middle of a column, moves and
 #: finishes cards (each one renumbers rows). Prints each new id once it is committed.
@@ -152,9 +152,15 @@ def test_kill_9_in_the_middle_of_a_burst_of_writes(tmp_path: Path) -> None:
         reader.start()
         try:
             assert started.wait(60), "the writer never committed"
-            # a different moment each round
-            time.sleep(KILL_AFTER_SECONDS + 0.13 * round_number)
+            # a different moment each round, counted in commits (not seconds: a loaded
+            # machine must not decide where the kill lands)
+            wanted = KILL_AFTER_COMMITS + 7 * round_number
+            for _ in range(6000):
+                if len(printed) >= wanted or writer.poll() is not None:
+                    break
+                time.sleep(0.01)
             assert writer.poll() is None, "the writer stopped on its own"
+            assert len(printed) >= wanted, "the writer did not get into its burst"
         finally:
             writer.send_signal(signal.SIGKILL)
             writer.wait()
