@@ -1,21 +1,16 @@
-"""The KPI pane: the month's KPIs as tiles, a trend chart, sales against the goal, and a
-form for the values no report gives (COGS, fees, reply hours, keyword coverage, BSR, ODR).
-
-The screen only calls :class:`~kanban_tui.services.kpi.KpiService`, and only for the
-selected month (or chart range) and marketplace. What it reads is kept in
-:class:`PaneData` until something is saved or another program changes the database, so
-moving through the KPIs redraws the chart without asking for the month again.
+"""The KPI pane: the month's KPIs as tiles, a trend chart, sales against the goal, and
+the side panel (detail, ASINs, pacing, the margin's parts). Layout and keys only: what it
+shows comes from the view model :class:`~kanban_tui.services.kpi_view.KpiView` (read
+through :class:`~kanban_tui.services.kpi.KpiService` for the selected month or chart
+range and marketplace, kept until something is saved or another program changes the
+database), and every word about a KPI from :mod:`kanban_tui.services.kpi_words`.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from rich.console import Group, RenderableType
@@ -28,25 +23,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Static
 
-from kanban_tui.domain.judge import target_text as judge_target_text
 from kanban_tui.domain.judge import value_text
-from kanban_tui.domain.kpi import (
-    ADDITIVE_METRICS,
-    MONEY_METRICS,
-    SNAPSHOT_METRICS,
-    KpiDefinition,
-    Observation,
-    Status,
-    Target,
-    aggregate,
-    compute,
-    format_value,
-    rolling_mean,
-    rolling_sums,
-)
-from kanban_tui.domain.recurrence import MARKETPLACES
+from kanban_tui.domain.kpi import SNAPSHOT_METRICS, KpiDefinition, format_value
+from kanban_tui.domain.marketplaces import MARKETPLACES
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
@@ -58,336 +39,61 @@ from kanban_tui.services.kpi import (
     month_bounds,
     shift_month,
 )
+from kanban_tui.services.kpi_entry import KPI_OF_METRIC, MANUAL_METRICS, METRIC_OF_KPI, Entry
+from kanban_tui.services.kpi_view import (
+    MARGIN_PARTS,
+    RANGES,
+    ChartSpec,
+    KpiView,
+    contribution,
+    empty_figures,
+    gross_profit,
+)
+from kanban_tui.services.kpi_words import (
+    delta_kind,
+    delta_text,
+    kpi_name,
+    kpi_note,
+    listed,
+    market_label,
+    metric_label,
+    status_text,
+    target_text,
+)
+from kanban_tui.services.kpi_words import month_label as _month_label
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.messages import DataChanged
-from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.kpi.entry import KpiEntryForm
 from kanban_tui.ui.widgets.footer import KanbanFooter
 from kanban_tui.ui.widgets.kpi import (
     TILE_HEIGHT,
     ChartColors,
-    ChartSpec,
     KpiTiles,
     TileView,
     TrendChart,
 )
 
-#: The values typed by hand, in the order of the form's list.
-MANUAL_METRICS: tuple[str, ...] = (
-    "response_hours",
-    "keyword_coverage",
-    "cogs",
-    "fees",
-    "bsr",
-    "odr",
-    "organic_share_measured",
-)
-#: Manual metrics entered as a share (0.72 or 72 %).
-SHARE_METRICS = frozenset({"keyword_coverage", "odr", "organic_share_measured"})
-#: The manual metric the form offers first when a KPI's tile is selected.
-METRIC_OF_KPI = {
-    "response_hours": "response_hours",
-    "keyword_coverage": "keyword_coverage",
-    "gross_margin": "cogs",
-    "bsr": "bsr",
-    "odr": "odr",
-    "organic_share": "organic_share_measured",
-}
-#: The tile to select after a value was saved.
-KPI_OF_METRIC = {
-    "response_hours": "response_hours",
-    "keyword_coverage": "keyword_coverage",
-    "cogs": "gross_margin",
-    "fees": "gross_margin",
-    "bsr": "bsr",
-    "odr": "odr",
-    "organic_share_measured": "organic_share",
-}
-#: Parts of the gross margin, in the order of its formula.
-MARGIN_PARTS = ("sales", "cogs", "fees", "ad_spend")
-RANGES = ("month", "quarter", "year")
 IMPORT_COMMAND = "seller-kanban kpi import FILE --marketplace {code}"
 GOAL_COMMAND = "seller-kanban goal set AMOUNT --year {year} --currency {currency}"
-ASIN = re.compile(r"[A-Z0-9]{10}")
-#: How many results :class:`PaneData` keeps before it starts again.
-CACHE_SIZE = 512
 
 T = TypeVar("T")
 
 
-# ------------------------------------------------------------------------------ wording
-
-
-def kpi_name(definition: KpiDefinition, lang: str) -> str:
-    return definition.name_zh if lang == "zh" else definition.name_en
-
-
-def metric_label(metric: str) -> str:
-    return t(f"kpi_pane.metric.{metric}")
-
-
 def month_label(month: str) -> str:
+    """``November 2026`` for ``2026-11``."""
     start, _ = month_bounds(month)
-    return t("kpi_pane.month_label", name=t(f"month.{start.month}"), year=start.year)
+    return _month_label(start)
 
 
 def tile_name(definition: KpiDefinition, tile: Tile, lang: str) -> str:
     """The KPI's name; a measured value (organic search share) has a name of its own."""
-    if tile.measured and definition.measured_name_en:
-        return definition.measured_name_zh if lang == "zh" else definition.measured_name_en
-    return kpi_name(definition, lang)
+    return kpi_name(definition, lang, measured=tile.measured)
 
 
-def market_label(code: str, lang: str) -> str:
-    market = MARKETPLACES.get(code)
-    if market is None:
-        return code
-    return f"{code} {market.name_zh if lang == 'zh' else market.name_en}"
-
-
-def target_text(definition: KpiDefinition, target: Target | None) -> str:
-    """``≤ 25.0%``, ``< 1.0%``, ``0.80–1.50``, ``≥ 10,000.00`` (money without currency:
-    the value beside it has it); "" without a target."""
-    return judge_target_text(definition, target, empty="")
-
-
-def delta_text(definition: KpiDefinition, delta: Decimal | None, currency: str | None) -> str:
-    """The change against the previous month in the KPI's unit; ratios in points."""
-    if delta is None:
-        return ""
-    match definition.unit:
-        case "ratio":
-            return t("kpi_pane.points", value=f"{delta * 100:+.1f}")
-        case "money":
-            places = 0 if currency == "JPY" else 2
-            amount = f"{delta:+,.{places}f}"
-            return f"{amount} {currency}" if currency else amount
-        case "hours":
-            return f"{delta:+.1f} h"
-        case "multiple":
-            return f"{delta:+.2f}×"
-        case _:
-            return f"{delta:+,.0f}"
-
-
-def delta_kind(definition: KpiDefinition, delta: Decimal | None) -> str:
-    """``better`` / ``worse`` for the change's colour (its sign is always written)."""
-    if not delta or definition.better == "range":
-        return ""
-    up = delta > 0
-    return "better" if up == (definition.better == "higher") else "worse"
-
-
-def status_text(tile: Tile) -> str:
-    if tile.status is Status.NONE:
-        word = t("kpi_pane.no_data") if tile.value is None else t("kpi_pane.no_target")
-    else:
-        word = t(f"kpi_pane.status_{tile.status.value}")
-    return f"{tile.status.symbol} {word}"
-
-
-def listed(items: Sequence[str]) -> str:
-    return t("kpi_pane.list_separator").join(items)
-
-
-def gross_profit(sums: dict[str, Decimal]) -> Decimal | None:
-    """Sales − COGS (the gross margin's profit), when the month has both."""
-    if any(part not in sums for part in MARGIN_PARTS[:2]):
-        return None
-    return sums["sales"] - sums["cogs"]
-
-
-def contribution(sums: dict[str, Decimal]) -> Decimal | None:
-    """Sales − COGS − fees − ad spend, when the month has all four."""
-    if any(part not in sums for part in MARGIN_PARTS):
-        return None
-    sales, cogs, fees, ads = (sums[part] for part in MARGIN_PARTS)
-    return sales - cogs - fees - ads
-
-
-def _number(value: Decimal | None, scale: int = 1) -> float | None:
-    return None if value is None else float(value * scale)
-
-
-def _runs(points: Sequence[tuple[int, float | None]]) -> list[list[tuple[int, float]]]:
-    """Unbroken runs of positions with a value."""
-    runs: list[list[tuple[int, float]]] = []
-    current: list[tuple[int, float]] = []
-    last = None
-    for x, y in points:
-        if y is None:
-            continue
-        if current and last is not None and x != last + 1:
-            runs.append(current)
-            current = []
-        current.append((x, y))
-        last = x
-    if current:
-        runs.append(current)
-    return runs
-
-
-# ------------------------------------------------------------------------------ data
-
-
-@dataclass(frozen=True)
-class MonthDetail:
-    """What the pane shows beside the tiles, from the month's observations."""
-
-    sums: dict[str, Decimal]
-    #: metric → latest day with a value (snapshot metrics: the value is that day's).
-    latest: dict[str, date]
-    #: ASIN → (day, rank) of its latest BSR.
-    bsr: dict[str, tuple[date, Decimal]] = field(default_factory=dict)
-    error: str = ""
-
-
-class PaneData:
-    """Reads through the service and remembers the answers until :meth:`clear`.
-
-    A month's observations are read once (one query per month and marketplace); every
-    KPI's daily and monthly values are then computed from them with the domain's
-    :func:`aggregate` / :func:`compute` / :func:`rolling_sums`, exactly as
-    ``KpiService.daily_series`` and ``monthly_series`` do, so choosing another KPI or
-    paging through the 12-month chart asks the database for nothing new.
-    """
-
-    def __init__(self, service: KpiService) -> None:
-        self.service = service
-        self._cache: dict[Hashable, Any] = {}
-
-    def clear(self) -> None:
-        self._cache.clear()
-
-    def _get(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key not in self._cache:
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()
-            self._cache[key] = make()
-        return self._cache[key]
-
-    @property
-    def definitions(self) -> dict[str, KpiDefinition]:
-        return self.service.definitions
-
-    def marketplaces(self) -> list[str]:
-        return self._get(("markets",), self.service.marketplaces)
-
-    def month(self, month: str, market: str, scope: str = "store") -> MonthFigures:
-        return self._get(
-            ("month", month, market, scope), lambda: self.service.month(month, market, scope)
-        )
-
-    def asins(self, month: str, market: str) -> list[AsinRow]:
-        return self._get(("asins", month, market), lambda: self.service.asins(month, market))
-
-    def goal(self, month: str) -> tuple[Decimal, str] | None:
-        return self._get(("goal", month), lambda: self.service.monthly_goal(month))
-
-    # ------------------------------------------------------------ observations
-    def rows(self, month: str, market: str) -> list[Observation]:
-        """The month's observations (a manual value beats a report's, as the service picks)."""
-        return self._get(
-            ("rows", month, market),
-            lambda: self.service.counted(market, month)[0],
-        )
-
-    def prefetch(self, months: Sequence[str], market: str) -> None:
-        """Read the months not read yet with one query instead of one per month."""
-        missing = [m for m in months if ("rows", m, market) not in self._cache]
-        if len(missing) < 2:
-            return
-        by_month = self.service.counted_by_month(market, missing)
-        for month in missing:
-            self._cache[("rows", month, market)] = by_month.get(month, [])
-
-    def day_sums(self, month: str, market: str) -> dict[date, dict[str, Decimal]]:
-        """Per day with data: its base-metric sums."""
-
-        def make() -> dict[date, dict[str, Decimal]]:
-            by_day: dict[date, list[Observation]] = defaultdict(list)
-            for row in self.rows(month, market):
-                if row.is_daily:  # a Summary or Monthly figure belongs to no single day
-                    by_day[row.day].append(row)
-            return {day: aggregate(items) for day, items in sorted(by_day.items())}
-
-        return self._get(("day_sums", month, market), make)
-
-    def month_sums(self, month: str, market: str) -> dict[str, Decimal]:
-        return self._get(("month_sums", month, market), lambda: aggregate(self.rows(month, market)))
-
-    # ------------------------------------------------------------------ series
-    def daily(
-        self, key: str, month: str, market: str, window: int = 7
-    ) -> tuple[list[date], list[Decimal | None], list[Decimal | None]]:
-        """Per day of the month: the KPI and its ``window``-day rolling value (a ratio of
-        sums over the window, the days before the month included); None without data."""
-
-        def make() -> tuple[list[date], list[Decimal | None], list[Decimal | None]]:
-            start, end = month_bounds(month)
-            days = [start + timedelta(days=n) for n in range((end - start).days)]
-            sums = self.day_sums(month, market)
-            before = self.day_sums(shift_month(month, -1), market) if window > 1 else {}
-            lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
-            empty: dict[str, Decimal] = {}
-            sequence = [before.get(d, empty) for d in lead] + [sums.get(d, empty) for d in days]
-            definition = {key: self.definitions[key]}
-            rolled = rolling_sums(sequence, window)[len(lead) :]
-            return (
-                days,
-                [compute(definition, sums[d]).get(key) if d in sums else None for d in days],
-                [
-                    compute(definition, r).get(key) if d in sums else None
-                    for d, r in zip(days, rolled, strict=True)
-                ],
-            )
-
-        return self._get(("daily", key, month, market, window), make)
-
-    def monthly(
-        self, key: str, last_month: str, count: int, market: str
-    ) -> tuple[list[str], list[Decimal | None]]:
-        """The KPI per month for the ``count`` months up to ``last_month``."""
-        months = [shift_month(last_month, -n) for n in range(count - 1, -1, -1)]
-        self.prefetch(months, market)
-        definition = {key: self.definitions[key]}
-        values = [
-            compute(definition, self.month_sums(m, market)).get(key)
-            if self.rows(m, market)
-            else None
-            for m in months
-        ]
-        return months, values
-
-    # ------------------------------------------------------------------ detail
-    def detail(self, month: str, market: str) -> MonthDetail:
-        return self._get(("detail", month, market), lambda: self._detail(month, market))
-
-    def _detail(self, month: str, market: str) -> MonthDetail:
-        rows = self.rows(month, market)
-        latest: dict[str, date] = {}
-        bsr: dict[str, tuple[date, Decimal]] = {}
-        for row in rows:
-            if row.day > latest.get(row.metric, date.min):
-                latest[row.metric] = row.day
-            if row.metric == "bsr" and row.day >= bsr.get(row.scope, (date.min, 0))[0]:
-                bsr[row.scope] = (row.day, row.value)
-        try:
-            sums = self.month_sums(month, market)
-        except ValueError as exc:
-            return MonthDetail({}, latest, bsr, error=str(exc))
-        return MonthDetail(sums, latest, bsr)
-
-
-def empty_figures(definitions: dict[str, KpiDefinition], month: str, market: str) -> MonthFigures:
-    """Figures without any value (shown when the month cannot be read)."""
-    tiles = {
-        key: Tile(key, None, d.target, Status.NONE, None, None, False)
-        for key, d in definitions.items()
-    }
-    return MonthFigures(month=month, marketplace=market, tiles=tiles, days_with_data=0)
-
-
-# ------------------------------------------------------------------------------ the pane
+def pane_target(definition: KpiDefinition, target: Any) -> str:
+    """A tile's target: money without currency (the value beside it has it); ""
+    without a target."""
+    return target_text(definition, target, empty="")
 
 
 def pane_bindings() -> list[BindingType]:
@@ -426,7 +132,7 @@ class KpiScreen(Screen[None]):
         super().__init__()
         retranslate(self, pane_bindings())
         self.service = service
-        self.data = PaneData(service)
+        self.data = KpiView(service)
         self.lang = lang
         self.clock = clock or service.clock
         self.default_marketplace = (default_marketplace or "US").upper()
@@ -567,7 +273,7 @@ class KpiScreen(Screen[None]):
             key=key,
             name=one_line(tile_name(definition, tile, self.lang)),
             value=value_text(definition, tile.value, tile.target, tile.currency),
-            target=target_text(definition, tile.target),
+            target=pane_target(definition, tile.target),
             status=tile.status.value,
             status_text=status_text(tile),
             delta=delta_text(definition, tile.delta, tile.currency),
@@ -663,7 +369,7 @@ class KpiScreen(Screen[None]):
         tiles = self.query_one("#kpi-tiles", KpiTiles)
         status_style = tiles.get_component_rich_style(f"tile--{tile.status.value}")
         lines.append("\n" + status_text(tile), style=status_style)
-        target = target_text(definition, tile.target)
+        target = pane_target(definition, tile.target)
         lines.append(f"\n{value}")
         if target:
             lines.append("  " + t("kpi_pane.target", target=target), style="dim")
@@ -675,7 +381,7 @@ class KpiScreen(Screen[None]):
             lines.append(f" ({change})", style="dim")
         if definition.formula is not None:
             lines.append("\n= " + self.formula_words(definition), style="dim")
-        note = definition.note_zh if self.lang == "zh" else definition.note_en
+        note = kpi_note(definition, self.lang)
         if note:
             lines.append("\n" + literal(note), style="dim italic")
         for extra in self.detail_extras(key, tile):
@@ -846,92 +552,9 @@ class KpiScreen(Screen[None]):
             return tile.currency or self.figures.currency or self._market_currency()
         return {"ratio": "%", "hours": "h", "rank": "#", "multiple": "×"}.get(unit, "")
 
-    def _scale(self) -> int:
-        return 100 if self.definition.unit == "ratio" else 1
-
-    def _targets(self) -> list[float]:
-        target = self.figures.tiles[self.key].target
-        if target is None:
-            return []
-        limits = (target.min, target.max)
-        return [float(v * self._scale()) for v in limits if v is not None]
-
-    def _daily_points(
-        self, months: Sequence[str]
-    ) -> tuple[list[date], list[float | None], list[float | None]]:
-        """Days of ``months`` with the KPI and its 7-day rolling value (for an amount such
-        as sales: the mean of the days with data in the window, not their sum)."""
-        definition, scale = self.definition, self._scale()
-        days: list[date] = []
-        daily: list[Decimal | None] = []
-        rolled: list[Decimal | None] = []
-        for month in months:
-            found = self.data.daily(self.key, month, self.marketplace)
-            days += found[0]
-            daily += found[1]
-            rolled += found[2]
-        if definition.metric in ADDITIVE_METRICS:
-            lead = self.data.daily(self.key, shift_month(months[0], -1), self.marketplace)[1][-6:]
-            means = rolling_mean([*lead, *daily], 7)[len(lead) :]
-            rolled = [m if v is not None else None for m, v in zip(means, daily, strict=True)]
-        return (
-            days,
-            [_number(v, scale) for v in daily],
-            [_number(v, scale) for v in rolled],
-        )
-
     def chart_spec(self) -> ChartSpec | None:
         """What the chart draws for the selected KPI and range; None when it has no point."""
-        ylabel = "percent" if self.definition.unit == "ratio" else "plain"
-        if self.range == "year":
-            months, values = self.data.monthly(self.key, self.month, 12, self.marketplace)
-            points = [_number(v, self._scale()) for v in values]
-            if all(p is None for p in points):
-                return None
-            steps: list[tuple[int, float]] = []
-            targets = self._targets()
-            if self.key == "sales":
-                targets = []
-                for x, month in enumerate(months):
-                    goal = self.data.goal(month)
-                    currency = self.figures.currency
-                    if goal is not None and (currency is None or goal[1] == currency):
-                        steps.append((x, float(goal[0])))
-            return ChartSpec(
-                size=len(months),
-                values=_runs(list(enumerate(points))),
-                targets=targets,
-                target_steps=steps,
-                xticks=[(x, m[2:]) for x, m in enumerate(months)],
-                ylabel=ylabel,
-            )
-        count = 3 if self.range == "quarter" else 1
-        months = [shift_month(self.month, -n) for n in range(count - 1, -1, -1)]
-        days, daily, rolled = self._daily_points(months)
-        if all(v is None for v in daily):
-            return None
-        previous: list[list[tuple[int, float]]] = []
-        if self.range == "month":
-            before = shift_month(self.month, -1)
-            _, last_daily, _ = self._daily_points([before])
-            previous = _runs(list(enumerate(last_daily[: len(days)])))
-            ticks = [(n, str(n + 1)) for n in range(len(days))]
-        else:
-            ticks = [(n, f"{d:%m-%d}") for n, d in enumerate(days) if d.day in (1, 15)]
-        targets = self._targets()
-        if self.definition.metric in ADDITIVE_METRICS and self.key == "sales" and targets:
-            # a month's goal drawn against daily sales is the goal's daily share
-            days_in_month = calendar.monthrange(days[0].year, days[0].month)[1]
-            targets = [value / days_in_month for value in targets]
-        return ChartSpec(
-            size=len(days),
-            values=_runs(list(enumerate(daily))),
-            rolling=_runs(list(enumerate(rolled))),
-            previous=previous,
-            targets=targets,
-            xticks=ticks,
-            ylabel=ylabel,
-        )
+        return self.data.chart(self.key, self.month, self.marketplace, self.range, self.figures)
 
     def draw_chart(self) -> None:
         chart = self.query_one("#kpi-chart", TrendChart)
@@ -1098,215 +721,6 @@ class KpiScreen(Screen[None]):
         self.dismiss(None)
 
 
-# ------------------------------------------------------------------------------ the form
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A value the form saved."""
-
-    metric: str
-    day: date
-    value: Decimal
-    scope: str
-    shown: str
-
-
-def parse_value(metric: str, text: str) -> Decimal:
-    """The typed value as the service stores it; raises ``ValueError`` with the message to
-    show next to the field. Shares take 0.72 or 72 %; amounts may have thousands commas."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
-    percent = cleaned.endswith("%")
-    if percent:
-        cleaned = cleaned[:-1]
-    try:
-        value = Decimal(cleaned)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        example = t(f"kpi_form.example_{KpiEntryForm._kind(metric)}")
-        raise ValueError(t("kpi_form.not_a_number", example=example)) from None
-    if percent:
-        if metric not in SHARE_METRICS:
-            raise ValueError(t("kpi_form.no_percent"))
-        value = value / 100
-    if value < 0:
-        raise ValueError(t("kpi_form.negative"))
-    if metric in SHARE_METRICS and value > 1:
-        raise ValueError(t("kpi_form.share"))
-    if metric == "bsr" and (value < 1 or value != value.to_integral_value()):
-        raise ValueError(t("kpi_form.rank"))
-    return value
-
-
-def parse_entry(
-    metric: str, day_text: str, value_text: str, asin_text: str, today: date
-) -> tuple[Entry | None, dict[str, str]]:
-    """Validate the form: the entry, or the message for each refused field."""
-    errors: dict[str, str] = {}
-    if metric not in MANUAL_METRICS:
-        errors["metric"] = t("kpi_form.pick_metric")
-    day: date | None = None
-    try:
-        day = date.fromisoformat(day_text.strip())
-    except ValueError:
-        errors["day"] = t("validation.date")
-    if day is not None and day > today:
-        errors["day"] = t("kpi_form.future", today=today.isoformat())
-    value: Decimal | None = None
-    if not value_text.strip():
-        errors["value"] = t("validation.empty")
-    else:
-        try:
-            value = parse_value(metric, value_text)
-        except ValueError as exc:
-            errors["value"] = str(exc)
-    scope = "store"
-    if metric == "bsr":
-        scope = asin_text.strip().upper()
-        if not ASIN.fullmatch(scope):
-            errors["asin"] = t("kpi_form.bad_asin")
-    if errors or day is None or value is None:
-        return None, errors
-    return Entry(metric, day, value, scope, ""), {}
-
-
-def form_bindings() -> list[BindingType]:
-    return [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
-
-
-class KpiEntryForm(FormScreen[Entry | None]):
-    """Enter one value by hand; it is saved only when every field is right."""
-
-    BINDINGS = form_bindings()
-    FIELDS = ("metric", "day", "value", "asin")
-    FIRST_FIELD = "#value"
-
-    def __init__(
-        self, service: KpiService, marketplace: str, today: date, metric: str, lang: str
-    ) -> None:
-        super().__init__(classes="dialog-screen")
-        retranslate(self, form_bindings())
-        self.service = service
-        self.marketplace = marketplace
-        self.today = today
-        self.metric = metric if metric in MANUAL_METRICS else MANUAL_METRICS[0]
-        self.lang = lang
-
-    def _field(self, label: str, widget: Any, name: str) -> ComposeResult:
-        with Vertical(classes=f"form-field field-{name}", id=f"field-{name}"):
-            yield Label(label)
-            yield widget
-            yield Label("", id=f"{name}-error", classes="field-error")
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="kpi-form", classes="dialog"):
-            title = t("kpi_form.title", marketplace=market_label(self.marketplace, self.lang))
-            yield Static(Text(title), classes="dialog-title")
-            yield from self._field(
-                t("kpi_form.metric"),
-                Select(
-                    [(t(f"kpi_form.option.{m}"), m) for m in MANUAL_METRICS],
-                    value=self.metric,
-                    allow_blank=False,
-                    id="metric",
-                ),
-                "metric",
-            )
-            with Horizontal(classes="form-row"):
-                yield from self._field(
-                    t("kpi_form.day"),
-                    Input(self.today.isoformat(), id="day", placeholder="2026-11-25"),
-                    "day",
-                )
-                yield from self._field(t("kpi_form.value"), Input(id="value"), "value")
-                yield from self._field(
-                    t("kpi_form.asin"), Input(id="asin", placeholder="B0XXXXXXXX"), "asin"
-                )
-            yield Static(id="kpi-form-hint")
-            yield Label("", id="form-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("kpi_form.keys"), classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self._metric_changed()
-        self.query_one("#value", Input).focus()
-
-    @property
-    def currency(self) -> str:
-        market = MARKETPLACES.get(self.marketplace)
-        return market.currency if market else ""
-
-    @on(Select.Changed, "#metric")
-    def _metric_changed(self) -> None:
-        metric = str(self.query_one("#metric", Select).value)
-        self.query_one("#field-asin").display = metric == "bsr"
-        box = self.query_one("#value", Input)
-        box.placeholder = t(f"kpi_form.example_{self._kind(metric)}")
-        hint = t(f"kpi_form.hint_{self._kind(metric)}", currency=self.currency)
-        self.query_one("#kpi-form-hint", Static).update(Text(hint))
-
-    @staticmethod
-    def _kind(metric: str) -> str:
-        if metric in SHARE_METRICS:
-            return "share"
-        if metric in MONEY_METRICS:
-            return "money"
-        return "rank" if metric == "bsr" else "hours"
-
-    def action_save(self) -> None:
-        for name in (*self.FIELDS, "form"):
-            self.query_one(f"#{name}-error", Label).update("")
-        metric = str(self.query_one("#metric", Select).value)
-        entry, errors = parse_entry(
-            metric,
-            self.query_one("#day", Input).value,
-            self.query_one("#value", Input).value,
-            self.query_one("#asin", Input).value,
-            self.service.latest_day(self.marketplace),
-        )
-        if entry is None:
-            for name, message in errors.items():
-                self.query_one(f"#{name}-error", Label).update(Text(literal(message)))
-            first = next(name for name in self.FIELDS if name in errors)
-            self.query_one(f"#{first}").focus()
-            return
-        try:
-            self.service.add(entry.day, entry.metric, entry.value, self.marketplace, entry.scope)
-            board = getattr(self.app, "board", None)
-            if board is not None:  # a KPI in breach becomes an urgent card at once
-                found = board.check_alerts()
-                if found.created:
-                    self.app.notify(t("alerts.created", count=len(found.created)))
-        except KanbanError as exc:
-            message = f"{exc.title}: {exc.message}" if exc.message else exc.title
-            self.query_one("#form-error", Label).update(Text(literal(message)))
-            return
-        definition = _definition_of(self.service.definitions, entry.metric)
-        currency = self.currency if entry.metric in MONEY_METRICS else None
-        shown = (
-            format_value(definition, entry.value, currency)
-            if definition is not None
-            else f"{entry.value:,.2f} {currency or ''}".strip()
-        )
-        self.dismiss(Entry(entry.metric, entry.day, entry.value, entry.scope, shown))
-
-
-def _definition_of(definitions: dict[str, KpiDefinition], metric: str) -> KpiDefinition | None:
-    """A KPI shown as this metric is (for formatting the saved value), if there is one."""
-    for definition in definitions.values():
-        if definition.metric == metric:
-            return definition
-    if metric in MONEY_METRICS:
-        return definitions.get("sales")
-    if metric == "organic_share_measured":
-        return definitions.get("organic_share")
-    return None
-
-
-__all__ = ["Entry", "KpiEntryForm", "KpiScreen", "parse_entry", "parse_value"]
+__all__ = ["KpiScreen", "pane_bindings"]
