@@ -104,7 +104,6 @@ def _runs(points: Sequence[tuple[int, float | None]]) -> list[list[tuple[int, fl
     return runs
 
 
-
 @dataclass(frozen=True)
 class MonthDetail:
     """What the pane shows beside the tiles, from the month's observations."""
@@ -347,8 +346,6 @@ def empty_figures(definitions: dict[str, KpiDefinition], month: str, market: str
         for key, d in definitions.items()
     }
     return MonthFigures(month=month, marketplace=market, tiles=tiles, days_with_data=0)
-
-
 
 
 #: The name the pane's cache had before it became the services' view model.

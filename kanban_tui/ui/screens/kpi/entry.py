@@ -146,6 +146,4 @@ class KpiEntryForm(FormScreen[Entry | None]):
         self.dismiss(done.entry)
 
 
-
-
 __all__ = ["Entry", "KpiEntryForm", "form_bindings"]
