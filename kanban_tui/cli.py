@@ -748,12 +748,16 @@ def _kpi_import(board: Any, args: argparse.Namespace) -> None:
         date_format = date_format or mapping.date_format
         ad_type = ad_type or mapping.ad_type
     try:
-        summary = service.import_report(
+        # [s3-kpi] the importer parses, the KPI service stores (services import no readers)
+        from kanban_tui.importers.kpi_file import read_kpi_file
+
+        market = _market(board, args)
+        parsed = read_kpi_file(
             raw,
-            marketplace=_market(board, args),
+            marketplace=market,
+            latest=service.latest_day(market),
             kind=kind,
             date_format=date_format,
-            dry_run=args.dry_run,
             date_order=date_order,
             time_unit=args.time_unit,
             period=period,
@@ -761,6 +765,8 @@ def _kpi_import(board: Any, args: argparse.Namespace) -> None:
             mapping=columns,
             day=snapshot_day,
         )
+        summary = service.store(parsed, marketplace=market, dry_run=args.dry_run)
+        # [/s3-kpi]
     except ParseError as exc:
         raise UsageError(str(path), str(exc)) from None
     if not summary.dry_run:

@@ -225,12 +225,15 @@ class KpiView:
         months = [shift_month(last_month, -n) for n in range(count - 1, -1, -1)]
         self.prefetch(months, market)
         definition = {key: self.definitions[key]}
-        values = [
-            compute(definition, self.month_sums(m, market)).get(key)
-            if self.rows(m, market)
-            else None
-            for m in months
-        ]
+        values: list[Decimal | None] = []
+        for month in months:
+            rows = self.rows(month, market)
+            if not rows:
+                values.append(None)
+            elif definition[key].computed is not None:  # turnover, cover: the snapshots
+                values.append(self.service.month_value(key, month, rows))
+            else:
+                values.append(compute(definition, self.month_sums(month, market)).get(key))
         return months, values
 
     # ------------------------------------------------------------------- chart

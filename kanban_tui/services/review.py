@@ -30,9 +30,7 @@ from sqlmodel import Session, col, select
 
 from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import (
-    KpiDefinition,
     Status,
-    Target,
     aggregate,
     compute,
     format_value,
@@ -46,6 +44,7 @@ from kanban_tui.i18n import language, t
 from kanban_tui.scheduler.generate import outcome, parse_at, zone_of
 from kanban_tui.services.board import as_utc
 from kanban_tui.services.kpi import month_bounds, shift_month
+from kanban_tui.services.kpi_words import kpi_name, status_phrase, target_text
 
 if TYPE_CHECKING:
     from kanban_tui.services.session import Board
@@ -545,13 +544,13 @@ class ReviewService:
             if now_status not in STUCK or section.previous_status.get(key) != now_status:
                 continue
             definition = self.board.kpi.definitions.get(key)
-            name = _kpi_name(definition, language()) if definition else key
+            name = kpi_name(definition) if definition else key
             yield Reason(
                 "kpi",
                 t(
                     "review.reason_kpi",
                     kpi=name,
-                    status=t(f"review.status.{now_status.value}"),
+                    status=status_phrase(now_status),
                     marketplace=section.marketplace,
                     previous=window.previous().period,
                 ),
@@ -583,7 +582,7 @@ class ReviewService:
             lines.append(
                 KpiLine(
                     key=key,
-                    name=_kpi_name(definition, lang),
+                    name=kpi_name(definition, lang),
                     value=tile.value,
                     value_text=value_text(definition, tile.value, tile.target, tile.currency),
                     target_text=target_text(definition, tile.target, tile.currency),
@@ -618,7 +617,7 @@ class ReviewService:
             lines.append(
                 KpiLine(
                     key=key,
-                    name=_kpi_name(definition, lang),
+                    name=kpi_name(definition, lang),
                     value=value,
                     value_text=value_text(definition, value, target, money),
                     target_text=target_text(definition, target, money),
@@ -716,16 +715,5 @@ def _rule_words(template: Template, lang: str) -> str:
         return template.rule
 
 
-def _kpi_name(definition: KpiDefinition, lang: str) -> str:
-    return definition.name_zh if lang == "zh" else definition.name_en
-
-
 def _percent(value: float) -> str:
     return f"{value * 100:.0f}%"
-
-
-def target_text(definition: KpiDefinition, target: Target | None, currency: str | None) -> str:
-    """``≤ 25.0%``, ``< 1.0%``, ``≥ 3.00×``, ``0.80–1.50 USD``; ``—`` without a target."""
-    from kanban_tui.domain.judge import target_text as judged
-
-    return judged(definition, target, currency)
