@@ -13,7 +13,7 @@ Prints one ``RESULT <json>`` line (times in seconds). Modes:
   the first ``tick(now)`` (creates the cards), a second ``tick(now)`` (nothing to do), a tick
   one minute later, ``TemplateService.next_moment()`` (what the board calls on its UI thread
   after every tick) and one ``TemplateService.add``.
-* ``import``: per round a fresh board and ``board.kpi.import_report(raw, marketplace="US")``
+* ``import``: per round a fresh board and ``import_report(board, raw)``
   of the CSV file given, then the same import again (every row unchanged), and
   ``read_report`` alone (parsing without the database).
 * ``review``: the year's board built by ``dataset.build_review``, opened with its clock;
@@ -39,6 +39,7 @@ OPTIONS = json.loads(sys.argv[2])
 perf = time.perf_counter
 
 from benchmarks.dataset import FixedClock, insert_templates, template_rows  # noqa: E402
+from benchmarks.kpi_import import import_report  # noqa: E402
 from kanban_tui.config import Settings  # noqa: E402
 from kanban_tui.services.session import open_board  # noqa: E402
 
@@ -216,8 +217,8 @@ def report_import():
     while index < 0 or not enough(index, start):
         board, path = fresh(f"import-{index}", clock)
         floor, records = timed(bare_csv)
-        first, summary = timed(lambda: board.kpi.import_report(raw, marketplace="US"))  # noqa: B023
-        again, repeat = timed(lambda: board.kpi.import_report(raw, marketplace="US"))  # noqa: B023
+        first, summary = timed(lambda: import_report(board, raw))  # noqa: B023
+        again, repeat = timed(lambda: import_report(board, raw))  # noqa: B023
         parsed, _ = timed(parse)
         if index >= 0:
             out["floor"].append(floor)

@@ -20,7 +20,7 @@ minute:
   focused card (press + pause timed); the minute after, the floor: ``f12``, bound at app
   level to a no-op that marks the 1-line top bar dirty (timed the same way);
 * every ``import_every`` minutes a small Sponsored Products CSV for the current day goes
-  through ``board.kpi.import_report(raw, marketplace="US")`` (on the event loop, timed);
+  through ``import_report(board, raw)`` (on the event loop, timed);
 * every ``resize_every`` minutes ``pilot.resize_terminal`` to the next of a few sizes;
 * otherwise ``pilot.pause()``.
 
@@ -49,6 +49,7 @@ perf = time.perf_counter
 cpu = time.process_time
 
 from benchmarks.dataset import FixedClock, sp_advertised_csv  # noqa: E402
+from benchmarks.kpi_import import import_report  # noqa: E402
 from kanban_tui.config import Settings  # noqa: E402
 from kanban_tui.domain.models import Column  # noqa: E402
 from kanban_tui.services.session import open_board  # noqa: E402
@@ -230,7 +231,7 @@ async def main():
                 day = (clock() - timedelta(hours=8)).date()  # the Los Angeles date
                 raw = sp_advertised_csv(30, day, 1, seed=minute)
                 start = perf()
-                summary = board.kpi.import_report(raw, marketplace="US")
+                summary = import_report(board, raw)
                 imports.append({"seconds": perf() - start, "added": summary.added})
             done_minutes = minute
         out["wall_seconds"] = perf() - wall_start

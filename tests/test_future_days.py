@@ -11,6 +11,7 @@ import pytest
 from kanban_tui.cli import main
 from kanban_tui.errors import UsageError
 from kanban_tui.importers import ReportError
+from tests.kpi_files import import_report
 from tests.ui_helpers import make_app
 
 # the test clock's today is 2026-11-25 (UTC+8); Seattle is still on the 24th, Tokyo on the 25th
@@ -31,14 +32,14 @@ def _stored(board) -> list[date]:
 def test_a_report_row_after_today_is_refused_naming_the_row_and_nothing_is_stored(tmp_path, clock):
     _, board = make_app(tmp_path / "a.db", clock)
     with pytest.raises(ReportError) as refused:
-        board.kpi.import_report(REPORT.encode(), marketplace="US")
+        import_report(board.kpi, REPORT.encode(), marketplace="US")
     message = str(refused.value)
     assert message.startswith('Row 4, column "Date", value "11/26/2026": 2026-11-26 is after today')
     assert "\n" not in message
     assert _stored(board) == []
 
     # up to today the same file goes in
-    board.kpi.import_report(REPORT.rsplit("11/26", 1)[0].encode(), marketplace="US")
+    import_report(board.kpi, REPORT.rsplit("11/26", 1)[0].encode(), marketplace="US")
     assert _stored(board) == [date(2026, 11, 24), date(2026, 11, 25)]
 
 

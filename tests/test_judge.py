@@ -36,8 +36,10 @@ from kanban_tui.domain.models import Column, Source
 from kanban_tui.domain.recurrence import Rule
 from kanban_tui.services import playbooks
 from kanban_tui.services.budget import BUFFER_HIGH, BUFFER_LOW, per_week, week_plan
+from kanban_tui.services.kpi_view import KpiView
 from kanban_tui.services.plan import default_plan
 from kanban_tui.services.review import ReviewService
+from tests.kpi_files import import_report
 from tests.ui_helpers import make_app
 
 D = Decimal
@@ -449,11 +451,11 @@ def test_a_bad_snapshot_changes_nothing_and_says_why(tmp_path, cli) -> None:
 
 def test_days_of_cover_below_the_lead_time_is_a_risk_alert(tmp_path, clock) -> None:
     _, board = make_app(tmp_path / "i.db", clock)
-    board.kpi.import_report(
-        myi([("A-1", "B0A", 300, 0, 0)]), marketplace="US", day=date(2026, 11, 1)
+    import_report(
+        board.kpi, myi([("A-1", "B0A", 300, 0, 0)]), marketplace="US", day=date(2026, 11, 1)
     )
-    board.kpi.import_report(
-        myi([("A-1", "B0A", 100, 0, 0)]), marketplace="US", day=date(2026, 11, 15)
+    import_report(
+        board.kpi, myi([("A-1", "B0A", 100, 0, 0)]), marketplace="US", day=date(2026, 11, 15)
     )
     for day in range(1, 21):
         board.kpi.add(date(2026, 11, day), "units", D(10), "US")
@@ -642,8 +644,8 @@ async def test_the_pane_shows_the_pace_and_the_inventory_formula(tmp_path, clock
     app, board = make_app(tmp_path / "ui.db", clock)
     board.kpi.set_goal(2026, D("120000"))
     _sales(board, 1, 10, "100")
-    board.kpi.import_report(
-        myi([("A-1", "B0A", 25, 5, 0)]), marketplace="US", day=date(2026, 11, 9)
+    import_report(
+        board.kpi, myi([("A-1", "B0A", 25, 5, 0)]), marketplace="US", day=date(2026, 11, 9)
     )
     for day in range(1, 11):
         board.kpi.add(date(2026, 11, day), "units", D(3), "US")
@@ -714,9 +716,9 @@ def test_the_year_chart_has_a_turnover_per_month(tmp_path, clock) -> None:
     _, board = make_app(tmp_path / "t.db", clock)
     for month, stock in ((10, 100), (11, 50)):
         raw = myi([("A-1", "B0A", stock, 0, 0)])
-        board.kpi.import_report(raw, marketplace="US", day=date(2026, month, 1))
+        import_report(board.kpi, raw, marketplace="US", day=date(2026, month, 1))
         board.kpi.add(date(2026, month, 2), "units", D(100), "US")
-    months, values = board.kpi.monthly_series("inventory_turnover", "2026-11", 3, "US")
+    months, values = KpiView(board.kpi).monthly("inventory_turnover", "2026-11", 3, "US")
     assert months == ["2026-09", "2026-10", "2026-11"]
     assert values == [None, D(1), D(2)]
     board.close()

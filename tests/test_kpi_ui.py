@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from kanban_tui.ui.screens.kpi import (
     target_text,
 )
 from kanban_tui.ui.widgets.kpi import KpiTiles, TrendChart
+from tests.kpi_files import import_report
 from tests.ui_helpers import make_app
 
 SIZE = (120, 40)
@@ -41,7 +42,7 @@ def db(tmp_path: Path) -> Path:
 def import_may(board) -> None:
     """The Business Report (May 1–3) and the Sponsored Products report (May 16–17), US."""
     for name in ("business_en_bom.csv", "sp_advertised_product_daily.csv"):
-        board.kpi.import_report((REPORTS / name).read_bytes(), marketplace="US")
+        import_report(board.kpi, (REPORTS / name).read_bytes(), marketplace="US")
 
 
 def pane(app) -> KpiScreen:
@@ -512,7 +513,9 @@ def test_kpi_pane_snapshot(snap_compare, db, clock, lang):
 
 
 def test_the_pane_computes_the_series_as_the_service_does(db, clock):
-    from kanban_tui.ui.screens.kpi import PaneData
+    """The view model computes a month's series from one read of the month; each point is
+    what the service computes for that day, that 7-day window or that month."""
+    from kanban_tui.services.kpi_view import KpiView
 
     _, board = make_app(db, clock)
     import_may(board)
@@ -521,12 +524,26 @@ def test_the_pane_computes_the_series_as_the_service_does(db, clock):
     board.kpi.add(date(2026, 5, 17), "bsr", Decimal("1500"), "US", scope="B0TESTAAA1")
     board.kpi.add(date(2026, 5, 17), "bsr", Decimal("900"), "US", scope="B0TESTAAA2")
     board.kpi.add(date(2026, 3, 3), "cogs", Decimal("100"), "US")
-    data = PaneData(board.kpi)
-    for key in board.kpi.definitions:
+    data = KpiView(board.kpi)
+    service = board.kpi
+    checked = 0
+    for key in service.definitions:
         for month in ("2026-04", "2026-05"):
-            assert data.daily(key, month, "US") == board.kpi.daily_series(key, month, "US"), key
-        expected = board.kpi.monthly_series(key, "2026-05", 12, "US")
-        assert data.monthly(key, "2026-05", 12, "US") == expected, key
+            days, daily, rolled = data.daily(key, month, "US")
+            for day, value, rolling in zip(days, daily, rolled, strict=True):
+                seen = bool(service.counted_between("US", day, day + timedelta(days=1))[0])
+                if not seen:
+                    assert value is None and rolling is None, (key, day)
+                    continue
+                one = service.computed(day, day + timedelta(days=1), "US").get(key)
+                week = service.computed(day - timedelta(days=6), day + timedelta(days=1), "US")
+                assert value == one, (key, day)
+                assert rolling == week.get(key), (key, day)
+                checked += value is not None
+        months, values = data.monthly(key, "2026-05", 12, "US")
+        for month, value in zip(months, values, strict=True):
+            assert value == service.month(month, "US").tiles[key].value, (key, month)
+    assert checked >= 10  # a real comparison, not one of empty series
 
 
 async def test_the_chart_follows_the_theme_and_the_size(db, clock):

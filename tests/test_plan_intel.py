@@ -12,6 +12,7 @@ from kanban_tui.services import playbooks
 from kanban_tui.services.budget import buffer_warning, day_load, week_plan
 from kanban_tui.ui.screens.card_detail import CardDetail
 from kanban_tui.ui.screens.playbooks import PlaybookPicker
+from tests.kpi_files import import_report
 from tests.ui_helpers import column, make_app, screen
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
@@ -23,7 +24,7 @@ def _alerts(board):
 
 
 def _import(board, name: str) -> None:
-    board.kpi.import_report((REPORTS / name).read_bytes(), marketplace="US")
+    import_report(board.kpi, (REPORTS / name).read_bytes(), marketplace="US")
 
 
 def test_a_kpi_in_breach_becomes_one_urgent_card_that_follows_the_figures(tmp_path, clock):

@@ -36,6 +36,7 @@ from kanban_tui.ui.screens.settings import SettingsScreen, parse_buffer
 from kanban_tui.ui.screens.templates import TemplateForm
 from kanban_tui.ui.screens.week import WeekScreen, share_scale, verdict
 from tests.conftest import FIXED_NOW, FakeClock
+from tests.kpi_files import import_report
 from tests.ui_helpers import make_app
 
 SIZE = (120, 40)
@@ -81,7 +82,7 @@ async def press(pilot, *keys: str) -> None:
 
 def import_may(board) -> None:
     """The Business Report of May 1–3, 2026 (US): 10,758.60 USD of ordered sales."""
-    board.kpi.import_report((REPORTS / "business_en_bom.csv").read_bytes(), marketplace="US")
+    import_report(board.kpi, (REPORTS / "business_en_bom.csv").read_bytes(), marketplace="US")
 
 
 def template_id(board, key: str) -> int:
@@ -251,8 +252,8 @@ async def test_weights_make_q4_heavier(db, clock):
 async def test_goals_show_may_sales_beside_may_goal(db, clock):
     app, board = make_app(db, clock)
     import_may(board)
-    board.kpi.import_report(
-        (REPORTS / "business_de_semicolon_cp1252.csv").read_bytes(), marketplace="DE"
+    import_report(
+        board.kpi, (REPORTS / "business_de_semicolon_cp1252.csv").read_bytes(), marketplace="DE"
     )
     board.kpi.set_goal(2026, Decimal(120000))
     async with app.run_test(size=SIZE) as pilot:

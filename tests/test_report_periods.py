@@ -27,6 +27,7 @@ from kanban_tui.domain.kpi import Observation, finest
 from kanban_tui.domain.marketplaces import MARKETPLACES
 from kanban_tui.importers import ReportError, read_report
 from kanban_tui.importers.parsing import ISO_CURRENCIES
+from tests.kpi_files import import_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 D = Decimal
@@ -533,7 +534,8 @@ async def test_the_pane_lists_the_months_asins_by_sales_and_i_shows_one(tmp_path
     from tests.ui_helpers import make_app
 
     app, board = make_app(tmp_path / "board.db", clock)
-    board.kpi.import_report(
+    import_report(
+        board.kpi,
         fixture("business_by_child_item_uk_2025.csv"),
         marketplace="UK",
         period=(date(2026, 11, 1), date(2026, 11, 30)),

@@ -29,13 +29,18 @@ def register(commands: Commands) -> None:
 
 
 def goal(board: Board, args: argparse.Namespace) -> None:
-    from decimal import Decimal, InvalidOperation
+    from kanban_tui.domain.numbers import NumberError, parse_number
 
     try:
-        amount = Decimal(args.amount.replace(",", ""))
-        weights = [Decimal(w) for w in args.weights.split(",")] if args.weights else []
-    except InvalidOperation:
+        # one number parser everywhere (thousands commas, a currency sign); the weights
+        # are comma-separated, so each weight is one plain number
+        read = parse_number(args.amount)
+        weights = [parse_number(w).value for w in args.weights.split(",")] if args.weights else []
+        if read.percent:
+            raise NumberError(args.amount, "not_a_number")
+    except NumberError:
         raise UsageError("goal", "amounts and weights must be numbers") from None
+    amount = read.value
     year: int = args.year or board.cards.today().year
     check_year("--year", year, year)
     if (

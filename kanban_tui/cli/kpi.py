@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from kanban_tui.cli import kpi_import
-from kanban_tui.cli.args import check_year, day, market, report_alerts
+from kanban_tui.cli.args import check_year, day, market
 from kanban_tui.cli.output import cells, pad, print_json, rpad, widest
 from kanban_tui.cli.parser import Commands, json_flag
 from kanban_tui.errors import UsageError
@@ -16,7 +17,6 @@ from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
     from kanban_tui.cli.dispatch import BoardHandler
-    from kanban_tui.domain.kpi import KpiDefinition, Target
     from kanban_tui.services.kpi import MonthFigures
     from kanban_tui.services.session import Board
 
@@ -51,37 +51,35 @@ def kpi(board: Board, args: argparse.Namespace) -> None:
 
 
 def add(board: Board, args: argparse.Namespace) -> None:
-    """``kpi add``: one value typed by the user (``12.5``, ``12.5%``)."""
-    from decimal import Decimal, InvalidOperation
-
+    """``kpi add``: one value typed by the user (``12.5``, ``12.5%``, ``$1,250``)."""
+    from kanban_tui.domain.numbers import NumberError, parse_number
     from kanban_tui.domain.validation import NUMBER_MAX
+    from kanban_tui.i18n import t
+    from kanban_tui.services.kpi_entry import Entry, record
 
     when = day("--date", args.date)
     check_year("--date", when.year, repr(args.date))
-    text = args.value.strip()
     try:
-        value = Decimal(text.rstrip("%"))
-        if not value.is_finite() or abs(value) >= NUMBER_MAX:
-            raise InvalidOperation
-    except InvalidOperation:
+        value = parse_number(args.value, limit=NUMBER_MAX).fraction
+    except NumberError:
         raise UsageError("--value", f"not a number below {NUMBER_MAX:,}: {args.value!r}") from None
-    if text.endswith("%"):
-        value = value / 100
-    summary = board.kpi.add(when, args.metric, value, market(board, args), args.scope)
-    report_alerts(board)
-    print(json.dumps(summary.as_json()) if args.json else t("cli.kpi.added"))
+    entry = Entry(args.metric, when, value, args.scope)
+    recorded = record(board.kpi, entry, market(board, args), board.check_alerts)
+    if recorded.alerts_created:
+        print(t("alerts.created", count=recorded.alerts_created), file=sys.stderr)
+    print(json.dumps(recorded.summary.as_json()) if args.json else t("cli.kpi.added"))
 
 
 def targets(board: Board, args: argparse.Namespace) -> None:
     """``kpi targets [--set KPI=VALUE]``: change targets, then list them all."""
-    from kanban_tui.domain.judge import target_text
+    from kanban_tui.services.kpi_words import kpi_name, target_json, target_text
 
     service = board.kpi
     for spec in args.set:
         service.set_target(spec)
     found = service.targets()
     if args.json:
-        print(json.dumps({key: _target_json(target) for key, target in found.items()}))
+        print(json.dumps({key: target_json(target) for key, target in found.items()}))
         return
     names = {key: kpi_name(d) for key, d in service.definitions.items()}
     width = max(map(cells, names.values()))
@@ -89,26 +87,6 @@ def targets(board: Board, args: argparse.Namespace) -> None:
     for key, target in found.items():
         text = target_text(service.definitions[key], target)
         print(f"{pad(key, key_width)} {pad(names[key], width)} {text}")
-
-
-def _target_json(target: Target | None) -> dict[str, Any] | None:
-    if target is None or target.is_empty:
-        return None
-    comparison = target.comparison  # set whenever there is a limit
-    return {
-        "min": float(target.min) if target.min is not None else None,
-        "max": float(target.max) if target.max is not None else None,
-        "comparison": comparison.value if comparison is not None else None,
-    }
-
-
-def kpi_name(definition: KpiDefinition, measured: bool = False) -> str:
-    from kanban_tui.i18n import language
-
-    zh = language() == "zh"
-    if measured and definition.measured_name_en:
-        return str(definition.measured_name_zh if zh else definition.measured_name_en)
-    return str(definition.name_zh if zh else definition.name_en)
 
 
 def show(board: Board, args: argparse.Namespace) -> None:
@@ -147,12 +125,13 @@ def show(board: Board, args: argparse.Namespace) -> None:
 
 
 def _tiles(board: Board, figures: MonthFigures) -> None:
-    from kanban_tui.domain.judge import target_text, value_text
+    from kanban_tui.domain.judge import value_text
     from kanban_tui.domain.kpi import format_value
+    from kanban_tui.services.kpi_words import kpi_name, target_text
 
     definitions = board.kpi.definitions
     tiles = figures.tiles
-    names = {key: kpi_name(definitions[key], tile.measured) for key, tile in tiles.items()}
+    names = {key: kpi_name(definitions[key], measured=tile.measured) for key, tile in tiles.items()}
     width = max(map(cells, names.values()))
     values = {
         key: value_text(definitions[key], tile.value, tile.target, tile.currency)

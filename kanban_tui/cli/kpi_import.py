@@ -103,12 +103,16 @@ def run(board: Board, args: argparse.Namespace) -> None:
         date_format = date_format or mapping.date_format
         ad_type = ad_type or mapping.ad_type
     try:
-        summary = service.import_report(
+        # the importer parses, the KPI service stores (services import no readers)
+        from kanban_tui.importers.kpi_file import read_kpi_file
+
+        where = market(board, args)
+        parsed = read_kpi_file(
             raw,
-            marketplace=market(board, args),
+            marketplace=where,
+            latest=service.latest_day(where),
             kind=kind,
             date_format=date_format,
-            dry_run=args.dry_run,
             date_order=date_order,
             time_unit=args.time_unit,
             period=period,
@@ -116,6 +120,7 @@ def run(board: Board, args: argparse.Namespace) -> None:
             mapping=columns,
             day=snapshot_day,
         )
+        summary = service.store(parsed, marketplace=where, dry_run=args.dry_run)
     except ParseError as exc:
         raise UsageError(str(path), str(exc)) from None
     if not summary.dry_run:
@@ -137,7 +142,7 @@ def short_span(start: date, end: date) -> str:
 def _summary_lines(summary: ImportSummary, service: KpiService) -> list[str]:
     """The import summary as the user reads it: what was read, the periods, what the month
     figures leave out and why, skipped rows, and the KPIs the file could not feed."""
-    from kanban_tui.cli.kpi import kpi_name
+    from kanban_tui.services.kpi_words import kpi_name
 
     kind = t(f"kpi.source.{summary.kind}")
     if summary.sources and summary.kind == "ads":

@@ -19,6 +19,7 @@ from kanban_tui.i18n import day_name, language, month_name, t
 from kanban_tui.services import playbooks
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.kpi import KpiService, Tile
+from kanban_tui.services.kpi_words import kpi_name as _named
 from kanban_tui.storage import cards as repo
 
 
@@ -35,11 +36,7 @@ def alert_key(kpi: str, market: str, month: str) -> str:
 
 def kpi_name(service: KpiService, tile: Tile) -> str:
     """The KPI's name in the UI language (a measured value has a name of its own)."""
-    definition = service.definitions[tile.key]
-    name = definition.name_zh if language() == "zh" else definition.name_en
-    if tile.key in _measured_names(service) and tile.measured:
-        name = definition.measured_name_zh if language() == "zh" else definition.measured_name_en
-    return name
+    return _named(service.definitions[tile.key], measured=tile.measured)
 
 
 def describe(service: KpiService, tile: Tile, market: str, month: str, day: date) -> str:
@@ -64,10 +61,6 @@ def describe(service: KpiService, tile: Tile, market: str, month: str, day: date
         return t("alerts.breach", name=name, value="—", target="—", **where)
     value, target = judged_text(definition, tile.value, tile.target, tile.currency)
     return t("alerts.breach", name=name, value=value, target=target, **where)
-
-
-def _measured_names(service: KpiService) -> set[str]:
-    return {key for key, d in service.definitions.items() if d.measured_name_en}
 
 
 def check(kpi: KpiService, cards: BoardService, month: str | None = None) -> AlertResult:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -24,8 +23,6 @@ from kanban_tui.domain.kpi import (
     Computed,
     KpiDefinition,
     Observation,
-    Pacing,
-    Status,
     Superseded,
     Target,
     aggregate,
@@ -33,237 +30,46 @@ from kanban_tui.domain.kpi import (
     finest,
     load_definitions,
     merge_sums,
-    rolling_sums,
     sales_pacing,
     status,
 )
-from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget, utcnow
-from kanban_tui.domain.validation import NUMBER_MAX, YEARS, year_in_range
+from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
 from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
 from kanban_tui.services.board import Clock, system_clock
+from kanban_tui.services.kpi_figures import (
+    ASIN_KPIS,
+    INVENTORY,
+    AsinRow,
+    ImportSummary,
+    MonthFigures,
+    ParsedFile,
+    ParsedReport,
+    StoredGoal,
+    Tile,
+    month_bounds,
+    next_month,
+    shift_month,
+)
+from kanban_tui.services.kpi_store import check_range, decimal, first_error, upsert
 from kanban_tui.storage.database import Database
 
 MANUAL = "manual"
 
-
-def month_bounds(month: str) -> tuple[date, date]:
-    """``2026-11`` → (2026-11-01, 2026-12-01)."""
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        start = date(year, number, 1)
-    except ValueError:
-        raise UsageError(month, "use a month like 2026-11") from None
-    if not year_in_range(start.year):
-        raise UsageError(month, f"is out of range (years {YEARS[0]} to {YEARS[1]})")
-    return start, _next_month(start)
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def shift_month(month: str, delta: int) -> str:
-    start, _ = month_bounds(month)
-    index = start.year * 12 + start.month - 1 + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-@dataclass(frozen=True)
-class StoredGoal:
-    """A year's goal as stored: amount, currency and the 12 weights (empty: even)."""
-
-    year: int
-    amount: Decimal
-    currency: str
-    weights: tuple[Decimal, ...] = ()
-
-    @property
-    def weighted(self) -> bool:
-        return bool(self.weights) and len(set(self.weights)) > 1
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import did (or, with ``dry_run``, would do)."""
-
-    kind: str
-    marketplace: str
-    rows_read: int
-    days: list[date]
-    added: int
-    replaced: int
-    unchanged: int
-    dry_run: bool
-    currency: str | None = None
-    granularity: str = "day"
-    periods: list[tuple[date, date]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    asins: list[str] = field(default_factory=list)
-    superseded: list[Superseded] = field(default_factory=list)
-    #: (rows, first day, last day) of rows left out because they straddle two months.
-    skipped: list[tuple[tuple[int, ...], date, date]] = field(default_factory=list)
-    #: (KPI, base metric, headers looked for) of KPIs the file could not feed.
-    unfed: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
-    file_format: str = "csv"
-    one_date: date | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "marketplace": self.marketplace,
-            "rows_read": self.rows_read,
-            "first_day": self.days[0].isoformat() if self.days else None,
-            "last_day": self.days[-1].isoformat() if self.days else None,
-            "days": len(self.days),
-            "added": self.added,
-            "replaced": self.replaced,
-            "unchanged": self.unchanged,
-            "dry_run": self.dry_run,
-            "currency": self.currency,
-            "granularity": self.granularity,
-            "periods": [[a.isoformat(), b.isoformat()] for a, b in self.periods],
-            "sources": self.sources,
-            "asins": self.asins,
-            "superseded": [
-                {
-                    "source": item.source,
-                    "start": item.start.isoformat(),
-                    "end": item.end.isoformat(),
-                    "by_daily_data": item.by_daily_data,
-                }
-                for item in self.superseded
-            ],
-            "skipped": [
-                {"rows": list(rows), "start": a.isoformat(), "end": b.isoformat()}
-                for rows, a, b in self.skipped
-            ],
-            "unfed": [
-                {"kpi": kpi, "metric": metric, "headers": list(headers)}
-                for kpi, metric, headers in self.unfed
-            ],
-            "file_format": self.file_format,
-            "one_date": self.one_date.isoformat() if self.one_date else None,
-        }
-
-
-@dataclass(frozen=True)
-class Tile:
-    """One KPI of one month and marketplace, as the pane and ``kpi show`` present it."""
-
-    key: str
-    value: Decimal | None
-    target: Target | None
-    status: Status
-    previous: Decimal | None
-    currency: str | None
-    measured: bool
-    missing: tuple[str, ...] = ()
-    #: For a KPI judged by pace (sales): the month so far against the pro-rated goal.
-    pace: PaceJudgment | None = None
-
-    @property
-    def delta(self) -> Decimal | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-    def as_json(self) -> dict[str, Any]:
-        def number(value: Decimal | None) -> float | None:
-            return None if value is None else float(round(value, 6))
-
-        target = None
-        if self.target is not None and not self.target.is_empty:
-            target = {"min": number(self.target.min), "max": number(self.target.max)}
-        pace = None
-        if self.pace is not None:
-            pace = {
-                "expected": number(self.pace.expected),
-                "projection": number(self.pace.projection),
-                "pace": number(self.pace.pace),
-                "elapsed_days": self.pace.elapsed,
-                "days": self.pace.days,
-                "early": self.pace.early,
-            }
-        return {
-            "value": number(self.value),
-            "target": target,
-            "comparison": None if self.target is None else _symbol(self.target),
-            "pace": pace,
-            "status": self.status.value,
-            "previous": number(self.previous),
-            "delta": number(self.delta),
-            "currency": self.currency,
-            "measured": self.measured,
-        }
-
-
-@dataclass
-class MonthFigures:
-    month: str
-    marketplace: str
-    tiles: dict[str, Tile]
-    days_with_data: int
-    pacing: Pacing | None = None
-    goal: Decimal | None = None
-    currency: str | None = None
-    estimated: set[str] = field(default_factory=set)
-    #: Summary / Monthly periods counted (daily figures are in ``days_with_data``).
-    periods: list[tuple[date, date]] = field(default_factory=list)
-    #: Coarser periods left out because finer data of their source covers them.
-    superseded: list[Superseded] = field(default_factory=list)
-    scope: str = "store"
-    #: Per ad source (``ads_sp``, ``ads_sb``, ``ads_sd``): its ad spend and ad sales, so the
-    #: summed ACoS can be told apart by ad type.
-    by_ad_type: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    inventory: InventoryFigures | None = None
-
-
-@dataclass(frozen=True)
-class AsinRow:
-    """One ASIN's month: sales, conversion, ACoS and which of its KPIs break their target."""
-
-    asin: str
-    sales: Decimal | None
-    units: Decimal | None
-    sessions: Decimal | None
-    conversion: Decimal | None
-    ad_spend: Decimal | None
-    acos: Decimal | None
-    statuses: dict[str, Status]
-    currency: str | None
-
-    @property
-    def breaches(self) -> tuple[str, ...]:
-        return tuple(key for key, value in self.statuses.items() if value is Status.BREACH)
-
-    @property
-    def status(self) -> Status:
-        """The worst status of its KPIs (breach before warning before ok)."""
-        for level in (Status.BREACH, Status.WARNING, Status.OK):
-            if level in self.statuses.values():
-                return level
-        return Status.NONE
-
-    def as_json(self) -> dict[str, Any]:
-        def number(value: Decimal | None) -> float | None:
-            return None if value is None else float(round(value, 6))
-
-        return {
-            "asin": self.asin,
-            "sales": number(self.sales),
-            "units": number(self.units),
-            "sessions": number(self.sessions),
-            "conversion": number(self.conversion),
-            "ad_spend": number(self.ad_spend),
-            "acos": number(self.acos),
-            "currency": self.currency,
-            "status": self.status.value,
-            "breaches": list(self.breaches),
-        }
-
-
-#: The KPIs the per-ASIN table judges.
-ASIN_KPIS = ("conversion", "acos")
+__all__ = [
+    "ASIN_KPIS",
+    "MANUAL",
+    "AsinRow",
+    "ImportSummary",
+    "KpiService",
+    "MonthFigures",
+    "ParsedFile",
+    "StoredGoal",
+    "Tile",
+    "month_bounds",
+    "next_month",
+    "shift_month",
+]
 
 
 class KpiService:
@@ -310,74 +116,56 @@ class KpiService:
         there = now.astimezone(ZoneInfo(find_marketplace(marketplace).tz)).date()
         return max(now.date(), there)
 
-    def import_report(
-        self,
-        raw: bytes,
-        *,
-        marketplace: str,
-        kind: str = "auto",
-        date_format: str | None = None,
-        dry_run: bool = False,
-        date_order: str | None = None,
-        time_unit: str = "auto",
-        period: tuple[date, date] | None = None,
-        ad_type: str | None = None,
-        mapping: dict[str, str] | None = None,
-        day: date | None = None,
+    def store(
+        self, parsed: ParsedFile, *, marketplace: str, dry_run: bool = False
     ) -> ImportSummary:
-        """Read a report and upsert its observations in one transaction (or none at all).
+        """Store what a reader parsed (:func:`kanban_tui.importers.kpi_file.read_kpi_file`)
+        in one transaction (or, with ``dry_run``, only count what it would do).
 
         The summary says which coarser periods the month figures leave out because finer
         data of the same source covers them (:func:`~kanban_tui.domain.kpi.finest`), which
-        rows were skipped, and which KPIs the file could not feed. An FBA inventory snapshot
-        is recognised by its headers; ``day`` dates it (other reports carry their own dates
-        and refuse ``day``).
-        """
+        rows were skipped, and which KPIs the file could not feed."""
         from kanban_tui.domain.recurrence import marketplace as find_marketplace
-        from kanban_tui.importers.inventory import is_inventory_report
-        from kanban_tui.importers.reports import read_report
 
-        market = find_marketplace(marketplace)
-        if kind == "auto" and is_inventory_report(raw):
-            return self._import_inventory(raw, market.code, day, dry_run)
-        if day is not None:
-            raise UsageError("--date", t_date_only())
-        result = read_report(
-            raw,
-            marketplace=market.code,
-            date_order=date_order or market.date_order,  # type: ignore[arg-type]
-            kind=kind,  # type: ignore[arg-type]
-            date_format=date_format,
-            time_unit=time_unit,  # type: ignore[arg-type]
-            period=period,
-            ad_type=ad_type,  # type: ignore[arg-type]
-            mapping=mapping,
-            latest=self.latest_day(market.code),
-        )
-        notes = self._superseded_by(result.observations, market.code)
-        counts = self._upsert(result.observations, dry_run)
+        code = find_marketplace(marketplace).code
+        if not isinstance(parsed, ParsedReport):  # an FBA inventory snapshot
+            counts = self._upsert(parsed.observations, dry_run)
+            return ImportSummary(
+                kind=INVENTORY,
+                marketplace=code,
+                rows_read=parsed.rows_read,
+                days=[parsed.day],
+                added=counts["added"],
+                replaced=counts["replaced"],
+                unchanged=counts["unchanged"],
+                dry_run=dry_run,
+            )
+        notes = self._superseded_by(parsed.observations, code)
+        counts = self._upsert(parsed.observations, dry_run)
         return ImportSummary(
-            kind=result.kind,
-            marketplace=market.code,
-            rows_read=result.rows_read,
-            days=result.days,
+            kind=parsed.kind,
+            marketplace=code,
+            rows_read=parsed.rows_read,
+            days=parsed.days,
             added=counts["added"],
             replaced=counts["replaced"],
             unchanged=counts["unchanged"],
             dry_run=dry_run,
-            currency=result.currency,
-            granularity=result.granularity,
-            periods=result.periods,
-            sources=result.sources,
-            asins=result.asins,
+            currency=parsed.currency,
+            granularity=parsed.granularity,
+            periods=parsed.periods,
+            sources=parsed.sources,
+            asins=parsed.asins,
             superseded=notes,
-            skipped=[(item.rows, item.start, item.end) for item in result.skipped],
-            unfed=self._unfed(result.missing),
-            file_format=result.file_format,
-            one_date=result.one_date,
+            skipped=[(item.rows, item.start, item.end) for item in parsed.skipped],
+            unfed=self._unfed(parsed.missing),
+            file_format=parsed.file_format,
+            one_date=parsed.one_date,
         )
 
-    def _unfed(self, missing: dict[str, tuple[str, ...]]) -> list[tuple[str, str, tuple[str, ...]]]:
+    def _unfed(
+        self, missing: Mapping[str, tuple[str, ...]]
+    ) -> list[tuple[str, str, tuple[str, ...]]]:
         """(KPI, base metric, headers looked for) for each KPI the file could not feed."""
         found = []
         for key, definition in self.definitions.items():
@@ -409,30 +197,6 @@ class KpiService:
             notes.extend(item for item in dropped if item.source in sources)
         return notes
 
-    def _import_inventory(
-        self, raw: bytes, market: str, day: date | None, dry_run: bool
-    ) -> ImportSummary:
-        from kanban_tui.importers.inventory import SOURCE, read_inventory
-
-        snapshot = read_inventory(raw, marketplace=market, day=day)
-        latest = self.latest_day(market)
-        if snapshot.day > latest:
-            from kanban_tui.importers.reports import future_day
-
-            where = "--date" if day is not None else "snapshot-date"
-            raise UsageError(where, future_day(snapshot.day, latest))
-        counts = self._upsert(snapshot.observations, dry_run)
-        return ImportSummary(
-            kind=SOURCE,
-            marketplace=market,
-            rows_read=snapshot.rows_read,
-            days=[snapshot.day],
-            added=counts["added"],
-            replaced=counts["replaced"],
-            unchanged=counts["unchanged"],
-            dry_run=dry_run,
-        )
-
     def add(
         self, day: date, metric: str, value: Decimal, marketplace: str, scope: str = "store"
     ) -> ImportSummary:
@@ -442,12 +206,10 @@ class KpiService:
         market = find_marketplace(marketplace)
         latest = self.latest_day(market.code)
         if day > latest:
-            from kanban_tui.i18n import t
-
             raise UsageError(
                 "--date", t("words.future_day", day=day.isoformat(), today=latest.isoformat())
             )
-        _check_range(metric, value)
+        check_range(metric, value)
         try:
             observation = Observation(
                 day=day,
@@ -459,7 +221,7 @@ class KpiService:
                 currency=market.currency if metric in MONEY_METRICS else None,
             )
         except ValueError as exc:
-            raise UsageError(metric, _first_error(exc)) from None
+            raise UsageError(metric, first_error(exc)) from None
         counts = self._upsert([observation], dry_run=False)
         return ImportSummary(
             kind=MANUAL,
@@ -473,96 +235,7 @@ class KpiService:
         )
 
     def _upsert(self, observations: Sequence[Observation], dry_run: bool) -> dict[str, int]:
-        counts = {"added": 0, "replaced": 0, "unchanged": 0}
-        if not observations:
-            return counts
-        first = min(o.day for o in observations)
-        last = max(o.day for o in observations)
-        markets = {o.marketplace for o in observations}
-
-        def work(session: Session) -> dict[str, int]:
-            # Core statements, not ORM objects: a per-ASIN ads report is tens of thousands
-            # of observations, and one ORM object each cost seconds.
-            from sqlalchemy import bindparam, insert, update
-            from sqlalchemy import select as core_select
-
-            table = KpiObservation.__table__  # type: ignore[attr-defined]
-            c = table.c
-            found = session.execute(
-                core_select(
-                    c.id,
-                    c.day,
-                    c.period_end,
-                    c.marketplace,
-                    c.scope,
-                    c.metric,
-                    c.source,
-                    c.value,
-                    c.currency,
-                ).where(c.day >= first, c.day <= last, c.marketplace.in_(markets))
-            ).all()
-            #: key → (row id, or the index of a pending insert; value text; currency)
-            existing: dict[tuple[Any, ...], tuple[int | None, int | None, str, str | None]] = {
-                tuple(row[1:7]): (row[0], None, row[7], row[8]) for row in found
-            }
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            now = utcnow()
-            for item in observations:
-                key = (
-                    item.day,
-                    item.last_day,
-                    item.marketplace,
-                    item.scope,
-                    item.metric,
-                    item.source,
-                )
-                text = str(item.value)
-                known = existing.get(key)
-                if known is None:
-                    counts["added"] += 1
-                    existing[key] = (None, len(inserts), text, item.currency)
-                    inserts.append(
-                        {
-                            "day": item.day,
-                            "period_end": item.last_day,
-                            "marketplace": item.marketplace,
-                            "scope": item.scope,
-                            "metric": item.metric,
-                            "value": text,
-                            "source": item.source,
-                            "currency": item.currency,
-                            "imported_at": now,
-                        }
-                    )
-                    continue
-                row_id, pending, value, currency = known
-                if Decimal(value) == item.value and currency == item.currency:
-                    counts["unchanged"] += 1
-                    continue
-                counts["replaced"] += 1
-                existing[key] = (row_id, pending, text, item.currency)
-                if pending is not None:  # the same key twice in one file: the last one wins
-                    inserts[pending].update(value=text, currency=item.currency)
-                else:
-                    updates.append({"row_id": row_id, "v": text, "cur": item.currency, "at": now})
-            if not dry_run:
-                if inserts:
-                    session.execute(insert(table), inserts)
-                if updates:
-                    session.execute(
-                        update(table)
-                        .where(c.id == bindparam("row_id"))
-                        .values(
-                            value=bindparam("v"),
-                            currency=bindparam("cur"),
-                            imported_at=bindparam("at"),
-                        ),
-                        updates,
-                    )
-            return counts
-
-        return self.db.transact(work)
+        return upsert(self.db, observations, dry_run)
 
     # ------------------------------------------------------------------ targets
     def targets(self) -> dict[str, Target | None]:
@@ -599,7 +272,7 @@ class KpiService:
             known = ", ".join(self.definitions)
             raise UsageError(spec, f"use KPI=VALUE with a KPI among {known}")
         if definition.target_runtime is not None:
-            raise UsageError(spec, t_runtime_target(definition.target_runtime))
+            raise UsageError(spec, t(f"judge.runtime_target.{definition.target_runtime}"))
         if value == "default":
 
             def reset(session: Session) -> None:
@@ -612,11 +285,11 @@ class KpiService:
         try:
             if ".." in value:
                 low_text, high_text = value.split("..", 1)
-                low, high = _decimal(low_text), _decimal(high_text)
+                low, high = decimal(low_text), decimal(high_text)
             elif definition.better == "lower":
-                low, high = None, _decimal(value)
+                low, high = None, decimal(value)
             else:
-                low, high = _decimal(value), None
+                low, high = decimal(value), None
             target = Target(min=low, max=high)
         except (ValueError, InvalidOperation):
             raise UsageError(
@@ -638,7 +311,7 @@ class KpiService:
         if definition is None:
             raise UsageError(spec, f"unknown KPI {key!r}")
         try:
-            band = _decimal(value)
+            band = decimal(value)
         except (ValueError, InvalidOperation):
             raise UsageError(spec, "the band must be a fraction such as 0.1") from None
         if not Decimal(0) <= band < Decimal(1):
@@ -856,16 +529,13 @@ class KpiService:
         result.sort(key=lambda row: (row.sales is None, -(row.sales or 0), row.asin))
         return result
 
-    def _sums(self, observations: Iterable[Observation]) -> dict[str, Decimal]:
-        return aggregate(observations)
-
     def month(self, month: str, marketplace: str, scope: str = "store") -> MonthFigures:
         start, _ = month_bounds(month)
         previous_start, _ = month_bounds(shift_month(month, -1))
         this, superseded = self.counted(marketplace, month, scope)
         last, _ = self.counted(marketplace, shift_month(month, -1), scope)
-        values = compute(self.definitions, self._sums(this))
-        before = compute(self.definitions, self._sums(last))
+        values = compute(self.definitions, aggregate(this))
+        before = compute(self.definitions, aggregate(last))
         targets = self.targets()
         bands = self.bands()
         currency = next((o.currency for o in this if o.currency), None)
@@ -963,56 +633,19 @@ class KpiService:
                 values.missing.pop(key, None)
         return figures
 
-    def daily_series(
-        self, key: str, month: str, marketplace: str, window: int = 7
-    ) -> tuple[list[date], list[Decimal | None], list[Decimal | None]]:
-        """Per day of the month: the KPI's value and its ``window``-day rolling value (a
-        ratio of sums over the window, the days before the month included)."""
-        start, end = month_bounds(month)
-        rows = _in_scope(
-            self.observations(marketplace, start - timedelta(days=window - 1), end), end, "store"
-        )
-        by_day: dict[date, list[Observation]] = defaultdict(list)
-        for row in rows:
-            if row.is_daily:  # a Summary or Monthly figure belongs to no single day
-                by_day[row.day].append(row)
-        days = [start + timedelta(days=n) for n in range((end - start).days)]
-        lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
-        sums = [aggregate(by_day.get(day, [])) for day in lead + days]
+    def month_value(
+        self, key: str, month: str, observations: Sequence[Observation]
+    ) -> Decimal | None:
+        """KPI ``key`` over the month's counted ``observations`` (a computed KPI such as
+        inventory turnover from the month's snapshots); None without observations."""
+        if not observations:
+            return None
         definition = {key: self.definitions[key]}
-        daily = [compute(definition, s).get(key) for s in sums[len(lead) :]]
-        rolled = [compute(definition, s).get(key) for s in rolling_sums(sums, window)]
-        has_data = [bool(by_day.get(day)) for day in days]
-        return (
-            days,
-            [v if seen else None for v, seen in zip(daily, has_data, strict=True)],
-            [v if seen else None for v, seen in zip(rolled[len(lead) :], has_data, strict=True)],
-        )
-
-    def monthly_series(
-        self, key: str, last_month: str, count: int, marketplace: str
-    ) -> tuple[list[str], list[Decimal | None]]:
-        first = shift_month(last_month, -(count - 1))
-        start, _ = month_bounds(first)
-        _, end = month_bounds(last_month)
-        del start, end
-        months = [shift_month(first, n) for n in range(count)]
-        by_month = self.counted_by_month(marketplace, months)
-        definition = {key: self.definitions[key]}
-        values: list[Decimal | None] = []
-        for name in months:
-            found = by_month.get(name)
-            if not found:
-                values.append(None)
-                continue
-            figures = compute(definition, aggregate(found))
-            if definition[key].computed is not None:  # turnover, cover: from the snapshots
-                month_start, _ = month_bounds(name)
-                self.fill_inventory(
-                    found, _covered(found, month_start, _next_month(month_start)), figures
-                )
-            values.append(figures.get(key))
-        return months, values
+        figures = compute(definition, aggregate(observations))
+        if definition[key].computed is not None:
+            start, end = month_bounds(month)
+            self.fill_inventory(observations, _covered(observations, start, end), figures)
+        return figures.get(key)
 
     def computed(self, start: date, end: date, marketplace: str) -> Computed:
         kept, _ = self.counted_between(marketplace, start, end)
@@ -1042,58 +675,8 @@ def _in_scope(rows: Iterable[Observation], end: date, scope: str | None) -> list
     ]
 
 
-#: Shares that must lie between 0 and 1 (entered as 0.72 or 72 %).
-_FRACTIONS = frozenset({"odr", "keyword_coverage", "organic_share_measured"})
-
-
-def _check_range(metric: str, value: Decimal) -> None:
-    """Refuse values no report could hold (an ODR of 5 means 500 %)."""
-    if metric in _FRACTIONS and not Decimal(0) <= value <= Decimal(1):
-        raise UsageError(
-            metric, f"{value} is not a share: give 0–1 (e.g. 0.72) or a percentage (72%)"
-        )
-    if metric == "bsr" and (value < 1 or value != value.to_integral_value()):
-        raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
-    if metric != "bsr" and value < 0 and metric not in ("fees",):
-        raise UsageError(metric, f"{value} cannot be negative")
-
-
-def t_date_only() -> str:
-    from kanban_tui.i18n import t
-
-    return t("judge.date_only_inventory")
-
-
-def t_runtime_target(source: str) -> str:
-    from kanban_tui.i18n import t
-
-    return t(f"judge.runtime_target.{source}")
-
-
 def _covered(observations: Sequence[Observation], start: date, end: date) -> int:
     """Days from ``start`` to the last day with data (at most up to ``end``)."""
     if not observations:
         return 0
     return min((end - start).days, (max(o.last_day for o in observations) - start).days + 1)
-
-
-def _symbol(target: Target) -> str | None:
-    comparison = target.comparison
-    return None if comparison is None else comparison.value
-
-
-def _decimal(text: str) -> Decimal:
-    text = text.strip().rstrip("%")
-    value = Decimal(text)
-    if not value.is_finite() or abs(value) >= NUMBER_MAX:
-        raise ValueError(text)
-    return value
-
-
-def _first_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        items = errors()
-        if items:
-            return str(items[0].get("msg", exc)).removeprefix("Value error, ")
-    return str(exc)

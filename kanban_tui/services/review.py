@@ -23,20 +23,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlmodel import Session, col, select
 
-from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import (
-    KpiDefinition,
     Status,
-    Target,
-    aggregate,
-    compute,
-    format_value,
-    status,
 )
 from kanban_tui.domain.models import Card, PeriodRecord, ReviewNote, Template, utcnow
 from kanban_tui.domain.recurrence import Rule, RuleError, local_day
@@ -46,6 +38,8 @@ from kanban_tui.errors import UsageError
 from kanban_tui.i18n import language, t
 from kanban_tui.services.board import as_utc
 from kanban_tui.services.kpi import month_bounds, shift_month
+from kanban_tui.services.kpi_words import kpi_name, status_phrase
+from kanban_tui.services.review_kpis import WINDOW_DAYS, KpiSection, kpi_sections
 from kanban_tui.services.rule_words import describe_rule
 
 if TYPE_CHECKING:
@@ -54,7 +48,6 @@ if TYPE_CHECKING:
 
 #: Below this completion rate a template is marked for a decision.
 THRESHOLD = 0.6
-WINDOW_DAYS = 28
 NOTE_MAX = 4000
 
 #: For the user's own templates (the plan's tasks name their KPIs in the plan data): the
@@ -289,49 +282,6 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
-class KpiLine:
-    """One KPI of one marketplace against its target."""
-
-    key: str
-    name: str
-    value: Decimal | None
-    value_text: str
-    target_text: str
-    previous_text: str
-    status: Status
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "value": None if self.value is None else float(round(self.value, 6)),
-            "value_text": self.value_text,
-            "target_text": self.target_text,
-            "previous_text": self.previous_text,
-            "status": self.status.value,
-        }
-
-
-@dataclass(frozen=True)
-class KpiSection:
-    marketplace: str
-    days_with_data: int
-    lines: tuple[KpiLine, ...]
-    #: Status of each KPI in the period before (for "did not move").
-    previous_status: dict[str, Status]
-
-    def status_of(self, key: str) -> Status:
-        return next((line.status for line in self.lines if line.key == key), Status.NONE)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "marketplace": self.marketplace,
-            "days_with_data": self.days_with_data,
-            "kpis": [line.as_json() for line in self.lines],
-        }
-
-
-@dataclass(frozen=True)
 class Incident:
     card_id: int
     title: str
@@ -426,7 +376,7 @@ class ReviewService:
     def review(self, period: str) -> Review:
         window = parse_period(period)
         lang = language()
-        kpis = self._kpis(window, lang)
+        kpis = kpi_sections(self.board.kpi, window, lang)
         rows = self._rows(window, lang, {section.marketplace: section for section in kpis})
         overall = sum((row.counts for row in rows), Counts())
         incidents = self._incidents(window)
@@ -546,90 +496,19 @@ class ReviewService:
             if now_status not in STUCK or section.previous_status.get(key) != now_status:
                 continue
             definition = self.board.kpi.definitions.get(key)
-            name = _kpi_name(definition, language()) if definition else key
+            name = kpi_name(definition) if definition else key
             yield Reason(
                 "kpi",
                 t(
                     "review.reason_kpi",
                     kpi=name,
-                    status=t(f"review.status.{now_status.value}"),
+                    status=status_phrase(now_status),
                     marketplace=section.marketplace,
                     previous=window.previous().period,
                 ),
                 kpi=key,
                 marketplace=section.marketplace,
             )
-
-    def _kpis(self, window: Window, lang: str) -> list[KpiSection]:
-        service = self.board.kpi
-        sections: list[KpiSection] = []
-        for market in service.marketplaces():
-            if window.kind == "month":
-                section = self._month_section(window, market, lang)
-            else:
-                section = self._window_section(window, market, lang)
-            if section is not None:
-                sections.append(section)
-        return sections
-
-    def _month_section(self, window: Window, market: str, lang: str) -> KpiSection | None:
-        service = self.board.kpi
-        figures = service.month(window.period, market)
-        if figures.days_with_data == 0:
-            return None
-        before = service.month(window.previous().period, market)
-        lines = []
-        for key, tile in figures.tiles.items():
-            definition = service.definitions[key]
-            lines.append(
-                KpiLine(
-                    key=key,
-                    name=_kpi_name(definition, lang),
-                    value=tile.value,
-                    value_text=value_text(definition, tile.value, tile.target, tile.currency),
-                    target_text=target_text(definition, tile.target, tile.currency),
-                    previous_text=format_value(definition, tile.previous, tile.currency),
-                    status=tile.status,
-                )
-            )
-        previous = {key: tile.status for key, tile in before.tiles.items()}
-        return KpiSection(market, figures.days_with_data, tuple(lines), previous)
-
-    def _window_section(self, window: Window, market: str, lang: str) -> KpiSection | None:
-        """A four-week window: values over its 28 days against the store's targets (the
-        sales goal is monthly, so sales have no target here)."""
-        service = self.board.kpi
-        earlier = window.previous()
-        this, _ = service.counted_between(market, window.start, window.end)
-        if not this:
-            return None
-        last, _ = service.counted_between(market, earlier.start, window.start)
-        values = compute(service.definitions, aggregate(this))
-        before = compute(service.definitions, aggregate(last))
-        service.fill_inventory(this, WINDOW_DAYS, values)
-        service.fill_inventory(last, WINDOW_DAYS, before)
-        currency = next((o.currency for o in this if o.currency), None)
-        targets = service.targets()
-        lines = []
-        previous: dict[str, Status] = {}
-        for key, definition in service.definitions.items():
-            target = None if definition.target_runtime == "monthly_goal" else targets.get(key)
-            money = currency if definition.unit == "money" else None
-            value = values.get(key)
-            lines.append(
-                KpiLine(
-                    key=key,
-                    name=_kpi_name(definition, lang),
-                    value=value,
-                    value_text=value_text(definition, value, target, money),
-                    target_text=target_text(definition, target, money),
-                    previous_text=format_value(definition, before.get(key), money),
-                    status=status(definition, value, target_override=target),
-                )
-            )
-            previous[key] = status(definition, before.get(key), target_override=target)
-        days = len({o.day for o in this})
-        return KpiSection(market, days, tuple(lines), previous)
 
     def _incidents(self, window: Window) -> list[Incident]:
         now = self.now
@@ -719,16 +598,5 @@ def _rule_words(template: Template, lang: str) -> str:
         return template.rule
 
 
-def _kpi_name(definition: KpiDefinition, lang: str) -> str:
-    return definition.name_zh if lang == "zh" else definition.name_en
-
-
 def _percent(value: float) -> str:
     return f"{value * 100:.0f}%"
-
-
-def target_text(definition: KpiDefinition, target: Target | None, currency: str | None) -> str:
-    """``≤ 25.0%``, ``< 1.0%``, ``≥ 3.00×``, ``0.80–1.50 USD``; ``—`` without a target."""
-    from kanban_tui.domain.judge import target_text as judged
-
-    return judged(definition, target, currency)

@@ -31,8 +31,9 @@ from kanban_tui.domain.kpi import Status
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import category_label, duration
-from kanban_tui.i18n import language, t
+from kanban_tui.i18n import t
 from kanban_tui.services.kpi import shift_month
+from kanban_tui.services.kpi_words import kpi_names, listed
 from kanban_tui.services.review import (
     NOTE_MAX,
     WINDOW_DAYS,
@@ -85,14 +86,8 @@ def judged_by_text(board: Board, row: ReviewRow) -> str:
     """ "Judged on: ACoS, CPC" or "Judged by completion only …"."""
     if not row.kpis:
         return t("judge.completion_only")
-    definitions = board.kpi.definitions
-    names = [
-        (definitions[key].name_zh if language() == "zh" else definitions[key].name_en)
-        if key in definitions
-        else key
-        for key in row.kpis
-    ]
-    return t("judge.judged_on", kpis=t("kpi_pane.list_separator").join(names))
+    names = kpi_names(board.kpi.definitions, row.kpis)
+    return t("judge.judged_on", kpis=listed(names))
 
 
 MARKS = {"kept": "✓", "paused": "⏸", "deleted": "✗", "flagged": FLAG}

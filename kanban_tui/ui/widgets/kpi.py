@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rich.cells import cell_len
@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
+from kanban_tui.services.kpi_view import ChartSpec
 from kanban_tui.ui.widgets.column import fit
 
 #: Lines of one tile: name · value and target · status and change · note.
@@ -178,27 +179,6 @@ def _two_sides(
 
 
 # ------------------------------------------------------------------------------ the chart
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """What to draw: points at x positions ``0 … size - 1`` (values already scaled)."""
-
-    size: int
-    #: The KPI per day (or per month): drawn as points joined by a thin line.
-    values: list[list[tuple[int, float]]]
-    #: The 7-day rolling value, one list per unbroken run of days.
-    rolling: list[list[tuple[int, float]]] = field(default_factory=list)
-    #: Last month's values at the same day of the month (faint).
-    previous: list[list[tuple[int, float]]] = field(default_factory=list)
-    #: Horizontal target lines (a min and/or a max).
-    targets: list[float] = field(default_factory=list)
-    #: A target that changes along the x axis (the monthly sales goal over 12 months).
-    target_steps: list[tuple[int, float]] = field(default_factory=list)
-    #: Candidate x ticks: (position, label); the chart keeps as many as fit.
-    xticks: list[tuple[int, str]] = field(default_factory=list)
-    #: Formats a y value for the axis.
-    ylabel: str = "plain"
 
 
 @dataclass(frozen=True)
@@ -360,3 +340,6 @@ def _thin_ticks(ticks: list[tuple[int, str]], width: int) -> list[tuple[int, str
     fits = max(1, width // need)
     step = -(-len(ticks) // fits)
     return ticks[::step]
+
+
+__all__ = ["TILE_HEIGHT", "ChartColors", "ChartSpec", "KpiTiles", "TileView", "TrendChart"]

@@ -1,0 +1,146 @@
+"""Writing KPI observations: the batched upsert of imported or typed values, and the
+checks a typed value or target passes before it is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session
+
+from kanban_tui.domain.kpi import Observation
+from kanban_tui.domain.models import KpiObservation, utcnow
+from kanban_tui.domain.numbers import NumberError, parse_number
+from kanban_tui.domain.validation import NUMBER_MAX
+from kanban_tui.errors import UsageError
+from kanban_tui.storage.database import Database
+
+
+def upsert(db: Database, observations: Sequence[Observation], dry_run: bool) -> dict[str, int]:
+    """Insert or update ``observations`` in one transaction (``dry_run``: count only):
+    how many were added, replaced or unchanged."""
+    counts = {"added": 0, "replaced": 0, "unchanged": 0}
+    if not observations:
+        return counts
+    first = min(o.day for o in observations)
+    last = max(o.day for o in observations)
+    markets = {o.marketplace for o in observations}
+
+    def work(session: Session) -> dict[str, int]:
+        # Core statements, not ORM objects: a per-ASIN ads report is tens of thousands
+        # of observations, and one ORM object each cost seconds.
+        from sqlalchemy import bindparam, insert, update
+        from sqlalchemy import select as core_select
+
+        table = KpiObservation.__table__  # type: ignore[attr-defined]
+        c = table.c
+        found = session.execute(
+            core_select(
+                c.id,
+                c.day,
+                c.period_end,
+                c.marketplace,
+                c.scope,
+                c.metric,
+                c.source,
+                c.value,
+                c.currency,
+            ).where(c.day >= first, c.day <= last, c.marketplace.in_(markets))
+        ).all()
+        #: key → (row id, or the index of a pending insert; value text; currency)
+        existing: dict[tuple[Any, ...], tuple[int | None, int | None, str, str | None]] = {
+            tuple(row[1:7]): (row[0], None, row[7], row[8]) for row in found
+        }
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        now = utcnow()
+        for item in observations:
+            key = (
+                item.day,
+                item.last_day,
+                item.marketplace,
+                item.scope,
+                item.metric,
+                item.source,
+            )
+            text = str(item.value)
+            known = existing.get(key)
+            if known is None:
+                counts["added"] += 1
+                existing[key] = (None, len(inserts), text, item.currency)
+                inserts.append(
+                    {
+                        "day": item.day,
+                        "period_end": item.last_day,
+                        "marketplace": item.marketplace,
+                        "scope": item.scope,
+                        "metric": item.metric,
+                        "value": text,
+                        "source": item.source,
+                        "currency": item.currency,
+                        "imported_at": now,
+                    }
+                )
+                continue
+            row_id, pending, value, currency = known
+            if Decimal(value) == item.value and currency == item.currency:
+                counts["unchanged"] += 1
+                continue
+            counts["replaced"] += 1
+            existing[key] = (row_id, pending, text, item.currency)
+            if pending is not None:  # the same key twice in one file: the last one wins
+                inserts[pending].update(value=text, currency=item.currency)
+            else:
+                updates.append({"row_id": row_id, "v": text, "cur": item.currency, "at": now})
+        if not dry_run:
+            if inserts:
+                session.execute(insert(table), inserts)
+            if updates:
+                session.execute(
+                    update(table)
+                    .where(c.id == bindparam("row_id"))
+                    .values(
+                        value=bindparam("v"),
+                        currency=bindparam("cur"),
+                        imported_at=bindparam("at"),
+                    ),
+                    updates,
+                )
+        return counts
+
+    return db.transact(work)
+
+
+#: Shares that must lie between 0 and 1 (entered as 0.72 or 72 %).
+_FRACTIONS = frozenset({"odr", "keyword_coverage", "organic_share_measured"})
+
+
+def check_range(metric: str, value: Decimal) -> None:
+    """Refuse values no report could hold (an ODR of 5 means 500 %)."""
+    if metric in _FRACTIONS and not Decimal(0) <= value <= Decimal(1):
+        raise UsageError(
+            metric, f"{value} is not a share: give 0–1 (e.g. 0.72) or a percentage (72%)"
+        )
+    if metric == "bsr" and (value < 1 or value != value.to_integral_value()):
+        raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
+    if metric != "bsr" and value < 0 and metric not in ("fees",):
+        raise UsageError(metric, f"{value} cannot be negative")
+
+
+def decimal(text: str) -> Decimal:
+    """A typed target or band (``0.25``, ``25%`` = 0.25, ``1,500``); ``ValueError`` for
+    anything else or a size of :data:`NUMBER_MAX` or more."""
+    try:
+        return parse_number(text, limit=NUMBER_MAX).fraction
+    except NumberError:
+        raise ValueError(text) from None
+
+
+def first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        items = errors()
+        if items:
+            return str(items[0].get("msg", exc)).removeprefix("Value error, ")
+    return str(exc)
