@@ -109,6 +109,14 @@ def t(key: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def text_in(lang: str, key: str, /, **values: object) -> str:
+    """Like :func:`t`, in ``lang`` whatever the active language (thread-safe: no switch)."""
+    text = _lookup(lang, key, values)
+    if text is None:
+        text = _lookup("en", key, values) or key
+    return text.format(**values) if values else text
+
+
 def message_ids(lang: str) -> set[str]:
     """The catalog's message ids, a plural table counted once (``x``, not ``x.one``)."""
     plurals = plural_ids(lang)

@@ -34,6 +34,7 @@ from kanban_tui.domain.recurrence import (
     occurrences_after,
     periods_between,
 )
+from kanban_tui.services import titles
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -219,8 +220,12 @@ def _create_card(
     session: Session, template: Template, period: Period, lang: str, now: datetime
 ) -> Card:
     assert template.id is not None
+    # a default template's card keeps the plan's key: each reader sees it in their language
+    key = titles.plan_key_of(template.key, template.title_en, template.title_zh)
     card = Card(
-        title=title_for(template, lang),
+        title=template.title_en if key else title_for(template, lang),
+        title_key=key,
+        assignee=template.assignee,
         category=template.category,
         estimate_minutes=template.estimate_minutes,
         priority=template.priority,

@@ -40,6 +40,10 @@ class View:
     categories: tuple[str, ...] = ()
     #: Only urgent cards (the filter text starts with ``!``).
     urgent_only: bool = False
+    #: Title keys whose title in the reader's language matches ``text`` (plan, playbooks).
+    title_keys: tuple[str, ...] = ()
+    #: Only this person's cards (the "mine" filter, ``list --assignee``).
+    assignee: str | None = None
 
 
 def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
@@ -48,6 +52,8 @@ def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
         conditions.append(col(Card.done_at) >= view.done_since)
     if view.urgent_only:
         conditions.append(col(Card.priority) == Priority.URGENT)
+    if view.assignee is not None:
+        conditions.append(col(Card.assignee) == view.assignee)
     needle = view.text.strip()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -58,6 +64,8 @@ def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
         ]
         if view.categories:
             matches.append(col(Card.category).in_(view.categories))
+        if view.title_keys:
+            matches.append(col(Card.title_key).in_(view.title_keys))
         conditions.append(or_(*matches))
     return conditions
 
@@ -184,6 +192,7 @@ def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, s
     regular = and_(
         *(_stamp_regular(raw[name]) for name in stamps),
         _CANONICAL_CHECKLIST,
+        raw["title_key"].is_(None),  # a keyed title is rendered in the reader's language
     )
 
     def lowered(name: str) -> Any:
@@ -218,6 +227,10 @@ def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, s
             ),
         ),
         ("spent_minutes", raw["spent_minutes"]),
+        ("assignee", raw["assignee"]),
+        ("created_by", raw["created_by"]),
+        ("done_by", raw["done_by"]),
+        ("title_key", raw["title_key"]),
     ]
     arguments: list[Any] = []
     for name, value in fields:
