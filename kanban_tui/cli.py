@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kanban_tui import __version__
+from kanban_tui import cli_people as people_cli
 from kanban_tui.errors import KanbanError, UsageError
 
 ENV_DB = "SELLER_KANBAN_DB"
@@ -192,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--priority", choices=PRIORITY_CHOICES, help=t("cli.opt.priority"))
         p.add_argument("--due", metavar="YYYY-MM-DD", help=t("cli.opt.due"))
         p.add_argument("--notes", metavar="TEXT", help=t("cli.opt.notes"))
+        p.add_argument("--assignee", metavar="NAME", help=t("people.opt.assignee"))  # people
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     add = command("add")
@@ -203,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--column", choices=ALL_COLUMNS, help=t("cli.opt.column"))
     listing.add_argument("--all", action="store_true", help=t("cli.opt.all"))
     listing.add_argument("--json", action="store_true", help=t("cli.opt.json"))
+    people_cli.list_options(listing, t)  # people: --assignee NAME, --mine
 
     move = command("move")
     move.add_argument("id", type=_number, help=t("cli.opt.id"))
@@ -250,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--marketplace", metavar="CODE", help=t("cli.opt.marketplace"))
         p.add_argument("--on-period-end", choices=("expire", "carry"), help=t("cli.opt.on_end"))
         p.add_argument("--checklist", action="append", metavar="ITEM", help=t("cli.opt.checklist"))
+        p.add_argument("--assignee", metavar="NAME", help=t("people.opt.assignee"))  # people
         p.add_argument("--json", action="store_true", help=t("cli.opt.json"))
 
     tlist = template_command("list")
@@ -376,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ecards.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output"))
 
+    people_cli.register(command)  # people: whoami
+
     serve = command("serve")
     serve.add_argument("--host", default="127.0.0.1", help=t("cli.serve.host"))
     serve.add_argument("--port", type=int, default=8000, help=t("cli.serve.port"))
@@ -426,6 +432,8 @@ def _line(row: Any) -> str:
         details.append(t("card.minutes", minutes=row.estimate_minutes))
     if row.due:
         details.append(t("card.due", date=row.due.isoformat()))
+    if row.assignee:  # people
+        details.append(one_line(people_cli.short(row.assignee)))
     if details:
         parts.append("(" + ", ".join(details) + ")")
     return "  ".join(parts)
@@ -464,17 +472,19 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         service = board.cards
         name = args.command
         if name == "add":
-            values = _fields(args, "category", "estimate", "priority", "due", "notes")
+            values = _fields(args, "category", "estimate", "priority", "due", "notes", "assignee")
             row = service.add({"title": args.title, **values}, Column(args.column))
             _print_card(row, args.json)
         elif name == "list":
             chosen = Column(args.column) if args.column else None
+            who = people_cli.list_assignee(args, service)  # people
             if args.json and sys.stdout.isatty():  # for reading: one field a line
-                print(json.dumps(service.list_json(chosen, args.all), ensure_ascii=False, indent=2))
+                found = service.list_json(chosen, args.all, who)
+                print(json.dumps(found, ensure_ascii=False, indent=2))
             elif args.json:  # for a pipe or a file: compact, made by the database
-                sys.stdout.write(service.list_json_text(chosen, args.all) + "\n")
+                sys.stdout.write(service.list_json_text(chosen, args.all, who) + "\n")
             else:
-                rows = service.list_cards(chosen, args.all)
+                rows = service.list_cards(chosen, args.all, who)
                 for row in rows:
                     print(_line(row))
         elif name == "move":
@@ -489,7 +499,9 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             row = service.delete(args.id)
             _print_card(row, args.json)
         elif name == "edit":
-            values = _fields(args, "title", "category", "estimate", "priority", "due", "notes")
+            values = _fields(
+                args, "title", "category", "estimate", "priority", "due", "notes", "assignee"
+            )
             if not values:
                 raise UsageError("edit", "nothing to change: give --title, --category, …")
             row = service.edit(args.id, values)
@@ -1174,6 +1186,7 @@ def _template_values(args: argparse.Namespace) -> dict[str, Any]:
         "marketplace": "marketplace",
         "on_period_end": "on_period_end",
         "checklist": "checklist",
+        "assignee": "assignee",  # people
     }
     return {
         field: getattr(args, name)
@@ -1311,6 +1324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_app(args, settings, lang)
         if args.command == "keys":
             return _keys(args, settings)
+        if args.command == "whoami":  # people
+            return people_cli.whoami(args, settings)
         if args.command in ("backup", "restore", "doctor"):
             return _data_command(args, settings)
         if args.command == "serve":

@@ -64,9 +64,8 @@ Estimate = Annotated[int, BeforeValidator(_estimate), Field(ge=0, le=ESTIMATE_MA
 Due = Annotated[date | None, BeforeValidator(_blank_to_none)]
 #: A person's name as typed (trimmed); empty means nobody.
 Person = Annotated[
-    str | None,
+    Annotated[str, Field(max_length=NAME_MAX, pattern=r"^[^\x00-\x1f\x7f]+$")] | None,
     BeforeValidator(_blank_to_none),
-    Field(max_length=NAME_MAX, pattern=r"^[^\x00-\x1f\x7f]*$"),
 ]
 
 
