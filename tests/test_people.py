@@ -342,3 +342,94 @@ def test_the_mine_key_is_in_the_registry_help_and_palette():
     assert action.keys == "m" and action.action == "mine"
     code = main(["keys", "--json"])
     assert code == 0
+
+
+# --------------------------------------------------------------------------- review and report
+def _team_month(clock):
+    """November 2026: Ann's daily task done on four of five days, Bob's on one; one card
+    handed over to Mei; a one-off card finished by Ann."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from kanban_tui.services.board import BoardService
+    from kanban_tui.services.session import Board
+    from kanban_tui.services.templates import TemplateService
+    from kanban_tui.storage import open_database
+
+    la = ZoneInfo("America/Los_Angeles")
+    db = open_database(":memory:")
+    board = Board(
+        db=db,
+        cards=BoardService(db, clock, actor="Ann"),
+        templates=TemplateService(db, clock),
+        settings=config.Settings(),
+    )
+    ann = board.templates.add(
+        {"title_en": "Answer buyers", "rule": "daily", "at": "09:00", "assignee": "Ann"}
+    ).id
+    bob = board.templates.add(
+        {"title_en": "Check ads", "rule": "daily", "at": "09:00", "assignee": "Bob"}
+    ).id
+    for day in range(2, 7):
+        clock.now = datetime.combine(date(2026, 11, day), time(10), tzinfo=la)
+        board.templates.tick()
+        for row in board.cards.list_cards(Column.DAILY):
+            if row.template_id == ann and day != 4:
+                board.cards.set_done(row.id, True)
+            if row.template_id == bob and day == 2:
+                board.cards.set_done(row.id, True)
+            if row.template_id == bob and day == 6:
+                board.cards.edit(row.id, {"assignee": "Mei"})
+    one_off = board.cards.add({"title": "Ship samples"})
+    board.cards.set_done(one_off.id, True)
+    clock.now = datetime.combine(date(2026, 12, 1), time(10), tzinfo=la)
+    board.templates.tick()
+    return board
+
+
+def test_review_and_report_give_completion_per_person(clock):
+    from kanban_tui.exporters.markdown import render
+    from kanban_tui.services.review import ReviewService
+
+    set_language("en")
+    board = _team_month(clock)
+    review = ReviewService(board).review("2026-11")
+    people = {p.person: p for p in review.people}
+    assert list(people) == ["Ann", "Bob", "Mei"]
+    # November 2 … 30: 29 daily periods each; the board was closed from the 7th (missed)
+    assert (people["Ann"].planned, people["Ann"].done, people["Ann"].missed) == (29, 4, 25)
+    assert people["Ann"].rate == pytest.approx(4 / 29) and people["Ann"].other_done == 1
+    assert (people["Bob"].planned, people["Bob"].done, people["Bob"].missed) == (28, 1, 27)
+    assert (people["Mei"].planned, people["Mei"].missed) == (1, 1)
+    assert review.as_json()["people"][0]["person"] == "Ann"
+    text = render(review)
+    assert "## By person" in text
+    section = text.split("## By person", 1)[1].split("##", 1)[0]
+    assert "| Ann " in section and "14%" in section and "| Bob " in section and "4%" in section
+
+
+def test_a_report_without_people_has_no_person_section(clock):
+    from kanban_tui.exporters.markdown import render
+    from kanban_tui.services.review import ReviewService
+
+    set_language("en")
+    board = open_board(":memory:", config.Settings(), clock=clock)
+    assert "By person" not in render(ReviewService(board).review("2026-11"))
+
+
+async def test_the_review_screen_shows_completion_per_person(clock):
+    from kanban_tui.ui.app import KanbanApp
+
+    set_language("en")
+    board = _team_month(clock)
+    app = KanbanApp(board, settings=config.Settings(), language="en", save_settings=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("3", "left_square_bracket")  # the review, then November
+        await pilot.pause()
+        from rich.console import Console
+
+        console = Console(width=60, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(app.screen.overall_renderable())  # type: ignore[attr-defined]
+        side = console.export_text()
+        assert "By person" in side
+        assert "Ann" in side and "4/29" in side and "14%" in side and "Bob" in side

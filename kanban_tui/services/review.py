@@ -46,6 +46,7 @@ from kanban_tui.i18n import language, t
 from kanban_tui.scheduler.generate import outcome, parse_at, zone_of
 from kanban_tui.services.board import as_utc
 from kanban_tui.services.kpi import month_bounds, shift_month
+from kanban_tui.services.people_review import PersonCounts, completion_by_person
 
 if TYPE_CHECKING:
     from kanban_tui.services.session import Board
@@ -380,6 +381,8 @@ class Review:
     incident_minutes: int
     notes: Notes
     generated_at: datetime
+    #: Completion per person (assignee), named people first.
+    people: tuple[PersonCounts, ...] = ()
 
     @property
     def last_day(self) -> date:
@@ -404,6 +407,7 @@ class Review:
             "incidents": [incident.as_json() for incident in self.incidents],
             "incident_minutes": self.incident_minutes,
             "notes": self.notes.as_json(),
+            "people": [person.as_json() for person in self.people],
         }
 
 
@@ -443,6 +447,7 @@ class ReviewService:
             incident_minutes=sum(i.spent_minutes for i in incidents),
             notes=self.notes(window.period),
             generated_at=self.now,
+            people=completion_by_person(self.board.db, window.start, window.end, self.now),
         )
 
     def counts(self, period: str) -> dict[int, Counts]:
