@@ -96,13 +96,15 @@ def open_board(
     from kanban_tui.i18n import language
 
     db = open_database(location)
-    lang = _card_language(db, language(), remember=interactive)
+    lang = _card_language(db, language(), remember=False)
     from kanban_tui.services.people import whoami
 
     actor = whoami(settings).name
     cards = BoardService(db, clock, actor=actor)
     board = Board(db=db, cards=cards, settings=settings, card_language=lang)
     added = load_default_plan(board)
+    if added:  # a new database: its first language is remembered, never changed after
+        _card_language(db, lang, remember=True)
     if interactive or added:
         board.first_tick = board.templates.tick()
     return board
@@ -110,9 +112,9 @@ def open_board(
 
 def _card_language(db: Database, lang: str, *, remember: bool) -> str:
     """The language for the cards of the user's own templates that carry a title in both
-    languages; written once, by the first board (opening the board in another language
-    changes nothing in the database: the plan, alert and playbook cards are rendered in
-    each reader's language)."""
+    languages; written once, when the plan is loaded into a new database (opening the
+    board in another language changes nothing in the database: the plan, alert and
+    playbook cards are rendered in each reader's language)."""
     with db.read() as session:
         stored = session.get(Meta, CARD_LANGUAGE)
         current = stored.value if stored is not None else None
@@ -120,9 +122,8 @@ def _card_language(db: Database, lang: str, *, remember: bool) -> str:
         return str(current or lang)
 
     def work(session: Any) -> str:
-        row = session.get(Meta, CARD_LANGUAGE) or Meta(key=CARD_LANGUAGE, value=lang)
-        row.value = lang
-        session.add(row)
+        if session.get(Meta, CARD_LANGUAGE) is None:
+            session.add(Meta(key=CARD_LANGUAGE, value=lang))
         return lang
 
     return db.transact(work)
