@@ -433,3 +433,16 @@ async def test_the_review_screen_shows_completion_per_person(clock):
         side = console.export_text()
         assert "By person" in side
         assert "Ann" in side and "4/29" in side and "14%" in side and "Bob" in side
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_list_json_made_by_the_database_reads_keyed_titles_like_the_cards_do(tmp_path, clock, lang):
+    path = tmp_path / "j.db"
+    _board_with_alerts_and_incident(path, clock, "en" if lang == "zh" else "zh")
+    set_language(lang)
+    board = open_board(str(path), config.Settings(), clock=clock, interactive=False)
+    made_by_sql = json.loads(board.cards.list_json_text(include_all=True))
+    expected = [row.as_json() for row in board.cards.list_cards(include_all=True)]
+    board.close()
+    assert made_by_sql == expected
+    assert any(card["title_key"] and card["title_key"].startswith("plan:") for card in expected)

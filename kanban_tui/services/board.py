@@ -291,7 +291,7 @@ class BoardService:
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
                 view = repo.View(done_since=since, assignee=assignee)
-                found = repo.json_rows(session, current, view)
+                found = repo.json_rows(session, current, view, titles.fixed_titles())
                 odd = [card_id for card_id, text in found if text is None]
                 fallback = _json_by_id(session, odd) if odd else {}
                 parts.extend(text if text is not None else fallback[i] for i, text in found)

@@ -83,6 +83,15 @@ def keys_matching(text: str, lang: str = "") -> tuple[str, ...]:
     return tuple(found)
 
 
+def fixed_titles(lang: str = "") -> dict[str, str]:
+    """Every plan and playbook title key with its title in ``lang``: titles that need no
+    parameters (``list --json`` puts them in with SQL)."""
+    lang = lang or language()
+    found = {PLAN + k: v for k, v in _plan_titles(lang).items()}
+    found.update({PLAYBOOK + k: v for k, v in _playbook_titles(lang).items()})
+    return found
+
+
 def plan_key_of(template_key: str | None, title_en: str, title_zh: str) -> str | None:
     """The title key of a card made from a template: the plan task's, while the template
     still carries the plan's own titles (a default template the user renamed is as typed)."""
