@@ -1209,7 +1209,10 @@ def _templates(board: Any, args: argparse.Namespace) -> None:
         for row in rows:
             state = "" if row.active else f" [{t('templates.paused')}]"
             due = row.next_due.strftime("%Y-%m-%d %H:%M %Z") if row.next_due else "—"
-            _say(f"{row.id:>4}  {one_line(row.title(language()))}{state}")
+            who = (
+                f"  ({one_line(people_cli.short(row.assignee))})" if row.assignee else ""
+            )  # people
+            _say(f"{row.id:>4}  {one_line(row.title(language()))}{state}{who}")
             _say(f"      {one_line(row.describe(language()))} · {t('templates.next', when=due)}")
         return
     if action == "add":

@@ -130,6 +130,8 @@ def test_a_template_assignee_goes_to_every_generated_card(cli):
     assert cards and all(c["assignee"] == "Kenji" for c in cards)
     code, out, _ = cli("templates", "edit", str(template["id"]), "--assignee", "Mei", "--json")
     assert json.loads(out)["assignee"] == "Mei"
+    code, out, _ = cli("templates", "list")
+    assert f"{template['id']:>4}  Check JP messages  (@Mei)" in out.splitlines()
 
 
 # --------------------------------------------------------------------------- keyed titles
@@ -446,3 +448,19 @@ def test_list_json_made_by_the_database_reads_keyed_titles_like_the_cards_do(tmp
     board.close()
     assert made_by_sql == expected
     assert any(card["title_key"] and card["title_key"].startswith("plan:") for card in expected)
+
+
+async def test_the_template_form_sets_the_assignee_of_its_cards(tmp_path, clock):
+    from tests.test_templates_ui import open_templates, retype
+
+    app, board = make_app(tmp_path / "t.db", clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_templates(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Check FBA inbound")
+        await retype(pilot, "#assignee", "Kenji")
+        await pilot.press("enter")
+        await pilot.pause()
+    added = board.templates.rows()[-1]
+    board.close()
+    assert (added.title_en, added.assignee) == ("Check FBA inbound", "Kenji")
