@@ -257,12 +257,12 @@ def _people(review: Review) -> list[str]:
     rows = [
         [
             escape(person.person) if person.person else t("people.report.nobody"),
-            str(person.planned),
-            str(person.done),
-            str(person.late),
-            str(person.missed),
-            str(person.open),
-            _percent(person.rate),
+            str(person.counts.planned),
+            str(person.counts.done),
+            str(person.counts.late),
+            str(person.counts.missed + person.counts.overdue),
+            str(person.counts.open),
+            _percent(person.counts.rate),
             str(person.other_done),
         ]
         for person in review.people

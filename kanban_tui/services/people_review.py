@@ -8,7 +8,7 @@ finished them) as "other done".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -17,43 +17,22 @@ from sqlmodel import col, select
 from kanban_tui.domain.models import Card, Column, PeriodRecord, Template
 from kanban_tui.domain.recurrence import local_day
 from kanban_tui.scheduler.generate import outcome, zone_of
+from kanban_tui.services.review import Counts
 from kanban_tui.storage.database import Database
 
 
 @dataclass(frozen=True)
 class PersonCounts:
-    """One person's periods in a review window by outcome; ``person`` None: nobody."""
+    """One person's periods in a review window by outcome (the review's own counts);
+    ``person`` None: nobody."""
 
     person: str | None
-    planned: int = 0
-    done: int = 0
-    late: int = 0
-    missed: int = 0
-    open: int = 0
-    deleted: int = 0
+    counts: Counts = field(default_factory=Counts)
     #: One-off (not recurring) cards finished in the window.
     other_done: int = 0
 
-    @property
-    def closed(self) -> int:
-        return self.planned - self.open - self.deleted
-
-    @property
-    def rate(self) -> float | None:
-        return (self.done + self.late) / self.closed if self.closed > 0 else None
-
     def as_json(self) -> dict[str, Any]:
-        return {
-            "person": self.person,
-            "planned": self.planned,
-            "done": self.done,
-            "late": self.late,
-            "missed": self.missed,
-            "open": self.open,
-            "deleted": self.deleted,
-            "other_done": self.other_done,
-            "rate": self.rate,
-        }
+        return {"person": self.person, **self.counts.as_json(), "other_done": self.other_done}
 
 
 def completion_by_person(
@@ -80,8 +59,12 @@ def completion_by_person(
         for record, template, card in rows:
             tz = zone_of(template)
             person = card.assignee if card is not None else template.assignee
+            today = local_day(now, tz)
+            ended = outcome(record, card, tz, today)
+            if ended == "open" and today >= record.period_end:
+                ended = "overdue"  # carried over: counted as the review counts it
             bump(person, "planned")
-            bump(person, outcome(record, card, tz, local_day(now, tz)))
+            bump(person, ended)
         since = datetime.combine(start, time()).replace(tzinfo=UTC)
         until = datetime.combine(end, time()).replace(tzinfo=UTC)
         one_offs = session.exec(
@@ -97,7 +80,12 @@ def completion_by_person(
             bump(assignee or done_by, "other_done")
     named = sorted((p for p in tally if p is not None), key=str.casefold)
     order = [*named, None] if None in tally else named
-    fields = ("planned", "done", "late", "missed", "open", "deleted", "other_done")
+    names = ("planned", "done", "late", "missed", "overdue", "open", "deleted")
     return tuple(
-        PersonCounts(person, **{f: tally[person].get(f, 0) for f in fields}) for person in order
+        PersonCounts(
+            person,
+            Counts(**{name: tally[person].get(name, 0) for name in names}),
+            tally[person].get("other_done", 0),
+        )
+        for person in order
     )

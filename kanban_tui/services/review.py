@@ -46,9 +46,9 @@ from kanban_tui.i18n import language, t
 from kanban_tui.scheduler.generate import outcome, parse_at, zone_of
 from kanban_tui.services.board import as_utc
 from kanban_tui.services.kpi import month_bounds, shift_month
-from kanban_tui.services.people_review import PersonCounts, completion_by_person
 
 if TYPE_CHECKING:
+    from kanban_tui.services.people_review import PersonCounts
     from kanban_tui.services.session import Board
     from kanban_tui.services.templates import TemplateRow
 
@@ -447,8 +447,13 @@ class ReviewService:
             incident_minutes=sum(i.spent_minutes for i in incidents),
             notes=self.notes(window.period),
             generated_at=self.now,
-            people=completion_by_person(self.board.db, window.start, window.end, self.now),
+            people=self._people(window),
         )
+
+    def _people(self, window: Window) -> tuple[PersonCounts, ...]:
+        from kanban_tui.services.people_review import completion_by_person
+
+        return completion_by_person(self.board.db, window.start, window.end, self.now)
 
     def counts(self, period: str) -> dict[int, Counts]:
         """Per template, its periods starting in the review's window by outcome."""

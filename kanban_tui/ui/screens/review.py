@@ -458,8 +458,9 @@ class ReviewScreen(Screen[None]):
         grid.add_column(justify="right")
         for person in review.people:
             name = one_line(person.person) if person.person else t("people.report.nobody")
-            closed = f"{person.done + person.late}/{person.closed}"
-            grid.add_row(Text(name), Text(closed), Text(rate_text(person.rate), style="bold"))
+            counts = person.counts
+            closed = f"{counts.done + counts.late}/{counts.closed}"
+            grid.add_row(Text(name), Text(closed), Text(rate_text(counts.rate), style="bold"))
         return [Text(t("people.report.title"), style="bold"), grid, Text("")]
 
     def kpis_renderable(self) -> RenderableType:
