@@ -88,6 +88,14 @@ class Settings(BaseModel):
         le=3600,
         description="How often the board checks for a new day or a clock jump (sleep).",
     )
+    user: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="Your name on cards you add or finish and for the mine filter; "
+        "SELLER_KANBAN_USER overrides it, unset means the OS login name.",
+    )
     keymap: dict[str, str] = Field(
         default_factory=dict,
         description='Board keys by action id, e.g. {kpi = "f2", undo = "u,ctrl+z"}; '

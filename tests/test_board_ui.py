@@ -130,7 +130,8 @@ async def test_the_form_refuses_bad_input_and_saves_nothing(db, clock):
     app, board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:
         before = board.cards.count()
-        await pilot.press("n", "tab", "tab", *"999", "tab", "tab", *"2026-02-30")
+        # title, category, estimate, assignee (issue 12), priority, due
+        await pilot.press("n", "tab", "tab", *"999", "tab", "tab", "tab", *"2026-02-30")
         await pilot.press("ctrl+s")
         await pilot.pause()
         form = app.screen

@@ -116,8 +116,14 @@ def test_new_database_in_chinese_gets_the_chinese_plan(cli, board_json) -> None:
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in card["title"]) for card in cards)
     english = {title for titles in plan_titles("en").values() for title in titles}
     assert not {card["title"] for card in cards} & english
-    # the plan is seeded once: an English run later neither adds nor translates cards
-    assert [card["title"] for card in board_json()] == [card["title"] for card in cards]
+    # the plan is seeded once: an English run later adds no card and shows the same cards
+    # in English (issue 12: plan cards keep their key, each reader sees their language)
+    english_run = board_json()
+    assert [card["id"] for card in english_run] == [card["id"] for card in cards]
+    expected_en = plan_titles("en")
+    for column in ("daily", "weekly", "monthly"):
+        shown = [card["title"] for card in by_column(english_run)[column]]
+        assert shown == expected_en[column]
 
 
 # --------------------------------------------------------------------------- add / list

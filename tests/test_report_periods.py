@@ -507,6 +507,7 @@ def test_a_campaign_manager_export_is_explained(cli) -> None:
 def test_schema_1_observations_become_daily_periods_and_ads_becomes_sponsored_products(
     tmp_path,
 ) -> None:
+    from kanban_tui.domain.models import SCHEMA_VERSION
     from kanban_tui.storage import open_database
 
     copy = tmp_path / "old.db"
@@ -520,7 +521,7 @@ def test_schema_1_observations_become_daily_periods_and_ads_becomes_sponsored_pr
     open_database(copy).close()
     with sqlite3.connect(copy) as new:
         rows = new.execute("SELECT day, period_end, source, value FROM kpi_observation").fetchall()
-        assert new.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert new.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert rows == [("2026-05-16", "2026-05-16", "ads_sp", "12.5")]
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from kanban_tui.cli import people
 from kanban_tui.cli.args import fields
 from kanban_tui.cli.output import print_json, print_row
 from kanban_tui.cli.parser import (
@@ -32,6 +33,7 @@ _FIELDS = {
     "priority": "priority",
     "due": "due",
     "notes": "notes",
+    "assignee": "assignee",
 }
 
 
@@ -44,6 +46,7 @@ def register(commands: Commands) -> None:
     listing = commands.add("list")
     listing.add_argument("--column", choices=ALL_COLUMNS, help=t("cli.opt.column"))
     listing.add_argument("--all", action="store_true", help=t("cli.opt.all"))
+    people.list_options(listing, t)
     json_flag(listing)
 
     move = commands.add("move")
@@ -70,6 +73,7 @@ def _card_fields(parser: argparse.ArgumentParser, editing: bool) -> None:
     parser.add_argument("--priority", choices=PRIORITY_CHOICES, help=t("cli.opt.priority"))
     parser.add_argument("--due", metavar="YYYY-MM-DD", help=t("cli.opt.due"))
     parser.add_argument("--notes", metavar="TEXT", help=t("cli.opt.notes"))
+    parser.add_argument("--assignee", metavar="NAME", help=t("people.opt.assignee"))
     json_flag(parser)
 
 
@@ -85,12 +89,13 @@ def listing(board: Board, args: argparse.Namespace) -> None:
 
     service = board.cards
     chosen = Column(args.column) if args.column else None
+    who = people.list_assignee(args, service)
     if args.json and sys.stdout.isatty():  # for reading: one field a line
-        print_json(service.list_json(chosen, args.all), indent=2)
+        print_json(service.list_json(chosen, args.all, who), indent=2)
     elif args.json:  # for a pipe or a file: compact, made by the database
-        sys.stdout.write(service.list_json_text(chosen, args.all) + "\n")
+        sys.stdout.write(service.list_json_text(chosen, args.all, who) + "\n")
     else:
-        for row in service.list_cards(chosen, args.all):
+        for row in service.list_cards(chosen, args.all, who):
             print(_line(row))
 
 
@@ -107,6 +112,8 @@ def _line(row: CardRow) -> str:
         details.append(t("card.minutes", minutes=row.estimate_minutes))
     if row.due:
         details.append(t("card.due", date=row.due.isoformat()))
+    if row.assignee:
+        details.append(one_line(people.short(row.assignee)))
     if details:
         parts.append("(" + ", ".join(details) + ")")
     return "  ".join(parts)

@@ -9,7 +9,18 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from kanban_tui.cli import app, cards, data, goals, keys, kpi, report, templates, tick
+from kanban_tui.cli import (
+    app,
+    cards,
+    data,
+    goals,
+    keys,
+    kpi,
+    people,
+    report,
+    templates,
+    tick,
+)
 from kanban_tui.cli.args import check_text_arguments, db_location, language
 from kanban_tui.cli.parser import Parser, common_options, top_parser
 from kanban_tui.errors import KanbanError
@@ -24,7 +35,7 @@ BoardHandler = Callable[["Board", argparse.Namespace], None]
 Handler = Callable[[argparse.Namespace, "Settings", str], int]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_GROUPS = (cards, tick, templates, kpi, data, keys, goals, report, app)
+_GROUPS = (cards, tick, templates, kpi, data, keys, goals, report, people, app)
 
 
 def build_parser() -> Parser:
@@ -70,6 +81,7 @@ DISPATCH: dict[str | None, Handler] = {
        for name, handler in group.HANDLERS.items()},
     **data.HANDLERS,
     **keys.HANDLERS,
+    **people.HANDLERS,
     **app.HANDLERS,
 }  # fmt: skip
 

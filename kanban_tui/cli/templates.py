@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kanban_tui.cli import people
 from kanban_tui.cli.args import fields
 from kanban_tui.cli.output import print_json, print_row, say
 from kanban_tui.cli.parser import (
@@ -35,6 +36,7 @@ _FIELDS = {
     "marketplace": "marketplace",
     "on_period_end": "on_period_end",
     "checklist": "checklist",
+    "assignee": "assignee",
 }
 
 
@@ -67,6 +69,7 @@ def _template_fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--marketplace", metavar="CODE", help=t("cli.opt.marketplace"))
     parser.add_argument("--on-period-end", choices=("expire", "carry"), help=t("cli.opt.on_end"))
     parser.add_argument("--checklist", action="append", metavar="ITEM", help=t("cli.opt.checklist"))
+    parser.add_argument("--assignee", metavar="NAME", help=t("people.opt.assignee"))
     json_flag(parser)
 
 
@@ -84,7 +87,8 @@ def templates(board: Board, args: argparse.Namespace) -> None:
         for item in rows:
             state = "" if item.active else f" [{t('templates.paused')}]"
             due = item.next_due.strftime("%Y-%m-%d %H:%M %Z") if item.next_due else "—"
-            say(f"{item.id:>4}  {one_line(item.title(language()))}{state}")
+            who = f"  ({one_line(people.short(item.assignee))})" if item.assignee else ""
+            say(f"{item.id:>4}  {one_line(item.title(language()))}{state}{who}")
             say(f"      {one_line(item.describe(language()))} · {t('templates.next', when=due)}")
         return
     values = fields(args, _FIELDS)

@@ -13,7 +13,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: Bumped by every change to the tables; ``storage.migrations`` upgrades older files.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Written to the SQLite header (``PRAGMA application_id``) so a file can be recognised
 #: as ours before any table is read. The bytes spell "SKbn".
@@ -119,6 +119,16 @@ class Card(SQLModel, table=True):
     spent_minutes: int = 0
     #: When a running timer started; None when no timer runs.
     timer_started_at: datetime | None = None
+    #: Who the card is for (a person's name as typed); None for nobody in particular.
+    assignee: str | None = None
+    #: Who added the card, and who finished it (the user running the board or the CLI).
+    created_by: str | None = None
+    done_by: str | None = None
+    #: A card whose title the reader's language decides (plan, risk-alert and playbook
+    #: cards) keeps a key and its parameters (a JSON object) instead; ``title`` then holds
+    #: the English text for programs that read the table. None for a title as typed.
+    title_key: str | None = None
+    title_params: str = ""
 
     @property
     def done(self) -> bool:
@@ -145,6 +155,8 @@ class Template(SQLModel, table=True):
     #: Local time of day (``HH:MM``) the card appears, in the marketplace's zone.
     at: str = "00:00"
     marketplace: str = "US"
+    #: Who the template's cards are for; every generated card takes it.
+    assignee: str | None = None
     active: bool = True
     on_period_end: OnPeriodEnd = Field(default=OnPeriodEnd.CARRY)
     created_at: datetime = Field(default_factory=utcnow)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from kanban_tui.domain.models import Column, OnPeriodEnd, Priority
 from kanban_tui.domain.recurrence import Rule, RuleError, RuleKind, marketplace
-from kanban_tui.domain.validation import CATEGORY_MAX, ESTIMATE_MAX, TITLE_MAX, clean_text
+from kanban_tui.domain.validation import CATEGORY_MAX, ESTIMATE_MAX, TITLE_MAX, Person, clean_text
 
 CHECKLIST_MAX = 30
 
@@ -65,6 +65,8 @@ class TemplateFields(BaseModel):
     at: Annotated[time, BeforeValidator(_at)] = time(0, 0)
     marketplace: str = "US"
     on_period_end: OnPeriodEnd | None = None
+    #: Who the template's cards are for (every generated card takes it); None: nobody.
+    assignee: Person = None
 
     @field_validator("rule")
     @classmethod

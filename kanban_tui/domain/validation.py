@@ -13,6 +13,8 @@ TITLE_MAX = 200
 NOTES_MAX = 10_000
 CATEGORY_MAX = 40
 ESTIMATE_MAX = 480
+#: Longest person's name (an assignee, the user).
+NAME_MAX = 64
 #: The years a date the user gives may fall in (``tick --now``, KPI dates, months,
 #: windows, goals): plans, periods and reviews are computed well beyond them.
 YEARS = (1971, 2199)
@@ -60,6 +62,11 @@ Notes = Annotated[str, BeforeValidator(clean_text), Field(max_length=NOTES_MAX)]
 Category = Annotated[str, BeforeValidator(_strip), Field(max_length=CATEGORY_MAX)]
 Estimate = Annotated[int, BeforeValidator(_estimate), Field(ge=0, le=ESTIMATE_MAX, strict=False)]
 Due = Annotated[date | None, BeforeValidator(_blank_to_none)]
+#: A person's name as typed (trimmed); empty means nobody.
+Person = Annotated[
+    Annotated[str, Field(max_length=NAME_MAX, pattern=r"^[^\x00-\x1f\x7f]+$")] | None,
+    BeforeValidator(_blank_to_none),
+]
 
 
 class CardFields(BaseModel):
@@ -73,6 +80,7 @@ class CardFields(BaseModel):
     estimate_minutes: Estimate = 0
     priority: Priority = Priority.NORMAL
     due: Due = None
+    assignee: Person = None
 
 
 class CardPatch(BaseModel):
@@ -86,6 +94,7 @@ class CardPatch(BaseModel):
     estimate_minutes: Estimate | None = None
     priority: Priority | None = None
     due: Due = None
+    assignee: Person = None
 
 
 #: A message to show, as its catalog key (``validation.*``) and the values it needs; the

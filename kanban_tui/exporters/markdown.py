@@ -240,6 +240,43 @@ def _decisions(review: Review) -> list[str]:
     return out
 
 
+def _people(review: Review) -> list[str]:
+    """Completion per person; left out while nobody is named on a card or template."""
+    if not any(person.person for person in review.people):
+        return []
+    header = [
+        t("people.report.col_person"),
+        t("report.col_planned"),
+        t("report.col_done"),
+        t("report.col_late"),
+        t("report.col_missed"),
+        t("report.col_open"),
+        t("report.col_rate"),
+        t("people.report.col_other_done"),
+    ]
+    rows = [
+        [
+            escape(person.person) if person.person else t("people.report.nobody"),
+            str(person.counts.planned),
+            str(person.counts.done),
+            str(person.counts.late),
+            str(person.counts.missed + person.counts.overdue),
+            str(person.counts.open),
+            _percent(person.counts.rate),
+            str(person.other_done),
+        ]
+        for person in review.people
+    ]
+    return [
+        f"## {t('people.report.title')}",
+        "",
+        *table(header, rows, "lrrrrrrr"),
+        "",
+        t("people.report.help"),
+        "",
+    ]
+
+
 def render(review: Review) -> str:
     """The whole review as one Markdown document (ends with a newline)."""
     title_key = "report.title_month" if review.kind == "month" else "report.title_window"
@@ -260,6 +297,7 @@ def render(review: Review) -> str:
         t("report.completion_help"),
         "",
         *_completion_only(review),
+        *_people(review),
         f"## {t('report.decisions')}",
         "",
         *_decisions(review),

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from kanban_tui.domain.judge import judged_text
 from kanban_tui.domain.kpi import Status, format_value
 from kanban_tui.domain.models import Card, Column, Priority, Source
-from kanban_tui.i18n import day_name, language, month_name, t
-from kanban_tui.services import playbooks
+from kanban_tui.i18n import language
+from kanban_tui.services import playbooks, titles
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.kpi import KpiService, Tile
 from kanban_tui.services.kpi_words import kpi_name as _named
@@ -39,28 +40,45 @@ def kpi_name(service: KpiService, tile: Tile) -> str:
     return _named(service.definitions[tile.key], measured=tile.measured)
 
 
-def describe(service: KpiService, tile: Tile, market: str, month: str, day: date) -> str:
-    """ "ACoS 31.2%, target ≤ 25.0% (US, Nov 2026, through Nov 24)"; for a KPI judged by
-    pace "Monthly sales on pace for 6,000.00 USD of 10,000.00 USD (…; US, Nov 2026,
-    through Nov 10)". The alert is about the month; the day says how far its data goes.
-    The value gets the digits it needs never to read like the limit it breaks."""
+def _measured(service: KpiService, tile: Tile) -> bool:
+    return bool(tile.measured) and bool(service.definitions[tile.key].measured_name_en)
+
+
+def params(service: KpiService, tile: Tile, market: str, month: str, day: date) -> dict[str, Any]:
+    """What an alert's title is rendered from, in any language: the KPI, where and when,
+    and the figures as numbers read (the value gets the digits it needs never to read like
+    the limit it breaks)."""
     definition = service.definitions[tile.key]
-    name = kpi_name(service, tile)
-    where = {"market": market, "month": month_name(month), "day": day_name(day)}
+    found: dict[str, Any] = {
+        "kpi": tile.key,
+        "market": market,
+        "month": month,
+        "day": day.isoformat(),
+    }
+    if _measured(service, tile):
+        found["measured"] = True
     pace = tile.pace
     if pace is not None and not pace.final and pace.projection is not None:
-        return t(
-            "alerts.pace",
-            name=name,
+        found.update(
+            kind="pace",
             value=format_value(definition, tile.value, tile.currency),
             projection=format_value(definition, pace.projection, tile.currency),
             goal=format_value(definition, pace.goal, tile.currency),
-            **where,
         )
-    if tile.value is None:
-        return t("alerts.breach", name=name, value="—", target="—", **where)
-    value, target = judged_text(definition, tile.value, tile.target, tile.currency)
-    return t("alerts.breach", name=name, value=value, target=target, **where)
+    elif tile.value is None:
+        found.update(kind="breach", value="—", target="—")
+    else:
+        value, target = judged_text(definition, tile.value, tile.target, tile.currency)
+        found.update(kind="breach", value=value, target=target)
+    return found
+
+
+def describe(service: KpiService, tile: Tile, market: str, month: str, day: date) -> str:
+    """ "ACoS 31.2%, target ≤ 25.0% (US, Nov 2026, through Nov 24)"; for a KPI judged by
+    pace "Monthly sales on pace for 6,000.00 USD of 10,000.00 USD (…; US, Nov 2026,
+    through Nov 10)", in the UI language. The alert is about the month; the day says how
+    far its data goes."""
+    return titles.render(titles.ALERT, params(service, tile, market, month, day), "")
 
 
 def check(kpi: KpiService, cards: BoardService, month: str | None = None) -> AlertResult:
@@ -97,9 +115,11 @@ def _one(
     month: str,
     day: date,
 ) -> None:
+    """One alert card, kept as a key and parameters: the title is rendered in each
+    reader's language, so checking in another language changes nothing stored."""
     key = alert_key(tile.key, market, month)
     breach = tile.status is Status.BREACH
-    title = describe(kpi, tile, market, month, day) if breach else ""
+    wanted = params(kpi, tile, market, month, day) if breach else {}
     now = cards.clock().astimezone(UTC)
 
     def work(session: Session) -> tuple[str, int] | None:
@@ -110,13 +130,10 @@ def _one(
             playbook = playbooks.for_kpi(book, tile.key)
             steps = playbook.steps if playbook else ()
             card = Card(
-                title=title,
-                notes=t(
-                    "alerts.notes",
-                    kpi=kpi_name(kpi, tile),
-                    market=market,
-                    month=month_name(month),
-                ),
+                title=titles.render(titles.ALERT, wanted, "", "en"),
+                title_key=titles.ALERT,
+                title_params=titles.dump(wanted),
+                notes="",  # rendered in the reader's language from the parameters
                 category=playbook.category if playbook else "",
                 estimate_minutes=playbook.estimate if playbook else 30,
                 priority=Priority.URGENT,
@@ -128,17 +145,15 @@ def _one(
             )
             repo.insert(session, card, Column.DAILY, 0)
             return "created", card.id or 0
-        if card is None or card.column is Column.DONE:
-            return None
-        if breach and card.title != title:
-            card.title = title
-            card.updated_at = now
+        if card is None or card.column is Column.DONE or card.title_key != titles.ALERT:
+            return None  # none, closed, or retitled by the user (their words stay)
+        stored = titles.params_of(card.title_params)
+        if breach and stored != wanted:
+            _store(card, wanted, now)
             session.add(card)
             return "updated", card.id or 0
-        back = t("alerts.recovered_prefix")
-        if not breach and not card.title.startswith(back):
-            card.title = (back + card.title)[:200]
-            card.updated_at = now
+        if not breach and not stored.get("recovered"):
+            _store(card, {**stored, "recovered": True}, now)
             if tile.pace is not None:
                 # behind pace is a state of the month, not an event: when the pace is
                 # back the alert resolves itself (it goes to Done, where it can be reopened)
@@ -153,3 +168,9 @@ def _one(
     done = cards.db.transact(work)
     if done is not None:
         getattr(result, done[0]).append(done[1])
+
+
+def _store(card: Card, values: dict[str, Any], now: Any) -> None:
+    card.title_params = titles.dump(values)
+    card.title = titles.render(titles.ALERT, values, card.title, "en")
+    card.updated_at = now

@@ -22,6 +22,7 @@ from kanban_tui.domain.text import checklist_items
 from kanban_tui.domain.validation import CardFields, CardPatch
 from kanban_tui.errors import KanbanError, NotFoundError, ValidationFailed
 from kanban_tui.i18n import LANGUAGES, catalog, t
+from kanban_tui.services import titles
 from kanban_tui.services.messages import field_errors
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
@@ -60,6 +61,11 @@ class CardRow:
     overdue_since: date | None = None
     spent_minutes: int = 0
     timer_started_at: datetime | None = None
+    assignee: str | None = None
+    created_by: str | None = None
+    done_by: str | None = None
+    #: The key the title is rendered from (plan, alert, playbook cards); None: as typed.
+    title_key: str | None = None
 
     @property
     def done(self) -> bool:
@@ -67,12 +73,14 @@ class CardRow:
 
     @classmethod
     def of(cls, card: Any) -> CardRow:
-        """From a :class:`Card` or a plain row of the card table."""
+        """From a :class:`Card` or a plain row of the card table; a keyed title (and an
+        alert's notes) in the reader's language."""
         assert card.id is not None
+        key = getattr(card, "title_key", None)
         return cls(
             id=card.id,
-            title=card.title,
-            notes=card.notes,
+            title=titles.render(key, card.title_params, card.title) if key else card.title,
+            notes=titles.render_notes(key, card.title_params, card.notes) if key else card.notes,
             column=Column(card.column),
             position=card.position,
             category=card.category,
@@ -91,6 +99,10 @@ class CardRow:
             overdue_since=card.overdue_since,
             spent_minutes=card.spent_minutes,
             timer_started_at=card.timer_started_at,
+            assignee=card.assignee,
+            created_by=card.created_by,
+            done_by=card.done_by,
+            title_key=key,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -120,6 +132,10 @@ class CardRow:
             "missed_at": stamp(self.missed_at),
             "checklist": checklist_items(self.checklist),
             "spent_minutes": self.spent_minutes,
+            "assignee": self.assignee,
+            "created_by": self.created_by,
+            "done_by": self.done_by,
+            "title_key": self.title_key,
         }
 
 
@@ -130,6 +146,8 @@ class Action:
     label: str
     undo: Callable[[Session], int | None]
     redo: Callable[[Session], int | None]
+    #: Who did it (the user of the board or command).
+    actor: str | None = None
 
 
 @dataclass
@@ -162,10 +180,13 @@ def _load(session: Session, card_id: int) -> Card:
 class BoardService:
     """Card operations over one open :class:`Database`."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Database, clock: Clock = system_clock, actor: str | None = None) -> None:
         self.db = db
         self.clock = clock
         self.history = History()
+        #: The person whose actions these are: recorded as who added and who finished a
+        #: card, on every undo step, and what the "mine" filter shows.
+        self.actor = actor
 
     # ----------------------------------------------------------------- reading
     def today(self) -> date:
@@ -179,7 +200,9 @@ class BoardService:
         )
         return monday.astimezone(UTC)
 
-    def view(self, text: str = "") -> repo.View:
+    def view(self, text: str = "", assignee: str | None = None) -> repo.View:
+        """What the board shows: ``text`` filters (``!`` first: urgent only), ``assignee``
+        keeps one person's cards."""
         urgent = text.startswith("!")
         text = text[1:].strip() if urgent else text
         return repo.View(
@@ -187,24 +210,32 @@ class BoardService:
             done_since=self.done_since(),
             categories=tuple(categories_matching(text)),
             urgent_only=urgent,
+            title_keys=titles.keys_matching(text),
+            assignee=assignee,
         )
 
-    def summary(self, column: Column, text: str = "") -> tuple[int, int]:
+    def summary(
+        self, column: Column, text: str = "", assignee: str | None = None
+    ) -> tuple[int, int]:
         with self.db.read() as session:
-            return repo.summary(session, column, self.view(text))
+            return repo.summary(session, column, self.view(text, assignee))
 
-    def rows(self, column: Column, offset: int, limit: int, text: str = "") -> list[CardRow]:
+    def rows(
+        self, column: Column, offset: int, limit: int, text: str = "", assignee: str | None = None
+    ) -> list[CardRow]:
         with self.db.read() as session:
-            found = repo.page_rows(session, column, self.view(text), offset, limit)
+            found = repo.page_rows(session, column, self.view(text, assignee), offset, limit)
             return [CardRow.of(row) for row in found]
 
-    def locate(self, card_id: int, text: str = "") -> tuple[Column, int] | None:
+    def locate(
+        self, card_id: int, text: str = "", assignee: str | None = None
+    ) -> tuple[Column, int] | None:
         """The column and row where ``card_id`` is shown, or None if it is not shown."""
         with self.db.read() as session:
             card = repo.get(session, card_id)
             if card is None:
                 return None
-            view = self.view(text)
+            view = self.view(text, assignee)
             row = repo.row_of(session, card, view)
             shown = repo.page(session, Column(card.column), view, row, 1)
             if not shown or shown[0].id != card_id:
@@ -215,19 +246,22 @@ class BoardService:
         with self.db.read() as session:
             return CardRow.of(_load(session, card_id))
 
-    def list_cards(self, column: Column | None = None, include_all: bool = False) -> list[CardRow]:
-        """Cards column by column in board order; Done only this week unless ``include_all``."""
+    def list_cards(
+        self, column: Column | None = None, include_all: bool = False, assignee: str | None = None
+    ) -> list[CardRow]:
+        """Cards column by column in board order; Done only this week unless ``include_all``;
+        only ``assignee``'s when given."""
         since = None if include_all else self.done_since()
         result: list[CardRow] = []
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
-                view = repo.View(done_since=since)
+                view = repo.View(done_since=since, assignee=assignee)
                 found = repo.page_rows(session, current, view, 0, -1)
                 result.extend(CardRow.of(row) for row in found)
         return result
 
     def list_json(
-        self, column: Column | None = None, include_all: bool = False
+        self, column: Column | None = None, include_all: bool = False, assignee: str | None = None
     ) -> list[dict[str, Any]]:
         """Exactly ``[row.as_json() for row in list_cards(...)]``, built from the driver's
         values without per-row objects (``list --json`` of 10,000 cards)."""
@@ -235,23 +269,29 @@ class BoardService:
         result: list[dict[str, Any]] = []
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
-                names, rows = repo.raw_rows(session, current, repo.View(done_since=since))
+                view = repo.View(done_since=since, assignee=assignee)
+                names, rows = repo.raw_rows(session, current, view)
                 result.extend(_json_from_stored(dict(zip(names, row, strict=True))) for row in rows)
         return result
 
-    def list_json_text(self, column: Column | None = None, include_all: bool = False) -> str:
+    def list_json_text(
+        self, column: Column | None = None, include_all: bool = False, assignee: str | None = None
+    ) -> str:
         """``list_json`` as compact JSON text (no spaces), made by the database where it
         can (SQLite's JSON functions): ``list --json`` of 10,000 cards builds no Python
         object per card. Parses to exactly ``list_json(...)``."""
         if self.db.engine.dialect.name != "sqlite":
             return json.dumps(
-                self.list_json(column, include_all), ensure_ascii=False, separators=(",", ":")
+                self.list_json(column, include_all, assignee),
+                ensure_ascii=False,
+                separators=(",", ":"),
             )
         since = None if include_all else self.done_since()
         parts: list[str] = []
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
-                found = repo.json_rows(session, current, repo.View(done_since=since))
+                view = repo.View(done_since=since, assignee=assignee)
+                found = repo.json_rows(session, current, view, titles.fixed_titles())
                 odd = [card_id for card_id, text in found if text is None]
                 fallback = _json_by_id(session, odd) if odd else {}
                 parts.extend(text if text is not None else fallback[i] for i, text in found)
@@ -285,7 +325,7 @@ class BoardService:
         self, label: str, do: Callable[[Session], int | None], undo: Callable[[Session], int | None]
     ) -> CardRow | None:
         result = self._run(do)
-        self.history.push(Action(label, undo=undo, redo=do))
+        self.history.push(Action(label, undo=undo, redo=do, actor=self.actor))
         return result
 
     def add(
@@ -306,7 +346,13 @@ class BoardService:
                     session, Card.model_validate(snapshot), column, snapshot["position"]
                 ).id
             now = self._now()
-            card = Card(**values.model_dump(), created_at=now, updated_at=now, source=source)
+            card = Card(
+                **values.model_dump(),
+                created_at=now,
+                updated_at=now,
+                source=source,
+                created_by=self.actor,
+            )
             repo.insert(session, card, column, position)
             snapshot.update(_snapshot(card))
             return card.id
@@ -320,8 +366,16 @@ class BoardService:
         return row
 
     def edit(self, card_id: int, changes: CardPatch | dict[str, Any]) -> CardRow:
+        """Change the fields given. A new title of a keyed card (plan, alert, playbook)
+        makes it a title as typed; the same title as shown keeps the key."""
         patch = _validate(CardPatch, changes)
         given = patch.model_dump(exclude_unset=True)
+        if "title" in given:
+            shown = self.card(card_id)
+            if shown.title_key is not None and given["title"] == shown.title:
+                del given["title"]
+            elif shown.title_key is not None:
+                given.update(title_key=None, title_params="")
         before: dict[str, Any] = {}
 
         def apply(values: dict[str, Any]) -> Callable[[Session], int | None]:
@@ -346,6 +400,7 @@ class BoardService:
         with self.db.read() as session:
             card = _load(session, card_id)
             origin = (Column(card.column), card.position, card.done_at, card.origin_column)
+            finished_by = card.done_by
         if column is origin[0] and position is None:
             return self.card(card_id)
         if column is Column.DONE and origin[0] is Column.DONE:
@@ -353,12 +408,17 @@ class BoardService:
         now = self._now()
 
         def place(
-            to: Column, at: int | None, done_at: datetime | None, came_from: Column | None
+            to: Column,
+            at: int | None,
+            done_at: datetime | None,
+            came_from: Column | None,
+            done_by: str | None = None,
         ) -> Callable[[Session], int | None]:
             def work(session: Session) -> int | None:
                 card = _load(session, card_id)
                 repo.move(session, card, to, at)
                 card.done_at = done_at
+                card.done_by = done_by if done_at is not None else None
                 card.origin_column = came_from
                 card.updated_at = now
                 session.add(card)
@@ -367,10 +427,10 @@ class BoardService:
             return work
 
         if column is Column.DONE:
-            forward = place(column, None, now, origin[0])
+            forward = place(column, None, now, origin[0], self.actor)
         else:
             forward = place(column, position, None, None)
-        backward = place(origin[0], origin[1], origin[2], origin[3])
+        backward = place(origin[0], origin[1], origin[2], origin[3], finished_by)
         label = (
             "done" if column is Column.DONE else ("reopen" if origin[0] is Column.DONE else "move")
         )
@@ -495,7 +555,7 @@ class BoardService:
                     step.redo(session)
                 return None
 
-            self.history.done.append(Action("defer", undo=undo, redo=redo))
+            self.history.done.append(Action("defer", undo=undo, redo=redo, actor=self.actor))
         return moved
 
     def delete(self, card_id: int) -> CardRow:
@@ -572,10 +632,11 @@ def _json_by_id(session: Session, ids: list[int]) -> dict[int, str]:
 
 def _json_from_stored(row: dict[str, Any]) -> dict[str, Any]:
     checklist = row["checklist"]
+    key = row["title_key"]
     return {
         "id": row["id"],
-        "title": row["title"],
-        "notes": row["notes"],
+        "title": titles.render(key, row["title_params"], row["title"]) if key else row["title"],
+        "notes": titles.render_notes(key, row["title_params"], row["notes"]),
         "column": _enum(row["column"]),
         "position": row["position"],
         "category": row["category"],
@@ -595,6 +656,10 @@ def _json_from_stored(row: dict[str, Any]) -> dict[str, Any]:
         "missed_at": _stamp(row["missed_at"]),
         "checklist": checklist_items(checklist),
         "spent_minutes": row["spent_minutes"],
+        "assignee": row["assignee"],
+        "created_by": row["created_by"],
+        "done_by": row["done_by"],
+        "title_key": key,
     }
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from kanban_tui import locations
 from kanban_tui.domain.models import Card, Column, Priority, Source
 from kanban_tui.errors import ConfigError, KanbanError
+from kanban_tui.services import titles
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.storage import cards as repo
 
@@ -86,10 +87,14 @@ def open_incident(cards: BoardService, book: PlaybookBook, key: str) -> CardRow:
     if playbook is None:
         raise KanbanError(key, "no such playbook")
     now = cards.clock().astimezone(UTC)
+    key = titles.PLAYBOOK + playbook.key
 
     def work(session: Session) -> int | None:
         card = Card(
-            title=playbook.title,
+            # keyed: every reader sees the playbook's title in their own language
+            title=titles.render(key, "", playbook.title, "en"),
+            title_key=key,
+            created_by=cards.actor,
             category=playbook.category,
             estimate_minutes=playbook.estimate,
             priority=Priority.URGENT,

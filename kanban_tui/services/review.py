@@ -43,6 +43,7 @@ from kanban_tui.services.review_kpis import WINDOW_DAYS, KpiSection, kpi_section
 from kanban_tui.services.rule_words import describe_rule
 
 if TYPE_CHECKING:
+    from kanban_tui.services.people_review import PersonCounts
     from kanban_tui.services.session import Board
     from kanban_tui.services.templates import TemplateRow
 
@@ -331,6 +332,8 @@ class Review:
     incident_minutes: int
     notes: Notes
     generated_at: datetime
+    #: Completion per person (assignee), named people first.
+    people: tuple[PersonCounts, ...] = ()
 
     @property
     def last_day(self) -> date:
@@ -355,6 +358,7 @@ class Review:
             "incidents": [incident.as_json() for incident in self.incidents],
             "incident_minutes": self.incident_minutes,
             "notes": self.notes.as_json(),
+            "people": [person.as_json() for person in self.people],
         }
 
 
@@ -394,7 +398,13 @@ class ReviewService:
             incident_minutes=sum(i.spent_minutes for i in incidents),
             notes=self.notes(window.period),
             generated_at=self.now,
+            people=self._people(window),
         )
+
+    def _people(self, window: Window) -> tuple[PersonCounts, ...]:
+        from kanban_tui.services.people_review import completion_by_person
+
+        return completion_by_person(self.board.db, window.start, window.end, self.now)
 
     def counts(self, period: str) -> dict[int, Counts]:
         """Per template, its periods starting in the review's window by outcome."""

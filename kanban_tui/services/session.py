@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from kanban_tui.services.tick import TickResult
 
 PLAN_LOADED = "plan_loaded"
-#: The language the board was last opened in: generated card titles follow it, so a cron
-#: ``tick`` run without a locale still writes the seller's language.
+#: The language of the first board: the cards of a user template with titles in both
+#: languages take it, so a cron ``tick`` run without a locale writes the seller's language.
 CARD_LANGUAGE = "card_language"
 
 
@@ -96,27 +96,34 @@ def open_board(
     from kanban_tui.i18n import language
 
     db = open_database(location)
-    lang = _card_language(db, language(), remember=interactive)
-    board = Board(db=db, cards=BoardService(db, clock), settings=settings, card_language=lang)
+    lang = _card_language(db, language(), remember=False)
+    from kanban_tui.services.people import whoami
+
+    actor = whoami(settings).name
+    cards = BoardService(db, clock, actor=actor)
+    board = Board(db=db, cards=cards, settings=settings, card_language=lang)
     added = load_default_plan(board)
+    if added:  # a new database: its first language is remembered, never changed after
+        _card_language(db, lang, remember=True)
     if interactive or added:
         board.first_tick = board.templates.tick()
     return board
 
 
 def _card_language(db: Database, lang: str, *, remember: bool) -> str:
-    """The language for generated cards; written only when it changes (most opens only
-    read it, so a scripted command takes no write lock for it)."""
+    """The language for the cards of the user's own templates that carry a title in both
+    languages; written once, when the plan is loaded into a new database (opening the
+    board in another language changes nothing in the database: the plan, alert and
+    playbook cards are rendered in each reader's language)."""
     with db.read() as session:
         stored = session.get(Meta, CARD_LANGUAGE)
         current = stored.value if stored is not None else None
-    if current is not None and (not remember or current == lang):
-        return str(current)
+    if current is not None or not remember:
+        return str(current or lang)
 
     def work(session: Any) -> str:
-        row = session.get(Meta, CARD_LANGUAGE) or Meta(key=CARD_LANGUAGE, value=lang)
-        row.value = lang
-        session.add(row)
+        if session.get(Meta, CARD_LANGUAGE) is None:
+            session.add(Meta(key=CARD_LANGUAGE, value=lang))
         return lang
 
     return db.transact(work)

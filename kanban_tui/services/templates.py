@@ -48,6 +48,7 @@ class TemplateRow:
     last_done: datetime | None
     #: Outcome counts over the last :data:`STATS_PERIODS` ended or open periods.
     recent: dict[str, int]
+    assignee: str | None = None
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title_en
@@ -78,6 +79,7 @@ class TemplateRow:
             "at": self.at,
             "marketplace": self.marketplace,
             "on_period_end": self.on_period_end,
+            "assignee": self.assignee,
         }
 
     def as_json(self) -> dict[str, Any]:
@@ -466,4 +468,5 @@ def _row(
         next_due=next_due(template, now) if template.active else None,
         last_done=last_done,
         recent=recent,
+        assignee=template.assignee,
     )

@@ -35,6 +35,7 @@ from kanban_tui.domain.recurrence import (
 )
 from kanban_tui.domain.schedule import aware as _aware
 from kanban_tui.domain.schedule import parse_at, zone_of
+from kanban_tui.services import titles
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -83,6 +84,16 @@ class TickResult:
 
 def title_for(template: Template, lang: str) -> str:
     return template.title_zh if lang == "zh" and template.title_zh else template.title_en
+
+
+def shown_title(template: Template, lang: str) -> str:
+    """A template's card title as the reader sees it (a plan task in their language)."""
+    key = titles.plan_key_of(template.key, template.title_en, template.title_zh)
+    return titles.render(key, "", title_for(template, lang))
+
+
+def _shown(card: Card) -> str:
+    return titles.render(card.title_key, card.title_params, card.title)
 
 
 def checklist_json(lines: str) -> str:
@@ -146,13 +157,15 @@ def _tick_template(
             known.add(period.key)
             fresh.append(period)
             result.missed.append(
-                TickItem(None, template.id, period.key, title_for(template, lang), template.column)
+                TickItem(
+                    None, template.id, period.key, shown_title(template, lang), template.column
+                )
             )
         _record_missed(session, template.id, fresh)
     if current is not None and _record_exists(session, template.id, current.key) is None:
         card = _create_card(session, template, current, lang, now)
         result.created.append(
-            TickItem(card.id, template.id, current.key, card.title, template.column)
+            TickItem(card.id, template.id, current.key, _shown(card), template.column)
         )
     template.checked_until = now
     session.add(template)
@@ -211,8 +224,12 @@ def _create_card(
     session: Session, template: Template, period: Period, lang: str, now: datetime
 ) -> Card:
     assert template.id is not None
+    # a default template's card keeps the plan's key: each reader sees it in their language
+    key = titles.plan_key_of(template.key, template.title_en, template.title_zh)
     card = Card(
-        title=title_for(template, lang),
+        title=template.title_en if key else title_for(template, lang),
+        title_key=key,
+        assignee=template.assignee,
         category=template.category,
         estimate_minutes=template.estimate_minutes,
         priority=template.priority,
@@ -258,7 +275,9 @@ def _close_ended(session: Session, now: datetime, result: TickResult) -> None:
         today = local_day(now, zone_of(template))
         if today < record.period_end:
             continue
-        item = TickItem(card.id, template.id or 0, record.period_key, card.title, str(card.column))
+        item = TickItem(
+            card.id, template.id or 0, record.period_key, _shown(card), str(card.column)
+        )
         if template.on_period_end is OnPeriodEnd.EXPIRE:
             origin = Column(card.column)
             repo.move(session, card, Column.DONE, None)

@@ -40,6 +40,10 @@ class View:
     categories: tuple[str, ...] = ()
     #: Only urgent cards (the filter text starts with ``!``).
     urgent_only: bool = False
+    #: Title keys whose title in the reader's language matches ``text`` (plan, playbooks).
+    title_keys: tuple[str, ...] = ()
+    #: Only this person's cards (the "mine" filter, ``list --assignee``).
+    assignee: str | None = None
 
 
 def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
@@ -48,6 +52,8 @@ def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
         conditions.append(col(Card.done_at) >= view.done_since)
     if view.urgent_only:
         conditions.append(col(Card.priority) == Priority.URGENT)
+    if view.assignee is not None:
+        conditions.append(col(Card.assignee) == view.assignee)
     needle = view.text.strip()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -58,6 +64,8 @@ def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
         ]
         if view.categories:
             matches.append(col(Card.category).in_(view.categories))
+        if view.title_keys:
+            matches.append(col(Card.title_key).in_(view.title_keys))
         conditions.append(or_(*matches))
     return conditions
 
@@ -172,10 +180,14 @@ _CANONICAL_CHECKLIST = sql_text(
 )
 
 
-def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, str | None]]:
+def json_rows(
+    session: Session, column: Column, view: View, titles: dict[str, str] | None = None
+) -> list[tuple[int, str | None]]:
     """Each card the column shows as ``(id, JSON text)``, the text made by SQLite's JSON
     functions: exactly the object ``CardRow.as_json`` gives, with no Python object per
-    card (``list --json`` of 10,000 cards). The text is None for a row whose stored values
+    card (``list --json`` of 10,000 cards). ``titles`` gives the shown title of title keys
+    the SQL may put in as they are (plan and playbook cards in the reader's language).
+    The text is None for a row whose stored values
     the SQL cannot format the same way (an unusual timestamp, a broken checklist): the
     caller formats those few from their stored values."""
     raw = {c.name: type_coerce(c, NullType()) for c in Card.__table__.columns}  # type: ignore[attr-defined]
@@ -184,14 +196,22 @@ def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, s
     regular = and_(
         *(_stamp_regular(raw[name]) for name in stamps),
         _CANONICAL_CHECKLIST,
+        # a keyed title is rendered in the reader's language: by the SQL from ``titles``
+        or_(raw["title_key"].is_(None), raw["title_key"].in_(list(titles or {}))),
     )
+    title: Any = raw["title"]
+    if titles:
+        title = case(
+            *((raw["title_key"] == key, literal(text)) for key, text in titles.items()),
+            else_=raw["title"],
+        )
 
     def lowered(name: str) -> Any:
         return func.nullif(func.lower(raw[name]), "")
 
     fields: list[tuple[str, Any]] = [
         ("id", raw["id"]),
-        ("title", raw["title"]),
+        ("title", title),
         ("notes", raw["notes"]),
         ("column", lowered("column")),
         ("position", raw["position"]),
@@ -218,6 +238,10 @@ def json_rows(session: Session, column: Column, view: View) -> list[tuple[int, s
             ),
         ),
         ("spent_minutes", raw["spent_minutes"]),
+        ("assignee", raw["assignee"]),
+        ("created_by", raw["created_by"]),
+        ("done_by", raw["done_by"]),
+        ("title_key", raw["title_key"]),
     ]
     arguments: list[Any] = []
     for name, value in fields:

@@ -53,6 +53,7 @@ BOARD_ACTIONS: tuple[NamedAction, ...] = (
     NamedAction("redo", "ctrl+r", "redo", display="ctrl+r"),
     NamedAction("filter", "slash", "filter", footer=True, display="/"),
     NamedAction("clear_filter", "escape", "clear_filter", display="esc"),
+    NamedAction("mine", "m", "mine", footer=True, display="m"),
     NamedAction("kpi", "2", "kpi", footer=True, display="2"),
     NamedAction("templates", "t", "templates", footer=True, display="t"),
     NamedAction("review", "3", "review", footer=True, display="3"),

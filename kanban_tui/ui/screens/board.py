@@ -129,6 +129,8 @@ class BoardScreen(Screen[None]):
         self._bind(actions)
         self.service = service
         self.filter_text = ""
+        #: Only the current user's cards (the "mine" key).
+        self.mine = False
         self.focus_index = 0
         self._columns: list[ColumnView] = []
         self._heads: dict[Column, tuple[int, int]] = {}
@@ -229,10 +231,14 @@ class BoardScreen(Screen[None]):
     # ---------------------------------------------------------------- data
     def _rows(self, column: Column, offset: int, limit: int) -> list[CardRow]:
         self.settle()
-        return self.service.rows(column, offset, limit, self._filter())
+        return self.service.rows(column, offset, limit, self._filter(), self._who())
 
     def _filter(self) -> str:
         return self.filter_text
+
+    def _who(self) -> str | None:
+        """The person whose cards the board shows, None for everyone."""
+        return self.service.actor if self.mine else None
 
     def reload(self, *only: Column, focus: int | None = None, load_later: bool = False) -> None:
         """Re-read the counts of ``only`` (default: every column) and repaint them."""
@@ -243,7 +249,7 @@ class BoardScreen(Screen[None]):
             if only and view.column not in only:
                 total += view.count
                 continue
-            count, minutes = self.service.summary(view.column, text)
+            count, minutes = self.service.summary(view.column, text, self._who())
             view.set_count(count)
             total += count
             self._heads[view.column] = (count, minutes)
@@ -283,6 +289,8 @@ class BoardScreen(Screen[None]):
             t("weekday." + str(today.weekday())),
             f"   {t('board.cards_shown', count=total)}" if not narrow else "",
         )
+        if self.mine:
+            bar.append(f"   {t('people.mine_on', name=self._who() or '')}", style="italic")
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
         if show_load:
@@ -298,7 +306,7 @@ class BoardScreen(Screen[None]):
     def focus_card(self, card_id: int) -> None:
         """Put the cursor on ``card_id`` (if shown); the board takes the keyboard focus
         unless the user is typing in the filter box."""
-        found = self.service.locate(card_id, self._filter())
+        found = self.service.locate(card_id, self._filter(), self._who())
         if found is None:
             return
         column, row = found
@@ -384,6 +392,7 @@ class BoardScreen(Screen[None]):
         shows the move is painted (a writer running during that frame would hold the GIL
         and delay it)."""
         service, text, epoch = self.service, self._filter(), self._epoch
+        who = self._who()
         settings = self.app.settings  # type: ignore[attr-defined]
 
         def write() -> None:
@@ -394,7 +403,7 @@ class BoardScreen(Screen[None]):
                 moved = service.step(card.id, delta, row)
                 outcome = MoveOutcome(
                     card=moved,
-                    shown=service.locate(moved.id, text),
+                    shown=service.locate(moved.id, text, who),
                     load=(
                         day_load(service, settings.work_hours_per_day, settings.incident_buffer)
                         if Column.DAILY in (card.column, moved.column)
@@ -636,6 +645,18 @@ class BoardScreen(Screen[None]):
         box.can_focus = False
         self._apply_filter("")
         self.set_focus(None)
+
+    def action_mine(self) -> None:
+        """Show only the current user's cards, or everyone's again."""
+        card = self.column.current
+        self.mine = not self.mine
+        for view in self.columns:
+            view.cursor = 0
+        self.reload(focus=card.id if card else None)
+        if self.mine:
+            self.notify(t("people.mine_shown", name=self.service.actor or ""))
+        else:
+            self.notify(t("people.everyone_shown"))
 
     def action_detail(self) -> None:
         card = self.column.current

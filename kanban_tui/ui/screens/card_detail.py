@@ -77,7 +77,9 @@ class CardDetail(DialogScreen[None]):
             parts.append(t("detail.spent", time=duration(self.card.spent_minutes)))
         if self.card.timer_started_at is not None:
             parts.append(t("detail.timer_running"))
-        self.query_one("#detail-meta", Static).update(" · ".join(parts))
+        parts += who_did_what(self.card)
+        # names are shown literally (no markup)
+        self.query_one("#detail-meta", Static).update(Text(" · ".join(parts)))
 
     def _save(self, items: list[dict[str, Any]], highlight: int | None = None) -> None:
         try:
@@ -136,3 +138,15 @@ class CardDetail(DialogScreen[None]):
             self.query_one(OptionList).focus()
             return
         self.dismiss(None)
+
+
+def who_did_what(card: Any) -> list[str]:
+    """Who the card is for, who added it and who finished it, as far as known."""
+    found = []
+    if card.assignee:
+        found.append(t("people.detail.assignee", name=one_line(card.assignee)))
+    if card.created_by:
+        found.append(t("people.detail.created_by", name=one_line(card.created_by)))
+    if card.done and card.done_by:
+        found.append(t("people.detail.done_by", name=one_line(card.done_by)))
+    return found

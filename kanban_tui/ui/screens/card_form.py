@@ -23,7 +23,16 @@ from kanban_tui.services.messages import field_errors
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.forms import FormScreen
 
-FIELDS = ("title", "category", "estimate_minutes", "priority", "due", "notes", "repeat")
+FIELDS = (
+    "title",
+    "category",
+    "estimate_minutes",
+    "assignee",
+    "priority",
+    "due",
+    "notes",
+    "repeat",
+)
 _WEEKDAY_TOKENS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -102,6 +111,14 @@ class CardForm(FormScreen[dict[str, Any] | None]):
                         placeholder="0–480",
                     )
                     yield Label("", id="estimate_minutes-error", classes="field-error")
+                with Vertical():
+                    yield Label(t("people.form.assignee"))
+                    yield Input(
+                        card.assignee or "" if card else "",
+                        id="assignee",
+                        placeholder=t("people.form.assignee_placeholder"),
+                    )
+                    yield Label("", id="assignee-error", classes="field-error")
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label(t("form.priority"))
@@ -175,6 +192,7 @@ class CardForm(FormScreen[dict[str, Any] | None]):
             "priority": self.query_one("#priority", Select).value,
             "due": self.query_one("#due", Input).value,
             "notes": self.query_one("#notes", TextArea).text,
+            "assignee": self.query_one("#assignee", Input).value,
         }
 
     def action_save(self) -> None:

@@ -440,7 +440,23 @@ class ReviewScreen(Screen[None]):
         threshold = Text(
             t("review_screen.threshold", threshold=rate_text(review.threshold)), style="dim"
         )
-        return Group(heading, grid, threshold, Text(""))
+        return Group(heading, grid, threshold, Text(""), *self.people_renderables())
+
+    def people_renderables(self) -> list[RenderableType]:
+        """Completion per person (left out while nobody is named on a card)."""
+        review = self.review
+        if review is None or not any(person.person for person in review.people):
+            return []
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", overflow="ellipsis", no_wrap=True, max_width=16)
+        grid.add_column(justify="right")
+        grid.add_column(justify="right")
+        for person in review.people:
+            name = one_line(person.person) if person.person else t("people.report.nobody")
+            counts = person.counts
+            closed = f"{counts.done + counts.late}/{counts.closed}"
+            grid.add_row(Text(name), Text(closed), Text(rate_text(counts.rate), style="bold"))
+        return [Text(t("people.report.title"), style="bold"), grid, Text("")]
 
     def kpis_renderable(self) -> RenderableType:
         heading = Text(t("review_screen.kpis_title"), style="bold")

@@ -52,6 +52,7 @@ FORM_FIELDS = (
     "at",
     "marketplace",
     "on_period_end",
+    "assignee",
     "checklist",
 )
 #: The Select value meaning "whatever the rule's kind implies" (no explicit choice).
@@ -426,6 +427,15 @@ class TemplateForm(FormScreen[dict[str, Any] | None]):
                     ),
                     "on_period_end",
                 )
+                yield from self._field(
+                    t("people.form.assignee"),
+                    Input(
+                        (row.assignee or "") if row else "",
+                        id="assignee",
+                        placeholder=t("people.form.assignee_placeholder"),
+                    ),
+                    "assignee",
+                )
             with Horizontal(classes="form-row"):
                 yield from self._field(
                     t("template_form.category"),
@@ -533,6 +543,7 @@ class TemplateForm(FormScreen[dict[str, Any] | None]):
             "marketplace": self.query_one("#marketplace", Select).value,
             "on_period_end": None if end == END_DEFAULT else end,
             "checklist": self.query_one("#checklist", TextArea).text,
+            "assignee": self.query_one("#assignee", Input).value,
         }
 
     def action_save(self) -> None:

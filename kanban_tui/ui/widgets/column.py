@@ -36,6 +36,7 @@ from kanban_tui.format import (
 )
 from kanban_tui.i18n import language, t
 from kanban_tui.services.board import CardRow
+from kanban_tui.services.people import short as short_name
 
 CARD_HEIGHT = 3
 #: A running timer's mark on its card's meta line, before the elapsed time.
@@ -431,6 +432,8 @@ class ColumnView(ScrollView, can_focus=False):
                 text, kind = state
                 name = {"overdue": "card--overdue", "today": "card--today"}.get(kind, "card--meta")
                 parts.append((text, base + self._style(name)))
+        if card.assignee:  # shown literally: a name as typed
+            parts.append((one_line(short_name(card.assignee)), meta))
         if card.category:
             parts.append((one_line(category_label(card.category)), meta))
         if card.template_id is not None:
