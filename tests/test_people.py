@@ -18,6 +18,7 @@ from kanban_tui.i18n import set_language
 from kanban_tui.services import playbooks
 from kanban_tui.services.session import open_board
 from kanban_tui.storage.database import inspect_file
+from tests.kpi_files import import_report
 from tests.process_helpers import in_process_cli
 from tests.ui_helpers import column, make_app, screen, settled, shown_lines
 
@@ -135,8 +136,8 @@ def _dump(path: Path) -> list[str]:
 def _board_with_alerts_and_incident(path: Path, clock, lang: str) -> None:
     set_language(lang)
     board = open_board(str(path), config.Settings(), clock=clock)
-    board.kpi.import_report(
-        (REPORTS / "sp_advertised_product_daily.csv").read_bytes(), marketplace="US"
+    import_report(
+        board.kpi, (REPORTS / "sp_advertised_product_daily.csv").read_bytes(), marketplace="US"
     )
     board.check_alerts()
     playbooks.open_incident(board.cards, playbooks.load(lang), "fba-capacity")
