@@ -30,7 +30,6 @@ SCREENS = [
     ("4", "escape"),  # week
     ("g", "escape"),  # goals
     ("s", "escape"),  # settings
-    ("n", "escape"),  # card form
 ]
 
 
