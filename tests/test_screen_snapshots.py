@@ -121,6 +121,9 @@ async def _open(pilot, keys: list[str] | None) -> None:
             if app.screen is not before and app.screen.is_mounted:
                 break
             await pilot.pause(0.01)
+    # a text cursor blinks on the wall clock: whether it shows would depend on the load
+    for field in app.screen.query("Input, TextArea"):
+        field.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause()
     app.clear_notifications()
     await pilot.pause()
