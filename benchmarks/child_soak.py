@@ -22,6 +22,10 @@ minute:
 * every ``import_every`` minutes a small Sponsored Products CSV for the current day goes
   through ``import_report(board, raw)`` (on the event loop, timed);
 * every ``resize_every`` minutes ``pilot.resize_terminal`` to the next of a few sizes;
+* on the other minutes divisible by ``screen_every`` (and not taken by the above) the next
+  screen of ``benchmarks.soak_screens.SCREENS`` is opened with its keys and closed again
+  (help, KPI pane, checklist, card form, templates, review, week, goals, settings …: with
+  the suite's options about one every six minutes, 80 openings in eight hours);
 * otherwise ``pilot.pause()``.
 
 Every simulated hour ``VmRSS`` and the number of objects the collector tracks are sampled
@@ -50,6 +54,7 @@ cpu = time.process_time
 
 from benchmarks.dataset import FixedClock, sp_advertised_csv  # noqa: E402
 from benchmarks.kpi_import import import_report  # noqa: E402
+from benchmarks.soak_screens import SCREENS, _cycle  # noqa: E402
 from kanban_tui.config import Settings  # noqa: E402
 from kanban_tui.domain.models import Column  # noqa: E402
 from kanban_tui.services.session import open_board  # noqa: E402
@@ -184,6 +189,9 @@ async def main():
     sizes = [(WIDTH, HEIGHT), (120, 40), (200, 56), (100, 30)]
     out = {"options": OPTIONS, "start_clock": START.isoformat()}
     moves, floors, resizes, imports, hourly = [], [], [], [], []
+    screens_opened = []
+    screen_names = list(SCREENS)
+    screen_every = OPTIONS.get("screen_every", 0)
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
         await pilot.pause()
         screen = app.board_screen
@@ -216,6 +224,13 @@ async def main():
                 start = perf()
                 await pilot.resize_terminal(width, height)
                 resizes.append(perf() - start)
+            elif screen_every and minute % screen_every == 0:
+                name = screen_names[len(screens_opened) % len(screen_names)]
+                start = perf()
+                await _cycle(pilot, *SCREENS[name])
+                screens_opened.append({"screen": name, "seconds": perf() - start})
+                if screen.column.count == 0:
+                    screen.column_of(Column.DAILY).focus()
             else:
                 await pilot.pause()
             if minute % 60 == 0:  # memory every simulated hour (after a collection)
@@ -246,6 +261,7 @@ async def main():
     out["moves"] = {k: [m[k] for m in moves] for k in ("pilot", "first", "settled", "cpu")}
     out["floor"] = {k: [m[k] for m in floors] for k in ("pilot", "first", "settled", "cpu")}
     out["resizes"] = resizes
+    out["screens_opened"] = screens_opened
     out["hourly"] = hourly
     out["imports"] = imports
     out["tick_worker"] = tick_worker_times

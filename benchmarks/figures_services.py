@@ -652,7 +652,8 @@ def soak(ctx: Context) -> Figure:
         f"{p['minutes']} minutes; budget {p['budget']:.0f} s); request_tick() every minute "
         f"({result['ticks']} tick workers ran), a move every {p['move_every']} minutes and the "
         f"f12 floor press the minute after, a resize every {p['resize_every']} minutes, a KPI "
-        f"import every {p['import_every']} minutes; terminal {ctx.size[0]}x{ctx.size[1]}; "
+        f"import every {p['import_every']} minutes, {len(result.get('screens_opened', []))} "
+        f"screens opened and closed; terminal {ctx.size[0]}x{ctx.size[1]}; "
         f"{result.get('frames')} frames, the slowest composed+encoded in "
         f"{ms(result.get('frame_render_max') or math.nan)}"
     )

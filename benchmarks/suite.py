@@ -72,6 +72,7 @@ FULL = {
         "move_every": 3,
         "resize_every": 45,
         "import_every": 60,
+        "screen_every": 2,
     },
 }
 QUICK = {
@@ -102,6 +103,7 @@ QUICK = {
         "move_every": 3,
         "resize_every": 45,
         "import_every": 60,
+        "screen_every": 2,
     },
 }
 

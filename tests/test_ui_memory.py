@@ -3,7 +3,9 @@
 Textual's ``Footer`` used to keep every ``FooterKey`` it ever made (a ``data_bind``
 watcher per key, pruned only when ``compact`` changes): about half a megabyte per screen
 opened and closed. Counting live widgets is exact where RSS is noisy, so that is what is
-checked here; ``python -m benchmarks`` measures the RSS of a whole day.
+checked here, and so are the widgets' render caches (``StylesCache``), which a Textual
+``lru_cache`` kept after their widgets were gone (``kanban_tui/ui/render_cache.py``);
+``python -m benchmarks.soak_screens`` measures the RSS of 1,000 openings per screen.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import gc
 from pathlib import Path
 
 import pytest
+from textual._styles_cache import StylesCache
 from textual.widget import Widget
 from textual.widgets._footer import FooterKey
 
@@ -24,6 +27,9 @@ SCREENS = [
     ("c", "escape"),  # checklist / details
     ("t", "escape"),  # templates
     ("3", "escape"),  # review
+    ("4", "escape"),  # week
+    ("g", "escape"),  # goals
+    ("s", "escape"),  # settings
 ]
 
 
@@ -50,8 +56,10 @@ async def test_screens_opened_and_closed_leave_no_widgets_behind(
 
         for _ in range(3):  # warm-up: caches, lazily imported screens
             await cycle()
-        keys, widgets = live(FooterKey), live(Widget)
+        keys, widgets, caches = live(FooterKey), live(Widget), live(StylesCache)
         for _ in range(15):
             await cycle()
         assert live(FooterKey) <= keys
         assert live(Widget) <= widgets + 5
+        # each widget's rendered lines: Textual's lru_cache kept those of closed screens
+        assert live(StylesCache) <= caches + 5

@@ -8,7 +8,8 @@ from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
 
 from kanban_tui import config
 from kanban_tui.i18n import set_language, t
@@ -16,11 +17,24 @@ from kanban_tui.scheduler.runner import ScheduleRunner
 from kanban_tui.services.session import Board
 from kanban_tui.services.tick import TickResult
 from kanban_tui.ui.actions import NamedAction
+from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.keymap import resolve
 from kanban_tui.ui.messages import DataChanged
+from kanban_tui.ui.render_cache import install as install_render_cache
 from kanban_tui.ui.screens.board import BoardScreen
-from kanban_tui.ui.screens.dialogs import ErrorScreen
+from kanban_tui.ui.screens.dialogs import ErrorScreen, HelpScreen
 from kanban_tui.ui.screens.forms import FormScreen
+
+install_render_cache()  # closed screens' rendered lines were kept (see render_cache.py)
+
+
+def screen_bindings() -> list[BindingType]:
+    """``?`` and ``q`` on every full screen (KPI pane, review, templates, goals, week): the
+    board binds its own (the user's keymap); dialogs have theirs (see ``check_action``)."""
+    return [
+        Binding("question_mark", "screen_help", t("action.help"), key_display="?"),
+        Binding("q", "quit_board", t("action.quit")),
+    ]
 
 
 class KanbanApp(App[None]):
@@ -29,6 +43,7 @@ class KanbanApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "seller-kanban"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = screen_bindings()
 
     def __init__(
         self,
@@ -41,6 +56,7 @@ class KanbanApp(App[None]):
     ) -> None:
         set_language(language)
         super().__init__()
+        retranslate(self, screen_bindings())
         self.board = board
         self.settings = settings or config.Settings()
         self.save_settings = save_settings
@@ -159,6 +175,26 @@ class KanbanApp(App[None]):
             config.save(self.settings)
         except OSError as exc:
             self.notify(t("app.theme_not_saved", error=str(exc)), severity="warning", markup=False)
+
+    # ------------------------------------------------------ ? and q anywhere
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("screen_help", "quit_board"):
+            # the board has the user's keys for these; a dialog's q and ? are its own
+            return not isinstance(self.screen, BoardScreen | ModalScreen)
+        return True
+
+    def action_screen_help(self) -> None:
+        """The keys of the screen on show, as its footer names them (all of them)."""
+        screen = self.screen
+        rows: dict[tuple[str, str], None] = {}
+        for node, binding, enabled, _ in screen.active_bindings.values():
+            own = node in (screen, self) and binding.action != "command_palette"
+            if own and binding.show and binding.description and enabled:
+                rows[(self.get_key_display(binding), binding.description)] = None
+        self.push_screen(HelpScreen(rows=list(rows)))
+
+    def action_quit_board(self) -> None:
+        self.board_screen.action_quit()
 
     # -------------------------------------------------------------- errors
     def show_error(self, title: str, message: str) -> None:

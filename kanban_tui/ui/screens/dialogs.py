@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.widgets import Button, Static
 from kanban_tui.domain.text import literal
 from kanban_tui.i18n import t
 from kanban_tui.ui.actions import NamedAction
+from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.modal import DialogScreen
 
 
@@ -21,6 +23,7 @@ class ErrorScreen(DialogScreen[None]):
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__(classes="dialog-screen")
+        retranslate(self, [Binding("escape,enter,q", "dismiss", t("action.close"))])
         self.error_title = title
         self.error_message = message
 
@@ -44,6 +47,13 @@ class ConfirmScreen(DialogScreen[bool]):
 
     def __init__(self, question: str) -> None:
         super().__init__(classes="dialog-screen")
+        retranslate(
+            self,
+            [
+                Binding("y", "answer(True)", t("dialog.yes")),
+                Binding("n,escape", "answer(False)", t("dialog.no")),
+            ],
+        )
         self.question = question
 
     def compose(self) -> ComposeResult:
@@ -56,19 +66,25 @@ class ConfirmScreen(DialogScreen[bool]):
 
 
 class HelpScreen(DialogScreen[None]):
-    """Every key of the board, generated from the action registry."""
+    """Every key of the board, generated from the action registry — or, over another
+    screen, that screen's keys (``rows``: key as shown, description)."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", t("action.close"))]
 
-    def __init__(self, actions: tuple[NamedAction, ...]) -> None:
+    def __init__(
+        self, actions: tuple[NamedAction, ...] = (), rows: list[tuple[str, str]] | None = None
+    ) -> None:
         super().__init__(classes="dialog-screen")
-        self.actions = actions
+        retranslate(self, [Binding("escape,question_mark,q", "dismiss", t("action.close"))])
+        if rows is None:
+            rows = [(item.key_text, t(f"action.{item.id}")) for item in actions]
+        self.rows = rows
 
     def compose(self) -> ComposeResult:
         table = Text()
-        for item in self.actions:
-            table.append(f"{item.key_text:>14}  ", style="bold")
-            table.append(t(f"action.{item.id}") + "\n")
+        for key, description in self.rows:
+            table.append(" " * max(0, 14 - cell_len(key)) + key + "  ", style="bold")
+            table.append(description + "\n")
         table.append("\n")
         table.append(t("help.palette") + "\n", style="italic")
         table.append(t("help.mouse"), style="italic")

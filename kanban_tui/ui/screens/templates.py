@@ -128,6 +128,7 @@ class TemplatesScreen(Screen[None]):
         self.service = service
         self.lang = lang
         self.rows: list[TemplateRow] = []
+        self.widths = (TITLE_WIDTH, RULE_WIDTH)
 
     def compose(self) -> ComposeResult:
         yield Static(id="templates-head")
@@ -136,15 +137,33 @@ class TemplatesScreen(Screen[None]):
         yield KanbanFooter()
 
     def on_mount(self) -> None:
+        self._add_columns()
+        self.reload()
+        self.table.focus()
+
+    def _widths(self) -> tuple[int, int]:
+        """Title and rule widths: narrower below 120 columns, so the columns after them
+        (column, next due) stay on screen instead of running off its right edge."""
+        width = self.app.size.width
+        if width >= 120:
+            return TITLE_WIDTH, RULE_WIDTH
+        return (22, 24) if width < 100 else (26, 32)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._widths() != self.widths:
+            self.table.clear(columns=True)
+            self._add_columns()
+            self.reload()
+
+    def _add_columns(self) -> None:
         table = self.table
-        table.add_column(t("templates_screen.col_title"), width=TITLE_WIDTH, key="title")
-        table.add_column(t("templates_screen.col_rule"), width=RULE_WIDTH, key="rule")
+        self.widths = title_width, rule_width = self._widths()
+        table.add_column(t("templates_screen.col_title"), width=title_width, key="title")
+        table.add_column(t("templates_screen.col_rule"), width=rule_width, key="rule")
         table.add_column(t("templates_screen.col_column"), key="column")
         table.add_column(t("templates_screen.col_next"), key="next")
         table.add_column(t("templates_screen.col_last"), key="last")
         table.add_column(t("templates_screen.col_recent"), key="recent")
-        self.reload()
-        table.focus()
 
     @property
     def table(self) -> DataTable[Any]:
@@ -180,8 +199,8 @@ class TemplatesScreen(Screen[None]):
     def _cells(self, row: TemplateRow) -> list[Text]:
         style = "" if row.active else "dim"
         return [
-            _cropped(row.title(self.lang), TITLE_WIDTH, style),
-            _cropped(row.describe(self.lang), RULE_WIDTH, style),
+            _cropped(row.title(self.lang), self.widths[0], style),
+            _cropped(row.describe(self.lang), self.widths[1], style),
             Text(t(f"column.{row.column}"), style=style),
             Text(next_due_text(row), style=style or ("" if row.next_due else "dim")),
             Text(last_done_text(row), style=style),

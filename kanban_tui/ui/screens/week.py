@@ -171,6 +171,8 @@ class WeekScreen(Screen[None]):
             return Group(heading, Text(t("week_screen.empty"), style="dim"))
         total = sum(minutes.values())
         most = max(minutes.values())
+        # the bar gives way on a narrow terminal: name, time and share stay whole
+        width = max(8, min(BAR_WIDTH, self.app.size.width - 44))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=1)
         grid.add_column(no_wrap=True)
@@ -182,7 +184,7 @@ class WeekScreen(Screen[None]):
             grid.add_row(
                 Text("◆" if analysis else "", style="bold magenta"),
                 Text(category_name(category), style="bold" if analysis else ""),
-                bar(value, most, style="magenta" if analysis else "cyan"),
+                bar(value, most, width, style="magenta" if analysis else "cyan"),
                 Text(duration(round(value))),
                 Text(share_text(value / total)),
             )
@@ -265,6 +267,9 @@ class WeekScreen(Screen[None]):
         return Group(*lines)
 
     # ------------------------------------------------------------- actions
+    def on_resize(self) -> None:
+        self.query_one("#week-categories", Static).update(self.categories_renderable())
+
     def action_refresh(self) -> None:
         self.reload()
 
