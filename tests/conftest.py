@@ -29,6 +29,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("SELLER_KANBAN_CONFIG_DIR", str(conf))
     for name in ("SELLER_KANBAN_DB", "SELLER_KANBAN_LANG", "SELLER_KANBAN_THEME"):
         monkeypatch.delenv(name, raising=False)
+    # who adds and finishes cards: one name on every machine, not the login of the one
+    # running the suite (tests of the login-name fallback remove it themselves)
+    monkeypatch.setenv("SELLER_KANBAN_USER", "ops")
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)

@@ -340,7 +340,7 @@ def test_the_mine_key_is_in_the_registry_help_and_palette():
 
 
 # --------------------------------------------------------------------------- review and report
-def _team_month(clock):
+def _team_month(clock, location=":memory:"):
     """November 2026: Ann's daily task done on four of five days, Bob's on one; one card
     handed over to Mei; a one-off card finished by Ann."""
     from datetime import date, datetime, time
@@ -352,7 +352,7 @@ def _team_month(clock):
     from kanban_tui.storage import open_database
 
     la = ZoneInfo("America/Los_Angeles")
-    db = open_database(":memory:")
+    db = open_database(location)
     board = Board(
         db=db,
         cards=BoardService(db, clock, actor="Ann"),
@@ -413,19 +413,27 @@ def test_a_report_without_people_has_no_person_section(clock):
     assert "By person" not in render(ReviewService(board).review("2026-11"))
 
 
-async def test_the_review_screen_shows_completion_per_person(clock):
+async def test_the_review_screen_shows_completion_per_person(clock, tmp_path):
     from kanban_tui.ui.app import KanbanApp
 
     set_language("en")
-    board = _team_month(clock)
+    # a file, as the app uses: its workers read from threads of their own
+    board = _team_month(clock, tmp_path / "team.db")
     app = KanbanApp(board, settings=config.Settings(), language="en", save_settings=False)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("3", "left_square_bracket")  # the review, then November
-        await pilot.pause()
         from rich.console import Console
 
+        from kanban_tui.ui.screens.review import ReviewScreen
+
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("left_square_bracket")  # November
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         console = Console(width=60, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-        console.print(app.screen.overall_renderable())  # type: ignore[attr-defined]
+        console.print(app.screen.overall_renderable())
         side = console.export_text()
         assert "By person" in side
         assert "Ann" in side and "4/29" in side and "14%" in side and "Bob" in side
