@@ -376,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ecards.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output"))
 
+    # --- issue 12 (engineer D): the `db` command group lives in kanban_tui/cli_db.py
+    from kanban_tui import cli_db
+
+    cli_db.register(command, _Parser, common)
+    # --- end issue 12
+
     serve = command("serve")
     serve.add_argument("--host", default="127.0.0.1", help=t("cli.serve.host"))
     serve.add_argument("--port", type=int, default=8000, help=t("cli.serve.port"))
@@ -1280,7 +1286,7 @@ def _serve(args: argparse.Namespace, settings: Any, lang: str) -> int:
     check_options(args.host, args.port, token)
     location = _db_location(args)
     target = resolve_target(location)
-    if target.path is None:
+    if target.path is None and not target.is_server:  # issue 12: a PostgreSQL board serves too
         raise UsageError("--db", t("web.in_memory"))
     if "://" not in location:
         location = str(Path(location).expanduser().resolve())
@@ -1311,6 +1317,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_app(args, settings, lang)
         if args.command == "keys":
             return _keys(args, settings)
+        # --- issue 12 (engineer D): `db …`, and backup/restore/doctor on PostgreSQL
+        if args.command == "db":
+            from kanban_tui import cli_db
+
+            return cli_db.run(args, _db_location(args))
+        if args.command in ("backup", "restore", "doctor") and "postgresql" in _db_location(args):
+            from kanban_tui import cli_db
+
+            return cli_db.server_data_command(args, _db_location(args))
+        # --- end issue 12
         if args.command in ("backup", "restore", "doctor"):
             return _data_command(args, settings)
         if args.command == "serve":
