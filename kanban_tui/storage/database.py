@@ -304,6 +304,8 @@ def is_retryable_on_server(exc: BaseException) -> bool:
     code = getattr(original, "sqlstate", None) or ""
     if code in ("40001", "40P01") or code.startswith("08") or code.startswith("57P"):
         return True
+    if isinstance(exc, OperationalError) and not code:
+        return True  # no SQLSTATE: the connection itself failed (refused, reset, closed)
     return bool(getattr(exc, "connection_invalidated", False))
 
 

@@ -58,7 +58,10 @@ class KanbanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.board.cards, self.actions))
         self.board.db.changed_elsewhere()  # the baseline
-        self.set_interval(self.settings.refresh_seconds, self.poll_database, name="poll-db")
+        every = self.settings.refresh_seconds
+        if self.board.db.is_server:  # issue 12: only a flag set by the listening thread
+            every = min(every, 0.25)
+        self.set_interval(every, self.poll_database, name="poll-db")
         self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
@@ -142,7 +145,14 @@ class KanbanApp(App[None]):
 
     # ----------------------------------------------------------- watchers
     def poll_database(self) -> None:
-        """Repaint when another process committed (``PRAGMA data_version`` moved)."""
+        """Repaint when another process committed (``PRAGMA data_version`` moved, or on
+        PostgreSQL a NOTIFY came); mark the board while its server is away."""
+        offline = self.board.db.offline
+        board_screen = self.board_screen
+        if offline != board_screen.offline and board_screen.is_mounted:
+            board_screen.show_offline(offline)
+        if offline:
+            return
         try:
             changed = self.board.db.changed_elsewhere()
         except Exception:  # the next poll tries again; a broken DB shows on the next action
