@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
@@ -39,8 +40,26 @@ LA = ZoneInfo("America/Los_Angeles")
 TRICKY = "Ads | ACoS *≤* 25% [x](y) <b> $1 $2 `c` ~~s~~ & _u_ 红色 \\ end"
 
 
+#: Where ``make_board`` opens its database: set per test by ``_on_both_backends``.
+LOCATION = ":memory:"
+
+
+@pytest.fixture(autouse=True)
+def _on_both_backends(
+    request: pytest.FixtureRequest, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The suite's services run on SQLite and on PostgreSQL (issue 12). A hypothesis test
+    builds a board per example: those stay on in-memory SQLite."""
+    if getattr(request.function, "is_hypothesis_test", False):
+        if backend != "sqlite":
+            pytest.skip("many examples per test: run on in-memory SQLite only")
+        return
+    location = request.getfixturevalue("db_location")
+    monkeypatch.setattr(sys.modules[__name__], "LOCATION", location)
+
+
 def make_board(clock: FakeClock) -> Board:
-    db = open_database(":memory:")
+    db = open_database(LOCATION)
     return Board(
         db=db,
         cards=BoardService(db, clock),
@@ -383,7 +402,7 @@ def test_cards_csv_of_an_empty_board_has_its_header(clock: FakeClock) -> None:
 
 
 class Cli:
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: Path | str, capsys: pytest.CaptureFixture[str]) -> None:
         self.db = db
         self.capsys = capsys
 
@@ -398,8 +417,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    path = tmp_path / "board.db"
+def cli(db_location: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    path = db_location
     clock = FakeClock(at(date(2026, 11, 2), 10))
     board = open_board(str(path), Settings(), clock)
     board.cards.add({"title": "红色 | [b]markup[/b]"})

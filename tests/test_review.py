@@ -8,6 +8,7 @@ days the board is not open at all (those periods are recorded as missed on the n
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -42,8 +43,26 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LA)
 
 
+#: Where ``make_board`` opens its database: set per test by ``_on_both_backends``.
+LOCATION = ":memory:"
+
+
+@pytest.fixture(autouse=True)
+def _on_both_backends(
+    request: pytest.FixtureRequest, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The suite's services run on SQLite and on PostgreSQL (issue 12). A hypothesis test
+    builds a board per example: those stay on in-memory SQLite."""
+    if getattr(request.function, "is_hypothesis_test", False):
+        if backend != "sqlite":
+            pytest.skip("many examples per test: run on in-memory SQLite only")
+        return
+    location = request.getfixturevalue("db_location")
+    monkeypatch.setattr(sys.modules[__name__], "LOCATION", location)
+
+
 def make_board(clock: FakeClock) -> Board:
-    db = open_database(":memory:")
+    db = open_database(LOCATION)
     return Board(
         db=db,
         cards=BoardService(db, clock),
