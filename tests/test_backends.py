@@ -91,6 +91,31 @@ def test_the_migrations_build_exactly_the_models(db_location: str) -> None:
         db.close()
 
 
+def test_the_head_constant_is_the_newest_revision_shipped() -> None:
+    """Opening compares with ``revisions.HEAD`` without importing Alembic: it must be the
+    head Alembic finds in ``versions/`` (update it with every new revision)."""
+    assert revisions.scanned_head() == revisions.HEAD
+
+
+def test_a_scripting_command_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.process_helpers import subprocess_env
+
+    path = tmp_path / "board.db"
+    open_board(str(path), settings=None).close()
+    probe = (
+        "import sys; from kanban_tui.cli import main; "
+        f"main(['--db', {str(path)!r}, 'list']); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=subprocess_env()
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
+
+
 def test_db_current_and_upgrade_on_a_v1_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
