@@ -121,3 +121,15 @@ def db_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) ->
     if backend == "sqlite":
         return str(tmp_path / "board.db")
     return str(request.getfixturevalue("pg_url"))
+
+
+def module_on_backend(request: pytest.FixtureRequest, backend: str) -> None:
+    """Point the test module's ``LOCATION`` at the test's database on ``backend``. A
+    hypothesis test builds a board per example: it stays on in-memory SQLite (and its
+    PostgreSQL run is skipped)."""
+    if getattr(request.function, "is_hypothesis_test", False):
+        if backend != "sqlite":
+            pytest.skip("many examples per test: run on in-memory SQLite only")
+        return
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setattr(request.module, "LOCATION", request.getfixturevalue("db_location"))

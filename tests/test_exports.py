@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
@@ -34,7 +33,7 @@ from kanban_tui.services.review import ReviewService
 from kanban_tui.services.session import Board, open_board
 from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage import open_database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, module_on_backend
 
 LA = ZoneInfo("America/Los_Angeles")
 TRICKY = "Ads | ACoS *≤* 25% [x](y) <b> $1 $2 `c` ~~s~~ & _u_ 红色 \\ end"
@@ -45,17 +44,9 @@ LOCATION = ":memory:"
 
 
 @pytest.fixture(autouse=True)
-def _on_both_backends(
-    request: pytest.FixtureRequest, backend: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The suite's services run on SQLite and on PostgreSQL (issue 12). A hypothesis test
-    builds a board per example: those stay on in-memory SQLite."""
-    if getattr(request.function, "is_hypothesis_test", False):
-        if backend != "sqlite":
-            pytest.skip("many examples per test: run on in-memory SQLite only")
-        return
-    location = request.getfixturevalue("db_location")
-    monkeypatch.setattr(sys.modules[__name__], "LOCATION", location)
+def _on_both_backends(request: pytest.FixtureRequest, backend: str) -> None:
+    """The suite's services run on SQLite and on PostgreSQL (issue 12)."""
+    module_on_backend(request, backend)
 
 
 def make_board(clock: FakeClock) -> Board:

@@ -8,7 +8,6 @@ days the board is not open at all (those periods are recorded as missed on the n
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,7 +29,7 @@ from kanban_tui.services.review import Counts, ReviewService, parse_period
 from kanban_tui.services.session import Board
 from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage import open_database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, module_on_backend
 
 LA = ZoneInfo("America/Los_Angeles")
 NOVEMBER = [date(2026, 11, day) for day in range(1, 31)]
@@ -48,17 +47,9 @@ LOCATION = ":memory:"
 
 
 @pytest.fixture(autouse=True)
-def _on_both_backends(
-    request: pytest.FixtureRequest, backend: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The suite's services run on SQLite and on PostgreSQL (issue 12). A hypothesis test
-    builds a board per example: those stay on in-memory SQLite."""
-    if getattr(request.function, "is_hypothesis_test", False):
-        if backend != "sqlite":
-            pytest.skip("many examples per test: run on in-memory SQLite only")
-        return
-    location = request.getfixturevalue("db_location")
-    monkeypatch.setattr(sys.modules[__name__], "LOCATION", location)
+def _on_both_backends(request: pytest.FixtureRequest, backend: str) -> None:
+    """The suite's services run on SQLite and on PostgreSQL (issue 12)."""
+    module_on_backend(request, backend)
 
 
 def make_board(clock: FakeClock) -> Board:
