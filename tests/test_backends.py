@@ -273,3 +273,17 @@ def test_backup_restore_and_doctor_on_a_server_database(
     report = json.loads(out)
     assert report["backend"] == "postgresql" and report["opens"] == "yes"
     assert report["revision"] == revisions.head() and report["server"].startswith("PostgreSQL")
+
+
+def test_serving_a_server_database_keeps_its_password_out_of_sight() -> None:
+    from kanban_tui.web.server import BoardServer, _shown
+
+    url = "postgresql+psycopg://seller:s3cret-pw@db.example.lan:5432/kanban"
+    server = BoardServer(database=url, lang="en", host="127.0.0.1", port=8000, token=None)
+    argv = server.board_argv()
+    assert not any("s3cret-pw" in part for part in argv)  # not in the process list
+    assert "s3cret-pw" not in _shown(url) and "db.example.lan:5432/kanban" in _shown(url)
+    path_server = BoardServer(
+        database="/tmp/board.db", lang="en", host="127.0.0.1", port=8000, token=None
+    )
+    assert path_server.board_argv()[-4:] == ["--db", "/tmp/board.db", "--lang", "en"]
