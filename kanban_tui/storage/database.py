@@ -658,48 +658,30 @@ def _build_schema(connection: Any) -> None:
 
 
 def _initialise(db: Database, version: int | None) -> None:
-    from kanban_tui.storage.migrations import upgrade
+    from kanban_tui.storage import revisions
+    from kanban_tui.storage.migrations import bring_up_to_date
 
     if version is None:
         db.transact(lambda session: _build_schema(session.connection()))
         return
-    if version < SCHEMA_VERSION:
-        if db.target.path is not None:
-            # an upgrade rewrites tables: keep the file as it was first, and prove the
-            # upgrade on a copy before the live file is touched
-            from kanban_tui.storage.backup import backup_to, check_upgrade, copy_path
-
-            live = db.target.path
-            check_upgrade(backup_to(live, copy_path(live, f"before-upgrade-v{version}")), version)
-        upgrade(db, version)
-    _alembic_up_to_date(db)
-
-
-def _alembic_up_to_date(db: Database) -> None:
-    """A file at this version's ``user_version``: stamp the baseline on a file written
-    before Alembic, then apply any later revision (after a backup, as for the old steps)."""
-    from kanban_tui.storage import revisions
-
     with db.engine.connect() as connection:
         found = revisions.current(connection)
-    head = revisions.head()
-    if found == head:
-        return
     if found is not None and not revisions.known(found):
         raise DatabaseError(
             db.label,
             f"was written by a newer seller-kanban (schema revision {found}); "
             "upgrade seller-kanban to open it",
         )
-    if found is not None and db.target.path is not None:
-        from kanban_tui.storage.backup import backup_to, copy_path
+    if version == SCHEMA_VERSION and found == revisions.head():
+        return
+    behind = version < SCHEMA_VERSION or found not in (None, revisions.head())
+    if behind and db.target.path is not None:
+        # an upgrade rewrites tables: keep the file as it was first, and prove the
+        # upgrade on a copy before the live file is touched
+        from kanban_tui.storage.backup import backup_to, check_upgrade, copy_path
 
-        backup_to(db.target.path, copy_path(db.target.path, f"before-upgrade-{found}"))
-
-    def work(session: Session) -> None:
-        connection = session.connection()
-        if revisions.current(connection) is None:
-            revisions.stamp(connection, revisions.BASELINE)
-        revisions.upgrade(connection)
-
-    db.transact(work)
+        live = db.target.path
+        kind = f"before-upgrade-v{version}" if found is None else f"before-upgrade-{found}"
+        check_upgrade(backup_to(live, copy_path(live, kind)), version)
+    # (a v2 file from before Alembic only gets the baseline stamped: nothing is rewritten)
+    bring_up_to_date(db, version)

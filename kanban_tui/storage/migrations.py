@@ -1,4 +1,4 @@
-"""Schema upgrades, driven by the version recorded in ``PRAGMA user_version``.
+"""Schema upgrades of files from before Alembic, driven by ``PRAGMA user_version``.
 
 Each step is a function that takes the file from version N to N+1 inside one transaction.
 Version 1 is the first released schema. Version 2 gives KPI observations a period
@@ -41,10 +41,36 @@ def _v1_to_v2(session: Session) -> None:
 
 STEPS: dict[int, Callable[[Session], None]] = {1: _v1_to_v2}
 
+#: The last schema these numbered steps reach. Alembic's baseline revision
+#: (:data:`kanban_tui.storage.revisions.BASELINE`) is this schema; every later change is
+#: an Alembic revision, never a new step here.
+ALEMBIC_BASELINE_VERSION = 2
+
+
+def bring_up_to_date(db: Database, version: int) -> None:
+    """A SQLite file of schema ``version`` to this version's schema: the numbered steps up
+    to v2, the baseline stamped on a file written before Alembic, the Alembic revisions
+    after it, and ``user_version`` set to :data:`SCHEMA_VERSION` (the header hint)."""
+    from kanban_tui.storage import revisions
+
+    upgrade(db, version)
+
+    def work(session: Session) -> None:
+        connection = session.connection()
+        if revisions.current(connection) is None:
+            revisions.stamp(connection, revisions.BASELINE)
+        if revisions.current(connection) != revisions.head():
+            revisions.upgrade(connection)
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    db.transact(work)
+
 
 def upgrade(db: Database, version: int) -> None:
-    """Upgrade ``db`` from ``version`` to :data:`SCHEMA_VERSION`, one step at a time."""
-    for current in range(version, SCHEMA_VERSION):
+    """Upgrade ``db`` from ``version`` to :data:`ALEMBIC_BASELINE_VERSION`, one numbered
+    step at a time (Alembic takes it from there: :func:`bring_up_to_date`)."""
+    for current in range(version, min(SCHEMA_VERSION, ALEMBIC_BASELINE_VERSION)):
         step = STEPS.get(current)
         if step is None:
             raise DatabaseError(
