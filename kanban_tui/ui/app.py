@@ -148,11 +148,10 @@ class KanbanApp(App[None]):
         """Repaint when another process committed (``PRAGMA data_version`` moved, or on
         PostgreSQL a NOTIFY came); mark the board while its server is away."""
         offline = self.board.db.offline
-        board_screen = self.board_screen
-        if offline != board_screen.offline and board_screen.is_mounted:
-            board_screen.show_offline(offline)
         if offline:
+            self._mark_offline(True)
             return
+        self._mark_offline(False)
         try:
             changed = self.board.db.changed_elsewhere()
         except Exception:  # the next poll tries again; a broken DB shows on the next action
@@ -164,6 +163,12 @@ class KanbanApp(App[None]):
             board.refresh_from_outside()
         if self.screen is not board:  # e.g. the KPI pane over the board
             self.screen.post_message(DataChanged())
+
+    def _mark_offline(self, offline: bool) -> None:
+        """Show (or clear) the offline mark on the board, if it is up and it changed."""
+        board = next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
+        if board is not None and board.is_mounted and board.offline != offline:
+            board.show_offline(offline)
 
     def watch_theme(self, theme: str) -> None:
         if not self.save_settings or theme == self.settings.theme:
