@@ -34,6 +34,11 @@ class DatabaseError(KanbanError):
     """The database cannot be opened or written safely."""
 
 
+class MovedElsewhere(KanbanError):
+    """Someone else moved the card between the time it was shown and the move (issue 12):
+    the move is refused and the board shows the card where it really is."""
+
+
 class ConfigError(KanbanError):
     """The configuration file is invalid."""
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,69 @@ def snap_compare(snap_compare):
         return snap_compare(app, *args, **kwargs)
 
     return compare
+
+
+# ------------------------------------------------------------------ database backends
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for this test process (see ``tests/pg_cluster.py``).
+
+    Missing PostgreSQL (or psycopg) fails under ``CI=true`` and skips elsewhere, saying why.
+    """
+    from tests.pg_cluster import Cluster, find_bin
+
+    reason = None
+    bin_dir = find_bin()
+    if bin_dir is None:
+        reason = "PostgreSQL is not installed (apt-get install postgresql)"
+    else:
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            reason = "psycopg is not installed (pip install -e '.[dev]')"
+    if reason is not None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI needs PostgreSQL for the second backend: {reason}")
+        pytest.skip(reason)
+    assert bin_dir is not None
+    cluster = Cluster(bin_dir)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Any) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    url = pg_cluster.fresh_database()
+    yield url
+    pg_cluster.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Runs a test on both backends."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where the test's board lives: a SQLite file, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        return str(tmp_path / "board.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+def module_on_backend(request: pytest.FixtureRequest, backend: str) -> None:
+    """Point the test module's ``LOCATION`` at the test's database on ``backend``. A
+    hypothesis test builds a board per example: it stays on in-memory SQLite (and its
+    PostgreSQL run is skipped)."""
+    if getattr(request.function, "is_hypothesis_test", False):
+        if backend != "sqlite":
+            pytest.skip("many examples per test: run on in-memory SQLite only")
+        return
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setattr(request.module, "LOCATION", request.getfixturevalue("db_location"))

@@ -17,7 +17,7 @@ from tests.process_helpers import Result, in_process_cli
 
 COMMANDS = (
     "add, list, move, done, reopen, delete, edit, tick, templates, kpi, backup, restore, "
-    "doctor, keys, goal, report, export, whoami, serve"
+    "doctor, keys, goal, report, export, db, whoami, serve"
 )
 
 

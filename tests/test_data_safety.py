@@ -156,31 +156,24 @@ def test_an_older_file_is_upgraded_on_a_copy_first(
 ) -> None:
     """A step that leaves a trap (or anything but this version's schema) is caught on a
     scratch copy: neither the offered file nor the live board changes."""
-    import kanban_tui.domain.models as models
-    import kanban_tui.storage.database as database
-    from kanban_tui.storage import migrations
+    from tests.revision_helpers import one_revision_ahead
 
     offered = copy_of(live, tmp_path, "older.db")
     cli(live, "add", "only in the live board")
     live_before, offered_before = sha256(live), sha256(offered)
-    for module in (models, database, migrations):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
 
-    def trap(session) -> None:
-        session.connection().exec_driver_sql(
-            "CREATE TRIGGER trap AFTER INSERT ON card BEGIN DELETE FROM card; END"
-        )
-
-    monkeypatch.setitem(migrations.STEPS, SCHEMA_VERSION, trap)
-    code, _, err = cli(live, "restore", str(offered))
+    # since issue 12 the next schema change is an Alembic revision (was: a numbered step)
+    trap = "CREATE TRIGGER trap AFTER INSERT ON card BEGIN DELETE FROM card; END"
+    with one_revision_ahead(tmp_path / "trap", monkeypatch, trap):
+        code, _, err = cli(live, "restore", str(offered))
     assert code == 1
     one_line(err, str(offered), "trigger 'trap'")
     assert sha256(offered) == offered_before
     # the live file is of the older version too here, so it is not opened: just unchanged
     assert sha256(live) == live_before
 
-    monkeypatch.setitem(migrations.STEPS, SCHEMA_VERSION, lambda session: None)
-    safety = backups.restore_from(offered, live, None, datetime(2026, 11, 25, 9, 0))
+    with one_revision_ahead(tmp_path / "fine", monkeypatch, "SELECT 1"):
+        safety = backups.restore_from(offered, live, None, datetime(2026, 11, 25, 9, 0))
     assert sha256(offered) == offered_before  # upgraded on a copy, not in place
     with sqlite3.connect(live) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1

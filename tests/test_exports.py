@@ -33,14 +33,24 @@ from kanban_tui.services.review import ReviewService
 from kanban_tui.services.session import Board, open_board
 from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage import open_database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, module_on_backend
 
 LA = ZoneInfo("America/Los_Angeles")
 TRICKY = "Ads | ACoS *≤* 25% [x](y) <b> $1 $2 `c` ~~s~~ & _u_ 红色 \\ end"
 
 
+#: Where ``make_board`` opens its database: set per test by ``_on_both_backends``.
+LOCATION = ":memory:"
+
+
+@pytest.fixture(autouse=True)
+def _on_both_backends(request: pytest.FixtureRequest, backend: str) -> None:
+    """The suite's services run on SQLite and on PostgreSQL (issue 12)."""
+    module_on_backend(request, backend)
+
+
 def make_board(clock: FakeClock) -> Board:
-    db = open_database(":memory:")
+    db = open_database(LOCATION)
     return Board(
         db=db,
         cards=BoardService(db, clock),
@@ -383,7 +393,7 @@ def test_cards_csv_of_an_empty_board_has_its_header(clock: FakeClock) -> None:
 
 
 class Cli:
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: Path | str, capsys: pytest.CaptureFixture[str]) -> None:
         self.db = db
         self.capsys = capsys
 
@@ -398,8 +408,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    path = tmp_path / "board.db"
+def cli(db_location: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    path = db_location
     clock = FakeClock(at(date(2026, 11, 2), 10))
     board = open_board(str(path), Settings(), clock)
     board.cards.add({"title": "红色 | [b]markup[/b]"})

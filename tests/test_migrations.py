@@ -10,8 +10,9 @@ import pytest
 
 from kanban_tui.domain.models import SCHEMA_VERSION, Card
 from kanban_tui.errors import DatabaseError
-from kanban_tui.storage import migrations, open_database
+from kanban_tui.storage import open_database
 from kanban_tui.storage.database import inspect_file
+from tests.revision_helpers import NEXT, one_revision_ahead
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_v1.db"
 
@@ -31,29 +32,23 @@ def test_a_database_written_by_the_first_released_schema_opens_with_every_card(t
 
 
 def test_an_older_file_is_upgraded_step_by_step_after_a_backup(tmp_path, monkeypatch, isolated_env):
+    """A v1 file, with the code one revision ahead: the numbered step to v2, the baseline
+    stamp and the next Alembic revision all run, after a backup of the file as it was.
+    (Since issue 12 a schema change is an Alembic revision, not a new numbered step: the
+    old test pretended the latter.)"""
     copy = tmp_path / "old.db"
     shutil.copy(FIXTURE, copy)
-    ran: list[int] = []
-
-    def step(session) -> None:
-        ran.append(1)
-        # a step that leaves the schema as the models say (the upgraded copy is checked)
-        session.connection().exec_driver_sql("UPDATE card SET notes = notes")
-
-    # pretend the code is one version ahead, with one step from the fixture's version
-    import kanban_tui.domain.models as models
-    import kanban_tui.storage.database as database
-
-    monkeypatch.setattr(models, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(database, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setitem(migrations.STEPS, SCHEMA_VERSION, step)
-    db = open_database(copy)
-    db.close()
-    assert ran == [1, 1]  # once on a scratch copy (checked against the schema), then live
+    # leaves the schema as the models say (the upgraded copy is checked against them)
+    insert = "INSERT INTO meta (key, value) VALUES ('next-revision', 'ran')"
+    with one_revision_ahead(tmp_path, monkeypatch, insert):
+        open_database(copy).close()
     with sqlite3.connect(copy) as check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert check.execute("SELECT count(*) FROM card").fetchone()[0] == 20
+        assert check.execute("SELECT version_num FROM alembic_version").fetchall() == [(NEXT,)]
+        assert check.execute("SELECT value FROM meta WHERE key = 'next-revision'").fetchall() == [
+            ("ran",)
+        ]
     backups = list((tmp_path / "backups").glob("old-before-upgrade-v1-*.db"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
@@ -88,4 +83,6 @@ def test_every_table_change_comes_with_a_migration(tmp_path):
         table.name: {column.name for column in table.columns}
         for table in SQLModel.metadata.sorted_tables
     }
+    # Alembic's own record of the revision, beside the board's tables
+    assert tables.pop("alembic_version") == {"version_num"}
     assert tables == expected

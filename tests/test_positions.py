@@ -9,6 +9,7 @@ must match the model exactly.
 from __future__ import annotations
 
 import copy
+import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -49,9 +50,19 @@ class Model:
         return sorted(self.titles)
 
 
+#: Where each example's board lives: in-memory SQLite, or (one test below) PostgreSQL.
+LOCATION = ":memory:"
+
+
 def seeded_database() -> Database:
     """A board like the default plan (5 daily, 5 weekly, 6 monthly) plus two done cards."""
-    db = open_database(":memory:")
+    db = open_database(LOCATION)
+    if db.is_server:  # one database for all examples: emptied, ids from 1 again
+        db.transact(
+            lambda session: session.connection().exec_driver_sql(
+                "TRUNCATE card, period_record, template RESTART IDENTITY CASCADE"
+            )
+        )
 
     def seed(session) -> None:
         columns = [Column.DAILY] * 5 + [Column.WEEKLY] * 5 + [Column.MONTHLY] * 6
@@ -276,3 +287,19 @@ BoardMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestBoardPositions = BoardMachine.TestCase
+
+
+def test_board_positions_on_postgresql(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same state machine on PostgreSQL (fewer examples: each one is a server round)."""
+    from hypothesis.stateful import run_state_machine_as_test
+
+    monkeypatch.setattr(sys.modules[__name__], "LOCATION", pg_url)
+    run_state_machine_as_test(
+        BoardMachine,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

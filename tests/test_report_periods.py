@@ -39,8 +39,9 @@ def fixture(name: str) -> bytes:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "board.db"
+def db_path(db_location: str) -> Path | str:
+    """The board: a SQLite file or a PostgreSQL URL (the suite runs on both)."""
+    return db_location
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from kanban_tui.services.review import Counts, ReviewService, parse_period
 from kanban_tui.services.session import Board
 from kanban_tui.services.templates import TemplateService
 from kanban_tui.storage import open_database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, module_on_backend
 
 LA = ZoneInfo("America/Los_Angeles")
 NOVEMBER = [date(2026, 11, day) for day in range(1, 31)]
@@ -42,8 +42,18 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LA)
 
 
+#: Where ``make_board`` opens its database: set per test by ``_on_both_backends``.
+LOCATION = ":memory:"
+
+
+@pytest.fixture(autouse=True)
+def _on_both_backends(request: pytest.FixtureRequest, backend: str) -> None:
+    """The suite's services run on SQLite and on PostgreSQL (issue 12)."""
+    module_on_backend(request, backend)
+
+
 def make_board(clock: FakeClock) -> Board:
-    db = open_database(":memory:")
+    db = open_database(LOCATION)
     return Board(
         db=db,
         cards=BoardService(db, clock),

@@ -227,14 +227,27 @@ def test_sqlite_url_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_other_database_servers_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = "postgresql://seller@localhost/kanban"
+    # PostgreSQL is a backend now (issue 12); other servers are still refused in one line
+    url = "mysql://seller@localhost/kanban"
     with pytest.raises(DatabaseError, match="only SQLite"):
         open_database(url)
     assert main(["--db", url, "list"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err.strip().splitlines() == [err.strip()]
-    assert "postgresql" in err and "SQLite" in err and "Traceback" not in err
+    assert "PostgreSQL" in err and "SQLite" in err and "Traceback" not in err
+
+
+def test_an_unreachable_postgresql_server_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # port 9 (discard) on loopback: nothing listens there
+    url = "postgresql+psycopg://seller@127.0.0.1:9/kanban"
+    assert main(["--db", url, "list"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip().splitlines() == [err.strip()]
+    assert "cannot be opened" in err and "Traceback" not in err
 
 
 # --------------------------------------------------------------------------- two writers

@@ -23,7 +23,7 @@ TEMPLATE_KEYS = {"id", "title", "rule", "marketplace", "next_due", "active"}
 class Cli:
     """Runs ``seller-kanban --db <file> …`` in-process and captures what it prints."""
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: Path | str, capsys: pytest.CaptureFixture[str]) -> None:
         self.db = db
         self.capsys = capsys
 
@@ -53,10 +53,11 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """A database opened once by the board on Friday morning (plan loaded and ticked)."""
-    path = tmp_path / "board.db"
-    board = open_board(str(path), Settings(), FakeClock(FRIDAY))
+def cli(db_location: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """A database opened once by the board on Friday morning (plan loaded and ticked),
+    on SQLite and on PostgreSQL."""
+    path = db_location
+    board = open_board(path, Settings(), FakeClock(FRIDAY))
     board.close()
     return Cli(path, capsys)
 

@@ -41,6 +41,7 @@ def serve(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """The board in a browser: checks everything before the port is opened."""
     from pathlib import Path
 
+    from kanban_tui.services.db_admin import is_server
     from kanban_tui.services.files import database_file
     from kanban_tui.services.session import open_board
     from kanban_tui.web.server import TOKEN_ENV, check_options
@@ -48,7 +49,7 @@ def serve(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
     check_options(args.host, args.port, token)
     location = db_location(args)
-    if database_file(location) is None:
+    if database_file(location) is None and not is_server(location):
         raise UsageError("--db", t("web.in_memory"))
     if "://" not in location:
         location = str(Path(location).expanduser().resolve())

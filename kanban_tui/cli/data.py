@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kanban_tui.cli import db
 from kanban_tui.cli.args import db_location
 from kanban_tui.cli.output import say
 from kanban_tui.cli.parser import Commands, json_flag
@@ -44,6 +45,8 @@ def _file_to_copy(args: argparse.Namespace) -> Path:
 
 def doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """What a bug report needs; exit 1 when the database is damaged or will not open."""
+    if db.on_server(args):  # a PostgreSQL server: no file to copy or check
+        return db.server_data_command(args)
     import platform
 
     from kanban_tui import __version__, locations
@@ -80,6 +83,8 @@ def doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 def backup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """A copy to ``--output`` (a new file), or to backups/ beside the database (pruned)."""
+    if db.on_server(args):  # a PostgreSQL server: no file to copy or check
+        return db.server_data_command(args)
     from kanban_tui.services.files import backup as copy
 
     say(str(copy(_file_to_copy(args), args.output, settings.backups_kept, datetime.now())))
@@ -88,6 +93,8 @@ def backup(args: argparse.Namespace, settings: Settings, lang: str) -> int:
 
 def restore(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """Put a copy back, keeping a safety copy of the database it replaces."""
+    if db.on_server(args):  # a PostgreSQL server: no file to copy or check
+        return db.server_data_command(args)
     from kanban_tui.services.files import restore as put_back
 
     live = _file_to_copy(args)

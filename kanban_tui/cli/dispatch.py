@@ -13,6 +13,7 @@ from kanban_tui.cli import (
     app,
     cards,
     data,
+    db,
     goals,
     keys,
     kpi,
@@ -35,7 +36,7 @@ BoardHandler = Callable[["Board", argparse.Namespace], None]
 Handler = Callable[[argparse.Namespace, "Settings", str], int]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_GROUPS = (cards, tick, templates, kpi, data, keys, goals, report, people, app)
+_GROUPS = (cards, tick, templates, kpi, data, keys, goals, report, db, people, app)
 
 
 def build_parser() -> Parser:
@@ -81,6 +82,7 @@ DISPATCH: dict[str | None, Handler] = {
        for name, handler in group.HANDLERS.items()},
     **data.HANDLERS,
     **keys.HANDLERS,
+    **db.HANDLERS,
     **people.HANDLERS,
     **app.HANDLERS,
 }  # fmt: skip

@@ -20,7 +20,7 @@ from kanban_tui.domain.categories import CATEGORY_KEYS
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
 from kanban_tui.domain.text import checklist_items
 from kanban_tui.domain.validation import CardFields, CardPatch
-from kanban_tui.errors import KanbanError, NotFoundError, ValidationFailed
+from kanban_tui.errors import KanbanError, MovedElsewhere, NotFoundError, ValidationFailed
 from kanban_tui.i18n import LANGUAGES, catalog, t
 from kanban_tui.services import titles
 from kanban_tui.services.messages import field_errors
@@ -395,12 +395,25 @@ class BoardService:
         assert row is not None
         return row
 
-    def move(self, card_id: int, column: Column, position: int | None = None) -> CardRow:
-        """Move a card to ``column`` (at ``position``; None = the end, Done = newest)."""
+    def move(
+        self,
+        card_id: int,
+        column: Column,
+        position: int | None = None,
+        *,
+        seen: Column | None = None,
+    ) -> CardRow:
+        """Move a card to ``column`` (at ``position``; None = the end, Done = newest).
+
+        ``seen`` is the column the mover saw the card in: when someone else has moved it
+        since, the move is refused with :class:`MovedElsewhere` (checked again inside the
+        write, so of two people moving one card at once exactly one wins)."""
         with self.db.read() as session:
             card = _load(session, card_id)
             origin = (Column(card.column), card.position, card.done_at, card.origin_column)
             finished_by = card.done_by
+        if seen is not None and origin[0] is not seen:
+            raise MovedElsewhere(f"#{card_id}", t("live.moved_elsewhere"))
         if column is origin[0] and position is None:
             return self.card(card_id)
         if column is Column.DONE and origin[0] is Column.DONE:
@@ -416,6 +429,8 @@ class BoardService:
         ) -> Callable[[Session], int | None]:
             def work(session: Session) -> int | None:
                 card = _load(session, card_id)
+                if seen is not None and to is column and card.column is not origin[0]:
+                    raise MovedElsewhere(f"#{card_id}", t("live.moved_elsewhere"))
                 repo.move(session, card, to, at)
                 card.done_at = done_at
                 card.done_by = done_by if done_at is not None else None
@@ -438,9 +453,14 @@ class BoardService:
         assert row is not None
         return row
 
-    def step(self, card_id: int, direction: int, row: int | None = None) -> CardRow:
-        """Move a card to the previous (-1) or next (+1) column, landing on ``row``."""
+    def step(
+        self, card_id: int, direction: int, row: int | None = None, seen: Column | None = None
+    ) -> CardRow:
+        """Move a card to the previous (-1) or next (+1) column, landing on ``row``.
+        ``seen``: the column the mover saw it in (see :meth:`move`)."""
         current = self.card(card_id).column
+        if seen is not None and current is not seen:
+            raise MovedElsewhere(f"#{card_id}", t("live.moved_elsewhere"))
         index = COLUMNS.index(current) + direction
         if not 0 <= index < len(COLUMNS):
             return self.card(card_id)
@@ -450,7 +470,7 @@ class BoardService:
             with self.db.read() as session:
                 shown = repo.page(session, target, repo.View(), row, 1)
                 position = shown[0].position if shown else None
-        return self.move(card_id, target, position)
+        return self.move(card_id, target, position, seen=seen)
 
     def reorder(self, card_id: int, delta: int) -> CardRow:
         """Move a card up (-1) or down (+1) within its open column."""

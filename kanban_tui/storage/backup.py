@@ -192,7 +192,7 @@ def upgraded_copy(source: Path, version: int) -> Iterator[Path]:
     checked against its schema; raises :class:`DatabaseError` if either fails. The
     original file is never written."""
     from kanban_tui.storage import database, schema
-    from kanban_tui.storage.migrations import upgrade
+    from kanban_tui.storage.migrations import bring_up_to_date
 
     with staging(source, _mode(source)) as copy:
         try:
@@ -209,7 +209,7 @@ def upgraded_copy(source: Path, version: int) -> Iterator[Path]:
             database._install_pragmas(engine, in_memory=False)
             db = database.Database(engine, database.Target(copy))
             try:
-                upgrade(db, version)
+                bring_up_to_date(db, version)
             finally:
                 db.close()
             connection = sqlite3.connect(str(copy))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -90,6 +90,11 @@ def summary(session: Session, column: Column, view: View) -> tuple[int, int]:
     return int(count), int(minutes)
 
 
+def _limit(limit: int) -> int | None:
+    """A negative limit is "all rows" (SQLite's ``LIMIT -1``; PostgreSQL refuses it)."""
+    return None if limit < 0 else limit
+
+
 def page(session: Session, column: Column, view: View, offset: int, limit: int) -> Sequence[Card]:
     """The cards shown in rows ``offset`` … ``offset + limit - 1`` of the column."""
     statement = (
@@ -97,7 +102,7 @@ def page(session: Session, column: Column, view: View, offset: int, limit: int) 
         .where(and_(*_conditions(column, view)))
         .order_by(*_order(column))
         .offset(offset)
-        .limit(limit)
+        .limit(_limit(limit))
     )
     return session.exec(statement).all()
 
@@ -113,7 +118,7 @@ def page_rows(
         .where(and_(*_conditions(column, view)))
         .order_by(*_order(column))
         .offset(offset)
-        .limit(limit)
+        .limit(_limit(limit))
     )
     return session.execute(statement).all()
 
@@ -128,7 +133,22 @@ def raw_rows(
     raw = [type_coerce(c, NullType()).label(c.name) for c in table.columns]
     statement = select(*raw).where(and_(*_conditions(column, view))).order_by(*_order(column))
     result = session.execute(statement)
-    return list(result.keys()), [tuple(row) for row in result.all()]
+    names, rows = list(result.keys()), [tuple(row) for row in result.all()]
+    if session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL's driver gives typed values: make them the text SQLite stores
+        rows = [tuple(_as_stored(value) for value in row) for row in rows]
+    return names, rows
+
+
+def _as_stored(value: Any) -> Any:
+    """A driver's date or aware timestamp as SQLite stores it (naive UTC text)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _stamp_regular(stored: Any) -> ColumnElement[bool]:

@@ -1,4 +1,6 @@
-"""Opening the SQLite file safely and running units of work on it.
+"""Opening the database (a SQLite file or a PostgreSQL database) and running units of work.
+
+SQLite:
 
 * A file is checked *before* anything writes to it: the SQLite magic, our application id
   and the schema version are read from the 100-byte header, then ``PRAGMA quick_check``
@@ -8,6 +10,23 @@
 * Writes go through :meth:`Database.transact`, which starts ``BEGIN IMMEDIATE`` (so two
   writers queue on the busy timeout instead of failing on a lock upgrade) and retries the
   whole unit of work if SQLite still reports the database busy.
+* A new file gets its schema from the Alembic revisions (:mod:`~kanban_tui.storage.revisions`);
+  a file of schema v1 is first brought to v2 by the old ``user_version`` steps (with the
+  backup-before-upgrade), a v2 file without ``alembic_version`` is stamped with the
+  baseline, and any later revision is applied with a backup first.
+
+PostgreSQL (``postgresql+psycopg://user@host:port/db``, the ``[postgres]`` extra):
+
+* An empty database gets the schema at the first open (under an advisory lock, so two
+  first opens do not race); one at an older revision is refused until someone runs
+  ``seller-kanban db upgrade`` (a team must not be upgraded by whoever opens first); one
+  with tables but no ``alembic_version`` is not ours and is refused.
+* Every write transaction first takes one transaction-scoped advisory lock — the
+  PostgreSQL twin of SQLite's ``BEGIN IMMEDIATE``: writers queue, readers never wait, and
+  the position bookkeeping (read, shift, place) sees no other writer's half-done move —
+  and sends a ``NOTIFY`` that other boards' :class:`~kanban_tui.storage.live.Listener` hear.
+* A unit of work that fails because the connection dropped (server restart) or the
+  server reports a serialization failure or deadlock is retried whole, with back-off.
 """
 
 from __future__ import annotations
@@ -18,41 +37,67 @@ import os
 import sqlite3
 import stat
 import struct
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from kanban_tui.domain.models import APPLICATION_ID, SCHEMA_VERSION
 from kanban_tui.errors import DatabaseError
 from kanban_tui.storage.files import check_regular_input, staging, sweep_stale
 
+if TYPE_CHECKING:
+    from kanban_tui.storage.live import Listener
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5_000
 WRITE_RETRIES = 5
+#: PostgreSQL: how long a unit of work keeps retrying while the server is away (seconds).
+SERVER_RETRY_SECONDS = 30.0
+#: PostgreSQL: the advisory lock every write transaction holds ("SKbn", as the file id).
+WRITE_LOCK = APPLICATION_ID
+#: The drivers we accept for a PostgreSQL URL.
+POSTGRES_DRIVER = "postgresql+psycopg"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("immediate", default=False)
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where the database lives: a file path, or ``None`` for an in-memory database."""
+    """Where the database lives: a file path, a server URL (``url``, PostgreSQL), or
+    neither for an in-memory database."""
 
     path: Path | None
+    url: str | None = None
 
     @property
     def label(self) -> str:
+        if self.url is not None:
+            return make_url(self.url).render_as_string(hide_password=True)
         return str(self.path) if self.path else ":memory:"
+
+    @property
+    def is_server(self) -> bool:
+        return self.url is not None
+
+    @property
+    def conninfo(self) -> str:
+        """The URL as libpq reads it (``postgresql://…``, password included)."""
+        assert self.url is not None
+        url = make_url(self.url).set(drivername="postgresql")
+        return url.render_as_string(hide_password=False)
 
 
 def resolve_target(location: str | os.PathLike[str]) -> Target:
@@ -65,12 +110,35 @@ def resolve_target(location: str | os.PathLike[str]) -> Target:
             url = make_url(text)
         except _SQLAlchemyError as exc:
             raise DatabaseError(text, f"not a database URL ({exc})") from None
-        if url.get_backend_name() != "sqlite":
-            raise DatabaseError(text, "only SQLite databases are supported (sqlite:///PATH)")
+        backend = url.get_backend_name()
+        if backend == "postgresql":
+            return _server_target(text, url)
+        if backend != "sqlite":
+            raise DatabaseError(
+                text,
+                "only SQLite (a path or sqlite:///PATH) and PostgreSQL "
+                "(postgresql+psycopg://USER@HOST:PORT/DB) databases are supported",
+            )
         if not url.database or url.database == ":memory:":
             return Target(None)
         return Target(Path(url.database).expanduser())
     return Target(Path(text).expanduser())
+
+
+def _server_target(text: str, url: Any) -> Target:
+    driver = url.get_driver_name()
+    if driver not in ("psycopg", "psycopg2") and "+" in url.drivername:
+        raise DatabaseError(
+            url.render_as_string(hide_password=True),
+            f"the driver {driver!r} is not supported; use postgresql+psycopg://",
+        )
+    url = url.set(drivername=POSTGRES_DRIVER)
+    if not url.database:
+        raise DatabaseError(
+            url.render_as_string(hide_password=True),
+            "names no database (postgresql+psycopg://USER@HOST:PORT/DATABASE)",
+        )
+    return Target(None, url.render_as_string(hide_password=False))
 
 
 #: What to run when a file is refused for its schema.
@@ -229,6 +297,24 @@ def is_busy(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+def is_retryable_on_server(exc: BaseException) -> bool:
+    """A PostgreSQL failure after which the whole unit of work may simply run again:
+    nothing was committed (the connection dropped, a serialization failure, a deadlock)."""
+    original = getattr(exc, "orig", exc)
+    code = getattr(original, "sqlstate", None) or ""
+    if code in ("40001", "40P01") or code.startswith("08") or code.startswith("57P"):
+        return True
+    if isinstance(exc, OperationalError) and not code:
+        return True  # no SQLSTATE: the connection itself failed (refused, reset, closed)
+    return bool(getattr(exc, "connection_invalidated", False))
+
+
+def describe_server_error(label: str, exc: BaseException) -> DatabaseError:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    return DatabaseError(label, f"cannot be reached or written ({first}); nothing was changed")
+
+
 def describe_write_error(label: str, exc: BaseException) -> DatabaseError:
     text = str(getattr(exc, "orig", exc))
     if "full" in text.lower():
@@ -248,6 +334,19 @@ class Database:
         self.target = target
         self._version_conn: sqlite3.Connection | None = None
         self._seen_version: int | None = None
+        #: Sent with every NOTIFY, so this database's own commits do not reload its board.
+        self.token = uuid.uuid4().hex
+        self._listener: Listener | None = None
+        self._listener_lock = threading.Lock()
+
+    @property
+    def is_server(self) -> bool:
+        return self.target.is_server
+
+    @property
+    def offline(self) -> bool:
+        """PostgreSQL: True while the listening connection is lost (and retrying)."""
+        return self._listener is not None and not self._listener.online
 
     @property
     def label(self) -> str:
@@ -265,6 +364,8 @@ class Database:
         The whole unit of work is retried when SQLite reports the database busy, so a
         user never sees "database is locked" while a cron job or a second window writes.
         """
+        if self.is_server:
+            return self._transact_server(work)
         delay = 0.05
         for attempt in range(WRITE_RETRIES):
             token = _immediate.set(True)
@@ -284,14 +385,50 @@ class Database:
                 _immediate.reset(token)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _transact_server(self, work: Callable[[Session], T]) -> T:
+        """PostgreSQL: one transaction holding the write lock, with a NOTIFY; retried whole
+        while the server is away (a restart) or reports a serialization failure."""
+        from sqlalchemy import text
+
+        delay = 0.05
+        deadline = time.monotonic() + SERVER_RETRY_SECONDS
+        while True:
+            try:
+                with Session(self.engine, expire_on_commit=False) as session:
+                    session.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+                    result = work(session)
+                    session.execute(
+                        text("SELECT pg_notify(:channel, :token)"),
+                        {"channel": _channel(), "token": self.token},
+                    )
+                    session.commit()
+                return result
+            except _SQLAlchemyError as exc:
+                if not is_retryable_on_server(exc) or time.monotonic() > deadline:
+                    raise describe_server_error(self.label, exc) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
     def _own_commit(self) -> None:
         """Our own commit moves ``data_version`` too: take it as seen, so the board does not
         reload itself after each of its own writes."""
         if self._version_conn is not None:
             self._seen_version = self.data_version()
 
+    def listen(self) -> Listener:
+        """PostgreSQL: the one listening connection of this database (started once)."""
+        from kanban_tui.storage.live import Listener
+
+        with self._listener_lock:
+            if self._listener is None:
+                self._listener = Listener(self.target.conninfo, self.token)
+                self._listener.start()
+            return self._listener
+
     def changed_elsewhere(self) -> bool:
         """True when another process (or connection not ours) committed since last asked."""
+        if self.is_server:
+            return self.listen().changed()
         current = self.data_version()
         changed = self._seen_version is not None and current != self._seen_version
         self._seen_version = current
@@ -300,8 +437,11 @@ class Database:
     def data_version(self) -> int:
         """A number that changes whenever another connection commits.
 
-        Uses one dedicated connection, so polling it costs a single cheap PRAGMA.
+        Uses one dedicated connection, so polling it costs a single cheap PRAGMA. On
+        PostgreSQL it counts the notifications of others' commits.
         """
+        if self.is_server:
+            return self.listen().count
         if self.target.path is None:
             return 0
         if self._version_conn is None:
@@ -312,10 +452,19 @@ class Database:
         return int(row[0])
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         if self._version_conn is not None:
             self._version_conn.close()
             self._version_conn = None
         self.engine.dispose()
+
+
+def _channel() -> str:
+    from kanban_tui.storage.live import CHANNEL
+
+    return CHANNEL
 
 
 def _install_pragmas(engine: Engine, in_memory: bool) -> None:
@@ -338,13 +487,19 @@ def _install_pragmas(engine: Engine, in_memory: bool) -> None:
         connection.exec_driver_sql(statement)  # type: ignore[attr-defined]
 
 
-def open_database(location: str | os.PathLike[str], *, create: bool = True) -> Database:
+def open_database(
+    location: str | os.PathLike[str], *, create: bool = True, upgrade: bool = False
+) -> Database:
     """Open (and if needed create or upgrade) the database at ``location``.
 
     A new database is built aside and renamed into place, so a kill at any moment of the
-    first start leaves either no file or a whole one.
+    first start leaves either no file or a whole one. A PostgreSQL database at an older
+    revision is upgraded only with ``upgrade`` (``seller-kanban db upgrade``); a SQLite
+    file is upgraded at any open, after a backup.
     """
     target = resolve_target(location)
+    if target.is_server:
+        return _open_server(target, create=create, upgrade=upgrade)
     if target.path is None:
         engine = create_engine(
             "sqlite://",
@@ -388,6 +543,72 @@ def open_database(location: str | os.PathLike[str], *, create: bool = True) -> D
     return db
 
 
+def server_engine(target: Target) -> Engine:
+    """An engine for a PostgreSQL target; says how to install the driver when it is missing."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise DatabaseError(
+            target.label,
+            "needs the PostgreSQL driver: pip install 'seller-kanban[postgres]'",
+        ) from None
+    assert target.url is not None
+    return create_engine(
+        target.url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": "seller-kanban"},
+    )
+
+
+def _open_server(target: Target, *, create: bool, upgrade: bool) -> Database:
+    from sqlalchemy import text
+
+    from kanban_tui.storage import revisions
+
+    engine = server_engine(target)
+    db = Database(engine, target)
+    try:
+        with engine.begin() as connection:
+            # two first opens (two teammates at once) must not both build the schema
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+            found = revisions.current(connection)
+            if found is None:
+                if revisions.tables(connection):
+                    raise DatabaseError(
+                        target.label,
+                        "holds tables but no seller-kanban schema revision "
+                        "(another program's database?); use an empty database",
+                    )
+                if not create:
+                    raise DatabaseError(target.label, "has no seller-kanban schema yet")
+                revisions.upgrade(connection)
+            elif found != revisions.head():
+                if not revisions.known(found):
+                    raise DatabaseError(
+                        target.label,
+                        f"was written by a newer seller-kanban (schema revision {found}); "
+                        "upgrade seller-kanban to open it",
+                    )
+                if not upgrade:
+                    raise DatabaseError(
+                        target.label,
+                        f"has schema revision {found}, this version needs "
+                        f"{revisions.head()}: run `seller-kanban db upgrade` (copy it first "
+                        "with `seller-kanban db copy --to FILE.db`)",
+                    )
+                revisions.upgrade(connection)
+    except DatabaseError:
+        db.close()
+        raise
+    except _SQLAlchemyError as exc:
+        db.close()
+        text_ = str(getattr(exc, "orig", exc)).strip().splitlines()
+        raise DatabaseError(
+            target.label, f"cannot be opened ({text_[0] if text_ else type(exc).__name__})"
+        ) from None
+    return db
+
+
 def _file_engine(path: Path) -> Engine:
     return create_engine(
         f"sqlite:///{path}",
@@ -407,9 +628,7 @@ def _create_aside(path: Path, *, replace: bool) -> None:
             engine = _file_engine(temporary)
             try:
                 with engine.begin() as connection:
-                    SQLModel.metadata.create_all(connection)
-                    connection.exec_driver_sql(f"PRAGMA application_id = {_signed(APPLICATION_ID)}")
-                    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    _build_schema(connection)
                 with engine.connect() as connection:
                     connection.exec_driver_sql("PRAGMA journal_mode = WAL")
             finally:
@@ -429,24 +648,40 @@ def _create_aside(path: Path, *, replace: bool) -> None:
         raise describe_write_error(str(path), exc) from None
 
 
+def _build_schema(connection: Any) -> None:
+    """A new SQLite database: the Alembic revisions, then our ids in the header."""
+    from kanban_tui.storage import revisions
+
+    revisions.upgrade(connection)
+    connection.exec_driver_sql(f"PRAGMA application_id = {_signed(APPLICATION_ID)}")
+    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
 def _initialise(db: Database, version: int | None) -> None:
-    from kanban_tui.storage.migrations import upgrade
+    from kanban_tui.storage import revisions
+    from kanban_tui.storage.migrations import bring_up_to_date
 
     if version is None:
+        db.transact(lambda session: _build_schema(session.connection()))
+        return
+    with db.engine.connect() as connection:
+        found = revisions.current(connection)
+    if found is not None and not revisions.known(found):
+        raise DatabaseError(
+            db.label,
+            f"was written by a newer seller-kanban (schema revision {found}); "
+            "upgrade seller-kanban to open it",
+        )
+    if version == SCHEMA_VERSION and found == revisions.head():
+        return
+    behind = version < SCHEMA_VERSION or found not in (None, revisions.head())
+    if behind and db.target.path is not None:
+        # an upgrade rewrites tables: keep the file as it was first, and prove the
+        # upgrade on a copy before the live file is touched
+        from kanban_tui.storage.backup import backup_to, check_upgrade, copy_path
 
-        def create(session: Session) -> None:
-            connection = session.connection()
-            SQLModel.metadata.create_all(connection)
-            connection.exec_driver_sql(f"PRAGMA application_id = {_signed(APPLICATION_ID)}")
-            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-        db.transact(create)
-    elif version < SCHEMA_VERSION:
-        if db.target.path is not None:
-            # an upgrade rewrites tables: keep the file as it was first, and prove the
-            # upgrade on a copy before the live file is touched
-            from kanban_tui.storage.backup import backup_to, check_upgrade, copy_path
-
-            live = db.target.path
-            check_upgrade(backup_to(live, copy_path(live, f"before-upgrade-v{version}")), version)
-        upgrade(db, version)
+        live = db.target.path
+        kind = f"before-upgrade-v{version}" if found is None else f"before-upgrade-{found}"
+        check_upgrade(backup_to(live, copy_path(live, kind)), version)
+    # (a v2 file from before Alembic only gets the baseline stamped: nothing is rewritten)
+    bring_up_to_date(db, version)

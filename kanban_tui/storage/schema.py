@@ -17,6 +17,8 @@ from functools import cache
 
 #: Tables SQLite itself keeps (AUTOINCREMENT counters, ANALYZE statistics).
 _INTERNAL_PREFIX = "sqlite_"
+#: Alembic's record of the schema revision (see :mod:`kanban_tui.storage.revisions`).
+_VERSION_TABLE = "alembic_version"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def read_catalog(connection: sqlite3.Connection) -> Catalog:
     for kind, name, _table in rows:
         if kind in ("trigger", "view"):
             extras.append((kind, name))
-        if kind != "table" or name.startswith(_INTERNAL_PREFIX):
+        if kind != "table" or name.startswith(_INTERNAL_PREFIX) or name == _VERSION_TABLE:
             continue
         quoted = name.replace('"', '""')
         columns = connection.execute(f'PRAGMA table_info("{quoted}")').fetchall()

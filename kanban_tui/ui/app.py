@@ -74,7 +74,10 @@ class KanbanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.board.cards, self.actions))
         self.board.db.changed_elsewhere()  # the baseline
-        self.set_interval(self.settings.refresh_seconds, self.poll_database, name="poll-db")
+        every = self.settings.refresh_seconds
+        if self.board.db.is_server:  # issue 12: only a flag set by the listening thread
+            every = min(every, 0.25)
+        self.set_interval(every, self.poll_database, name="poll-db")
         self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
@@ -154,7 +157,13 @@ class KanbanApp(App[None]):
 
     # ----------------------------------------------------------- watchers
     def poll_database(self) -> None:
-        """Repaint when another process committed (``PRAGMA data_version`` moved)."""
+        """Repaint when another process committed (``PRAGMA data_version`` moved, or on
+        PostgreSQL a NOTIFY came); mark the board while its server is away."""
+        offline = self.board.db.offline
+        if offline:
+            self._mark_offline(True)
+            return
+        self._mark_offline(False)
         try:
             changed = self.board.db.changed_elsewhere()
         except Exception:  # the next poll tries again; a broken DB shows on the next action
@@ -166,6 +175,12 @@ class KanbanApp(App[None]):
             board.refresh_from_outside()
         if self.screen is not board:  # e.g. the KPI pane over the board
             self.screen.post_message(DataChanged())
+
+    def _mark_offline(self, offline: bool) -> None:
+        """Show (or clear) the offline mark on the board, if it is up and it changed."""
+        board = next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
+        if board is not None and board.is_mounted and board.offline != offline:
+            board.show_offline(offline)
 
     def watch_theme(self, theme: str) -> None:
         if not self.save_settings or theme == self.settings.theme:

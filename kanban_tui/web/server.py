@@ -262,6 +262,10 @@ class BoardServer:
 
     # ------------------------------------------------------------------ the board command
     def board_argv(self) -> list[str]:
+        if "://" in self.database and not self.database.startswith("sqlite"):
+            # issue 12: a server URL may carry a password; the boards read it from
+            # SELLER_KANBAN_DB (set by serve), so it stays out of the process list
+            return [sys.executable, "-m", "kanban_tui", "--lang", self.lang]
         return [sys.executable, "-m", "kanban_tui", "--db", self.database, "--lang", self.lang]
 
     # ------------------------------------------------------------------ app
@@ -443,7 +447,7 @@ class BoardServer:
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 raise KanbanError(f"{self.host}:{self.port}", reason) from None
-            self.echo(t("web.serving", url=self.url(), db=self.database))
+            self.echo(t("web.serving", url=self.url(), db=_shown(self.database)))
             if self.token is not None:
                 self.echo(t("web.serving_token", url=self.url()))
             self.echo(t("web.stop_hint"))
@@ -476,11 +480,24 @@ def configure_logging() -> None:
         logger.propagate = False
 
 
+def _shown(database: str) -> str:
+    """The database as printed: a server URL without its password."""
+    from kanban_tui.errors import KanbanError
+    from kanban_tui.services.db_admin import label
+
+    try:
+        return label(database)
+    except KanbanError:
+        return database
+
+
 def serve(
     *, database: str, lang: str, host: str, port: int, token: str | None
 ) -> int:  # pragma: no cover - exercised through the CLI in a subprocess
     server = BoardServer(database=database, lang=lang, host=host, port=port, token=token)
     configure_logging()
     os.environ.pop(TOKEN_ENV, None)
+    if server.board_argv().count("--db") == 0:  # a PostgreSQL URL: the boards read it here
+        os.environ["SELLER_KANBAN_DB"] = database
     asyncio.run(server.run())
     return 0

@@ -293,6 +293,8 @@ class BoardScreen(Screen[None]):
             bar.append(f"   {t('people.mine_on', name=self._who() or '')}", style="italic")
         if self.filter_text:
             bar.append(f"   {t('board.filtered', text=self.filter_text)}", style="italic")
+        if self.offline:  # issue 12: the server is away; edits wait and are retried
+            bar.append(f"   {t('live.offline')}", style="italic")
         if show_load:
             self.load = load if load is not None else self._load()
             bar.append("   ")
@@ -312,6 +314,17 @@ class BoardScreen(Screen[None]):
         column, row = found
         self.activate(COLUMNS.index(column))
         self.column.cursor = row
+
+    #: True while a PostgreSQL board has lost its server (the top bar says so).
+    offline = False
+
+    def show_offline(self, offline: bool) -> None:
+        """Mark the board offline (or back online) without asking the database anything."""
+        self.offline = offline
+        if self._columns:
+            self._update_topbar(
+                sum(view.count for view in self._columns), getattr(self, "load", None)
+            )
 
     def refresh_from_outside(self) -> None:
         """Another process changed the database: repaint, keeping the focused card."""
@@ -400,7 +413,7 @@ class BoardScreen(Screen[None]):
                 self.post_message(self.MoveStored(None, card.column, planned))
                 return
             try:
-                moved = service.step(card.id, delta, row)
+                moved = service.step(card.id, delta, row, card.column)  # issue 12: conflicts
                 outcome = MoveOutcome(
                     card=moved,
                     shown=service.locate(moved.id, text, who),
