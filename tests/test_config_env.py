@@ -29,6 +29,7 @@ VARIABLES = {
     "refresh_seconds": ("SELLER_KANBAN_REFRESH_SECONDS", "2", 2.0),
     "schedule_check_seconds": ("SELLER_KANBAN_SCHEDULE_CHECK_SECONDS", "60", 60.0),
     "keymap": ("SELLER_KANBAN_KEYMAP", '{"undo": "u"}', {"undo": "u"}),
+    "user": ("SELLER_KANBAN_USER", "Li Wei", "Li Wei"),
 }
 
 
