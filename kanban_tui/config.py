@@ -187,9 +187,9 @@ def _describe(error: ValidationError, source: str) -> ConfigError:
     return ConfigError(source, f"{key}: {problem} (got {item.get('input')!r})")
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     """The file's table (empty when there is no file); a :class:`ConfigError` naming the
-    file when it cannot be read or is not TOML."""
+    file when it cannot be read or is not TOML (the config file and the user's playbooks)."""
     if not path.exists():
         return {}
     if not path.is_file():
@@ -210,7 +210,7 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
     variable over the file's value, the file's over the default."""
     path = path or locations.config_file()
     environ = os.environ if environ is None else environ
-    file_values = _read_file(path)
+    file_values = read_toml(path)
     try:
         # the file on its own first: a bad file is named even when a variable overrides it
         settings = Settings.model_validate(file_values)

@@ -8,7 +8,6 @@ time spent counts against the day's incident buffer.
 from __future__ import annotations
 
 import json
-import tomllib
 from datetime import UTC
 from pathlib import Path
 from typing import Literal
@@ -44,15 +43,10 @@ class PlaybookBook(BaseModel):
 
 
 def _read(path: Path) -> PlaybookBook:
+    from kanban_tui.config import read_toml
+
     try:
-        with path.open("rb") as handle:
-            return PlaybookBook.model_validate(tomllib.load(handle))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(str(path), "is not UTF-8 text (a TOML file is)") from None
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
+        return PlaybookBook.model_validate(read_toml(path))
     except ValidationError as exc:
         item = exc.errors()[0]
         where = ".".join(str(p) for p in item["loc"])
