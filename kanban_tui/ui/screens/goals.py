@@ -194,7 +194,7 @@ class GoalsScreen(Screen[None]):
         line = 2 + month + quarter * 2
         main = self.query_one("#goals-main", VerticalScroll)
         view = main.scrollable_content_region.height
-        if not line - 1 >= main.scroll_y or line + 2 > main.scroll_y + view:
+        if line - 1 < main.scroll_y or line + 2 > main.scroll_y + view:
             main.scroll_to(y=max(0, line - view // 2), animate=False)
 
     @property
