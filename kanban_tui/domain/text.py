@@ -37,6 +37,39 @@ def one_line(text: str) -> str:
     return literal(_NEWLINES.sub(" ", text))
 
 
+#: A CJK character: two cells, and a line may break before or after it.
+_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+
+
+def line_breaks(text: str, width: int) -> list[int]:
+    """Where a one-line ``text`` wrapped to ``width`` terminal cells starts each new line
+    (indexes into ``text``): a CJK character is two cells and a line may break between any
+    two of them; other words break at spaces; a word wider than the line is cut by cells."""
+    from rich.cells import cell_len
+
+    width = max(width, 2)
+    breaks: list[int] = []
+    used = 0
+    at = 0
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            used += cell_len(token)
+            at += len(token)
+            continue
+        if used and used + cell_len(token) > width:
+            breaks.append(at)
+            used = 0
+        for char in token:  # a word wider than a whole line is cut by cells
+            size = cell_len(char)
+            if used and used + size > width:
+                breaks.append(at)
+                used = 0
+            used += size
+            at += 1
+    return breaks
+
+
 #: How much of a card's title a toast shows.
 TOAST_TITLE_CELLS = 40
 

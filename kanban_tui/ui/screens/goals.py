@@ -42,11 +42,15 @@ from kanban_tui.services.kpi import KpiService, StoredGoal
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.forms import FormScreen
 from kanban_tui.ui.widgets.footer import KanbanFooter
+from kanban_tui.ui.widgets.wrapped import CellWrapped
 
 #: How the screen says where to set a goal from the command line.
 GOAL_COMMAND = "seller-kanban goal set AMOUNT --year {year} --currency {currency}"
 WEIGHTS_OPTION = "--weights 1,1,1,1,1,1,1,1,1,1.2,1.4,1.6"
 BAR_WIDTH = 10
+#: Below this many columns the weeks go under the months (side by side the months' table
+#: would be squeezed into a third of the screen).
+NARROW_BELOW = 120
 #: Status → (symbol, style). The symbol and the word carry the meaning, colour only helps.
 STATUS_LOOK = {
     "reached": ("✓", "green"),
@@ -134,17 +138,26 @@ class GoalsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="goals-head")
         yield Static(id="goals-hint")
+        main, side = VerticalScroll(id="goals-main"), VerticalScroll(id="goals-side")
+        # the arrows choose the month: no pane takes the focus, even when it can scroll
+        main.can_focus = side.can_focus = False
         with Horizontal(id="goals-body"):
-            with VerticalScroll(id="goals-main"):
+            with main:
                 yield Static(id="goals-table")
-            with VerticalScroll(id="goals-side"):
+            with side:
                 yield Static(id="goals-weeks")
         yield KanbanFooter()
 
     def on_mount(self) -> None:
-        for selector in ("#goals-main", "#goals-side"):
-            self.query_one(selector, VerticalScroll).can_focus = False
+        self.fit(self.app.size.width)
         self.reload()
+
+    def on_resize(self) -> None:
+        self.fit(self.app.size.width)
+
+    def fit(self, width: int) -> None:
+        """Narrow screens show the weeks under the months, both the full width."""
+        self.set_class(width < NARROW_BELOW, "-narrow")
 
     # ---------------------------------------------------------------- data
     def _guard(self, work: Callable[[], Any]) -> Any:
@@ -167,7 +180,22 @@ class GoalsScreen(Screen[None]):
         self.query_one("#goals-weeks", Static).update(self.weeks_renderable())
         hint = self.query_one("#goals-hint", Static)
         hint.display = bool(self.hint)
-        hint.update(Text(self.hint))
+        hint.update(CellWrapped(Text(self.hint)))
+        self.call_after_refresh(self._show_month)
+
+    def _show_month(self) -> None:
+        """Keep the chosen month's line in view when the table is taller than its pane."""
+        if self.split is None:
+            return
+        month = self.month_number - 1
+        quarter = month // 3
+        # the header and its rule, the months and quarter totals before it, a blank line
+        # after each quarter
+        line = 2 + month + quarter * 2
+        main = self.query_one("#goals-main", VerticalScroll)
+        view = main.scrollable_content_region.height
+        if line - 1 < main.scroll_y or line + 2 > main.scroll_y + view:
+            main.scroll_to(y=max(0, line - view // 2), animate=False)
 
     @property
     def currency(self) -> str:
@@ -196,7 +224,7 @@ class GoalsScreen(Screen[None]):
         text.append(f"  {WEIGHTS_OPTION}\n\n", style="dim")
         text.append(t("goals_screen.weights_hint") + "\n\n", style="dim")
         text.append(t("goals_screen.press_e"), style="bold")
-        return text
+        return CellWrapped(text)
 
     def table_renderable(self) -> RenderableType:
         split = self.split
@@ -224,12 +252,13 @@ class GoalsScreen(Screen[None]):
         table.add_row(*self._cells(split.year, split, currency), style="bold")
         parts: list[RenderableType] = [table]
         if not split.counted:
-            parts.append(Text(t("goals_screen.no_sales", currency=currency), style="dim"))
+            parts.append(
+                CellWrapped(Text(t("goals_screen.no_sales", currency=currency), style="dim"))
+            )
         if split.other:
             others = ", ".join(f"{code} ({money_currency})" for code, money_currency in split.other)
-            parts.append(
-                Text(t("goals_screen.other_currency", markets=others, currency=currency), "dim")
-            )
+            words = t("goals_screen.other_currency", markets=others, currency=currency)
+            parts.append(CellWrapped(Text(words, "dim")))
         return Group(*parts)
 
     def _cells(self, line: Line, split: YearSplit, currency: str) -> list[RenderableType]:
@@ -254,7 +283,7 @@ class GoalsScreen(Screen[None]):
         name = t("goals_screen.month_name", month=t(f"month.{self.month_number}"), year=self.year)
         heading = Text(t("goals_screen.weeks_title", month=name), style="bold")
         if split is None:
-            return Group(heading, Text(t("goals_screen.weeks_none"), style="dim"))
+            return Group(heading, CellWrapped(Text(t("goals_screen.weeks_none"), style="dim")))
         currency = split.goal.currency
         line = split.months[self.month_number - 1]
         weeks = self._guard(
@@ -287,7 +316,7 @@ class GoalsScreen(Screen[None]):
             )
         parts: list[RenderableType] = [heading, summary, Text(""), grid]
         parts.append(Text(""))
-        parts.append(Text(t("goals_screen.weeks_note"), style="dim italic"))
+        parts.append(CellWrapped(Text(t("goals_screen.weeks_note"), style="dim italic")))
         return Group(*parts)
 
     @staticmethod

@@ -40,6 +40,9 @@ from kanban_tui.ui.widgets.footer import KanbanFooter
 #: numbers off a 120-column terminal; the line under the table shows them in full.
 TITLE_WIDTH = 30
 RULE_WIDTH = 40
+#: Below this many columns the table leaves out "Last done" (the line under the table
+#: names it) and narrows title and rule, so it fits the screen with its scroll bar.
+NARROW_BELOW = 100
 #: The form's fields, in the order their errors are looked for.
 FORM_FIELDS = (
     "title_en",
@@ -129,6 +132,7 @@ class TemplatesScreen(Screen[None]):
         self.lang = lang
         self.rows: list[TemplateRow] = []
         self.widths = (TITLE_WIDTH, RULE_WIDTH)
+        self.with_last = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="templates-head")
@@ -147,7 +151,7 @@ class TemplatesScreen(Screen[None]):
         width = self.app.size.width
         if width >= 120:
             return TITLE_WIDTH, RULE_WIDTH
-        return (22, 24) if width < 100 else (26, 32)
+        return (19, 22) if width < NARROW_BELOW else (26, 32)
 
     def on_resize(self) -> None:
         if self.is_mounted and self._widths() != self.widths:
@@ -158,11 +162,13 @@ class TemplatesScreen(Screen[None]):
     def _add_columns(self) -> None:
         table = self.table
         self.widths = title_width, rule_width = self._widths()
+        self.with_last = self.app.size.width >= NARROW_BELOW
         table.add_column(t("templates_screen.col_title"), width=title_width, key="title")
         table.add_column(t("templates_screen.col_rule"), width=rule_width, key="rule")
         table.add_column(t("templates_screen.col_column"), key="column")
         table.add_column(t("templates_screen.col_next"), key="next")
-        table.add_column(t("templates_screen.col_last"), key="last")
+        if self.with_last:
+            table.add_column(t("templates_screen.col_last"), key="last")
         table.add_column(t("templates_screen.col_recent"), key="recent")
 
     @property
@@ -198,7 +204,7 @@ class TemplatesScreen(Screen[None]):
 
     def _cells(self, row: TemplateRow) -> list[Text]:
         style = "" if row.active else "dim"
-        return [
+        cells = [
             _cropped(row.title(self.lang), self.widths[0], style),
             _cropped(row.describe(self.lang), self.widths[1], style),
             Text(t(f"column.{row.column}"), style=style),
@@ -206,6 +212,9 @@ class TemplatesScreen(Screen[None]):
             Text(last_done_text(row), style=style),
             Text(completion(row), style=style, justify="right"),
         ]
+        if not self.with_last:
+            del cells[4]
+        return cells
 
     def _update_head(self) -> None:
         paused = sum(1 for row in self.rows if not row.active)
@@ -232,6 +241,8 @@ class TemplatesScreen(Screen[None]):
         if row.estimate_minutes:
             facts.append(duration(row.estimate_minutes))
         facts.append(t(f"priority.{row.priority}"))
+        if not self.with_last and row.last_done is not None:
+            facts.append(t("templates_screen.last_done", when=last_done_text(row)))
         lines = Text(one_line(row.title(self.lang)), style="bold")
         lines.append("\n" + one_line(" · ".join(facts)))
         if row.checklist:
