@@ -6,17 +6,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.notifications import Notification, Notify
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kanban_tui.domain.models import COLUMNS, Column, Priority
@@ -27,10 +26,13 @@ from kanban_tui.i18n import language, t
 from kanban_tui.services.board import BoardService, CardRow, categories_matching
 from kanban_tui.services.budget import DayLoad, day_load
 from kanban_tui.ui.actions import BOARD_ACTIONS, NamedAction
+from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
 from kanban_tui.ui.widgets.footer import KanbanFooter
+
+T = TypeVar("T")
 
 
 def load_bar(load: DayLoad, width: int = 12) -> Text:
@@ -63,7 +65,7 @@ NARROW_FOOTER = ("toggle_done", "new_card", "edit_card", "undo", "help", "quit")
 
 def bindings(
     actions: tuple[NamedAction, ...] = BOARD_ACTIONS, narrow: bool = False
-) -> list[Binding]:
+) -> list[BindingType]:
     return [
         Binding(
             a.keys,
@@ -88,7 +90,7 @@ class MoveOutcome:
     load: DayLoad | None
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(AppScreen[None]):
     """The main screen. It holds the focus model and calls the board service.
 
     A move (shift+←/→) is optimistic: the two columns change in the view at once, without
@@ -302,7 +304,7 @@ class BoardScreen(Screen[None]):
         self.query_one("#topbar", Static).update(bar, layout=False)
 
     def _load(self) -> DayLoad:
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.kanban.settings
         return day_load(self.service, settings.work_hours_per_day, settings.incident_buffer)
 
     def focus_card(self, card_id: int) -> None:
@@ -334,13 +336,9 @@ class BoardScreen(Screen[None]):
             self.focus_card(card.id)
 
     # ------------------------------------------------------------- actions
-    def _guard(self, work: Any) -> Any:
-        self.settle()
-        try:
-            return work()
-        except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
-            return None
+    def _guard(self, work: Callable[[], T]) -> T | None:
+        self.settle()  # every pending move is stored first
+        return super()._guard(work)
 
     def action_focus_column(self, delta: int) -> None:
         index = max(0, min(len(COLUMNS) - 1, self.focus_index + delta))
@@ -406,7 +404,7 @@ class BoardScreen(Screen[None]):
         and delay it)."""
         service, text, epoch = self.service, self._filter(), self._epoch
         who = self._who()
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.kanban.settings
 
         def write() -> None:
             if epoch <= self._failed_epoch:  # an earlier move failed: the view is read again
@@ -573,13 +571,13 @@ class BoardScreen(Screen[None]):
     @property
     def templates(self) -> Any:
         """The template service of the open board (for the card form's Repeat field)."""
-        return self.app.board.templates  # type: ignore[attr-defined]
+        return self.kanban.board.templates
 
     def _apply_repeat(self, card_id: int, rule: str, before: str) -> None:
         """Create, change or pause the card's recurring template from the Repeat field."""
         if rule == before:
             return
-        market = self.app.settings.default_marketplace  # type: ignore[attr-defined]
+        market = self.kanban.settings.default_marketplace
         if rule:
             row = self._guard(lambda: self.templates.make_recurring(card_id, rule, market))
             if row is not None:
@@ -741,7 +739,7 @@ class BoardScreen(Screen[None]):
         from kanban_tui.ui.screens.templates import TemplatesScreen
 
         self.app.push_screen(
-            TemplatesScreen(self.app.board.templates, language()),  # type: ignore[attr-defined]
+            TemplatesScreen(self.kanban.board.templates, language()),
             lambda _: self.reload(),
         )
 
@@ -750,9 +748,9 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(
             KpiScreen(
-                self.app.board.kpi,  # type: ignore[attr-defined]
+                self.kanban.board.kpi,
                 language(),
-                self.app.settings.default_marketplace,  # type: ignore[attr-defined]
+                self.kanban.settings.default_marketplace,
                 self.service.clock,
             )
         )
