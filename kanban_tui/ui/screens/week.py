@@ -204,7 +204,7 @@ class WeekScreen(AppScreen[None]):
         )
 
     def today_renderable(self) -> RenderableType:
-        from kanban_tui.ui.screens.board import load_bar
+        from kanban_tui.ui.screens.board_view import load_bar
 
         heading = Text(t("week_screen.today_title"), style="bold")
         load = self.load
