@@ -35,5 +35,5 @@ def install() -> bool:
         return by_colours(base_background, background)
 
     method.cache_clear()
-    StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign]
+    StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign,assignment]
     return True

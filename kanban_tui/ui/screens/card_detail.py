@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,10 +17,11 @@ from kanban_tui.format import duration
 from kanban_tui.i18n import t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.base import kanban_app
 from kanban_tui.ui.screens.modal import DialogScreen
 
 
-def _bindings() -> list[Binding]:
+def _bindings() -> list[BindingType]:
     return [
         Binding("space", "tick", t("detail.toggle")),
         Binding("a", "add", t("detail.add")),
@@ -85,7 +86,7 @@ class CardDetail(DialogScreen[None]):
         try:
             self.card = self.service.set_checklist(self.card.id, items)
         except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            kanban_app(self).show_error(exc.title, exc.message)
             return
         self.redraw(highlight)
 
@@ -126,7 +127,7 @@ class CardDetail(DialogScreen[None]):
         try:
             self.card = self.service.toggle_timer(self.card.id)
         except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
+            kanban_app(self).show_error(exc.title, exc.message)
             return
         self.redraw()
 

@@ -20,7 +20,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kanban_tui.domain.text import literal
@@ -40,6 +39,7 @@ from kanban_tui.services.goals import (
 )
 from kanban_tui.services.kpi import KpiService, StoredGoal
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.forms import FormScreen
 from kanban_tui.ui.widgets.footer import KanbanFooter
 from kanban_tui.ui.widgets.wrapped import CellWrapped
@@ -103,7 +103,7 @@ def screen_bindings() -> list[BindingType]:
     ]
 
 
-class GoalsScreen(Screen[None]):
+class GoalsScreen(AppScreen[None]):
     """The year's goal month by month against actual sales, and a month's weeks."""
 
     BINDINGS = screen_bindings()
@@ -160,13 +160,6 @@ class GoalsScreen(Screen[None]):
         self.set_class(width < NARROW_BELOW, "-narrow")
 
     # ---------------------------------------------------------------- data
-    def _guard(self, work: Callable[[], Any]) -> Any:
-        try:
-            return work()
-        except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
-            return None
-
     def reload(self) -> None:
         self.goal = self._guard(lambda: stored_goal(self.service, self.year))
         self.split = None

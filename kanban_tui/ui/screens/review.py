@@ -16,21 +16,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Static, TextArea
 
-from kanban_tui.domain.kpi import Status
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
-from kanban_tui.format import category_label, duration
+from kanban_tui.format import category_label
 from kanban_tui.i18n import t
 from kanban_tui.services.kpi import shift_month
 from kanban_tui.services.kpi_words import kpi_names, listed
@@ -44,8 +41,11 @@ from kanban_tui.services.review import (
 )
 from kanban_tui.services.session import Board
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens import review_side as side
+from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.review_side import rate_text
 from kanban_tui.ui.widgets.footer import KanbanFooter
 
 #: The default plan's four-weekly review ("pdca-evaluation") counts its windows from here.
@@ -78,7 +78,6 @@ NARROW_NUMBERS = (
     ("rate", "review_screen.col_rate"),
 )
 FLAG = "⚑"
-NO_VALUE = "—"
 
 
 #: Row marks: what a decision did, or why a row stands out (never colour alone).
@@ -91,22 +90,11 @@ def judged_by_text(board: Board, row: ReviewRow) -> str:
 
 
 MARKS = {"kept": "✓", "paused": "⏸", "deleted": "✗", "flagged": FLAG}
-STATUS_STYLE = {
-    Status.OK: "green",
-    Status.WARNING: "yellow",
-    Status.BREACH: "bold red",
-    Status.NONE: "dim",
-}
-KPI_COMMAND = "seller-kanban kpi import FILE --marketplace {code}"
 
 
 def window_start(day: date, anchor: date = ANCHOR) -> date:
     """The start of the four-week window (counted from ``anchor``) that holds ``day``."""
     return anchor + timedelta(days=((day - anchor).days // WINDOW_DAYS) * WINDOW_DAYS)
-
-
-def rate_text(rate: float | None) -> str:
-    return NO_VALUE if rate is None else f"{rate * 100:.0f}%"
 
 
 def layout_for(width: int) -> str:
@@ -140,7 +128,7 @@ def screen_bindings() -> list[BindingType]:
     ]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(AppScreen[None]):
     """A month's (or four weeks') review with the decisions it calls for."""
 
     BINDINGS = screen_bindings()
@@ -254,13 +242,6 @@ class ReviewScreen(Screen[None]):
         return review.rows[min(self.table.cursor_row, len(review.rows) - 1)]
 
     # ---------------------------------------------------------------- data
-    def _guard(self, work: Callable[[], Any]) -> Any:
-        try:
-            return work()
-        except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
-            return None
-
     def reload(self, focus: int | None = None) -> None:
         """Read the review of :attr:`period`; the cursor stays on ``focus`` (a template id),
         else on the same template, else on the same line."""
@@ -411,136 +392,15 @@ class ReviewScreen(Screen[None]):
         detail.update(lines)
 
     def _update_side(self) -> None:
-        self.query_one("#review-overall", Static).update(self.overall_renderable())
-        self.query_one("#review-kpis", Static).update(self.kpis_renderable())
-        self.query_one("#review-incidents", Static).update(self.incidents_renderable())
-        self.query_one("#review-note", Static).update(self.note_renderable())
+        review = self.review
+        self.query_one("#review-overall", Static).update(side.overall(review))
+        kpis = side.kpis(review, self.default_marketplace, self.side_room())
+        self.query_one("#review-kpis", Static).update(kpis)
+        self.query_one("#review-incidents", Static).update(side.incidents(review))
+        self.query_one("#review-note", Static).update(side.note(review))
 
     def overall_renderable(self) -> RenderableType:
-        heading = Text(t("review_screen.overall_title"), style="bold")
-        review = self.review
-        if review is None:
-            return heading
-        overall = review.overall
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="dim")
-        grid.add_column(justify="right")
-        grid.add_row(Text(t("review_screen.col_planned")), Text(str(overall.planned)))
-        grid.add_row(Text(t("review_screen.col_on_time")), Text(str(overall.done)))
-        grid.add_row(Text(t("review_screen.col_late")), Text(str(overall.late)))
-        grid.add_row(
-            Text(t("review_screen.col_missed")), Text(str(overall.missed + overall.overdue))
-        )
-        grid.add_row(Text(t("review_screen.col_open")), Text(str(overall.open)))
-        if overall.deleted:
-            grid.add_row(Text(t("review_screen.col_deleted")), Text(str(overall.deleted)))
-        grid.add_row(
-            Text(t("review_screen.completion")), Text(rate_text(overall.rate), style="bold")
-        )
-        threshold = Text(
-            t("review_screen.threshold", threshold=rate_text(review.threshold)), style="dim"
-        )
-        return Group(heading, grid, threshold, Text(""), *self.people_renderables())
-
-    def people_renderables(self) -> list[RenderableType]:
-        """Completion per person (left out while nobody is named on a card)."""
-        review = self.review
-        if review is None or not any(person.person for person in review.people):
-            return []
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="dim", overflow="ellipsis", no_wrap=True, max_width=16)
-        grid.add_column(justify="right")
-        grid.add_column(justify="right")
-        for person in review.people:
-            name = one_line(person.person) if person.person else t("people.report.nobody")
-            counts = person.counts
-            closed = f"{counts.done + counts.late}/{counts.closed}"
-            grid.add_row(Text(name), Text(closed), Text(rate_text(counts.rate), style="bold"))
-        return [Text(t("people.report.title"), style="bold"), grid, Text("")]
-
-    def kpis_renderable(self) -> RenderableType:
-        heading = Text(t("review_screen.kpis_title"), style="bold")
-        review = self.review
-        if review is None or not review.kpis:
-            command = KPI_COMMAND.format(code=self.default_marketplace)
-            return Group(
-                heading,
-                Text(t("review_screen.no_kpis"), style="dim"),
-                Text(command, style="dim"),
-                Text(""),
-            )
-        parts: list[RenderableType] = [heading]
-        for section in review.kpis:
-            parts.append(
-                Text(
-                    t(
-                        "review_screen.kpi_market",
-                        marketplace=section.marketplace,
-                        days=section.days_with_data,
-                    ),
-                    style="italic",
-                )
-            )
-            lines = [line for line in section.lines if line.value is not None]
-            targets = ["" if line.target_text == NO_VALUE else line.target_text for line in lines]
-            names = [one_line(line.name) for line in lines]
-            values_width = max((cell_len(line.value_text) for line in lines), default=1)
-            targets_width = max((cell_len(x) for x in targets), default=0)
-            names_width = max((cell_len(name) for name in names), default=1)
-            one_row = 2 + names_width + 1 + values_width + 1 + targets_width
-            if one_row <= self.side_room():
-                grid = Table.grid(padding=(0, 1), expand=True)
-                grid.add_column(width=1, min_width=1)
-                grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
-                grid.add_column(justify="right", no_wrap=True, min_width=values_width)
-                grid.add_column(style="dim", no_wrap=True, min_width=targets_width)
-                for line, name, target in zip(lines, names, targets, strict=True):
-                    style = STATUS_STYLE.get(line.status, "")
-                    grid.add_row(
-                        Text(line.status.symbol, style=style),
-                        Text(name),
-                        Text(line.value_text, style=style),
-                        Text(target),
-                    )
-                parts.append(grid)
-                continue
-            # too narrow for a row each: the name on its own line(s), value and target below
-            for line, name, target in zip(lines, names, targets, strict=True):
-                style = STATUS_STYLE.get(line.status, "")
-                head = Text.assemble((line.status.symbol, style), " ", name)  # wraps, whole
-                value = Text.assemble("  ", (line.value_text, style), " ", (target, "dim"))
-                value.truncate(self.side_room(), overflow="ellipsis")
-                parts.extend([head, value])
-        parts.append(Text(""))
-        return Group(*parts)
-
-    def incidents_renderable(self) -> RenderableType:
-        review = self.review
-        count = len(review.incidents) if review else 0
-        minutes = review.incident_minutes if review else 0
-        heading = Text(
-            t("review_screen.incidents", count=count, time=duration(minutes)), style="bold"
-        )
-        if review is None or not review.incidents:
-            return Group(heading, Text(""))
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(width=1, min_width=1)
-        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
-        grid.add_column(justify="right", no_wrap=True, min_width=8)
-        for incident in review.incidents[:8]:
-            grid.add_row(
-                Text("✓" if incident.done else "·"),
-                Text(one_line(incident.title)),
-                Text(duration(incident.spent_minutes), style="dim"),
-            )
-        return Group(heading, grid, Text(""))
-
-    def note_renderable(self) -> RenderableType:
-        heading = Text(t("review_screen.note_title"), style="bold")
-        review = self.review
-        if review is None or not review.notes.text:
-            return Group(heading, Text(t("review_screen.no_note"), style="dim italic"))
-        return Group(heading, Text(literal(review.notes.text)))
+        return side.overall(self.review)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:

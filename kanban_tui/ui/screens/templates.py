@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import OPEN_COLUMNS, OnPeriodEnd, Priority
@@ -26,12 +25,13 @@ from kanban_tui.domain.recurrence import MARKETPLACES, Rule, RuleError, marketpl
 from kanban_tui.domain.schedule import parse_at
 from kanban_tui.domain.templates import default_on_period_end
 from kanban_tui.domain.text import literal, one_line
-from kanban_tui.errors import KanbanError, ValidationFailed
+from kanban_tui.errors import ValidationFailed
 from kanban_tui.format import CATEGORY_KEYS, category_label, duration
 from kanban_tui.i18n import t
 from kanban_tui.services.rule_words import describe_rule
 from kanban_tui.services.templates import TemplateRow, TemplateService, preview, validate_fields
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
 from kanban_tui.ui.screens.forms import FormScreen
 from kanban_tui.ui.widgets.footer import KanbanFooter
@@ -120,7 +120,7 @@ def screen_bindings() -> list[BindingType]:
     ]
 
 
-class TemplatesScreen(Screen[None]):
+class TemplatesScreen(AppScreen[None]):
     """Every recurring template, with what it does next and how it went lately."""
 
     BINDINGS = screen_bindings()
@@ -258,13 +258,6 @@ class TemplatesScreen(Screen[None]):
         self.action_edit()
 
     # ------------------------------------------------------------- actions
-    def _guard(self, work: Callable[[], Any]) -> Any:
-        try:
-            return work()
-        except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
-            return None
-
     def _form(self, row: TemplateRow | None) -> TemplateForm:
         return TemplateForm(row, self.service.clock, self.lang, self._default_marketplace())
 

@@ -9,19 +9,14 @@ load and the incident buffer, from :func:`~kanban_tui.services.budget.day_load`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
-from kanban_tui.errors import KanbanError
 from kanban_tui.format import category_label, duration
 from kanban_tui.i18n import t
 from kanban_tui.services.budget import (
@@ -38,6 +33,7 @@ from kanban_tui.services.budget import (
 )
 from kanban_tui.services.session import Board
 from kanban_tui.ui.bindings import retranslate
+from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.widgets.footer import KanbanFooter
 
 BAR_WIDTH = 40
@@ -114,7 +110,7 @@ def screen_bindings() -> list[BindingType]:
     ]
 
 
-class WeekScreen(Screen[None]):
+class WeekScreen(AppScreen[None]):
     """Planned time by category, the analysis share against the seed's marks, today."""
 
     BINDINGS = screen_bindings()
@@ -139,13 +135,6 @@ class WeekScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#week-body", VerticalScroll).can_focus = False
         self.reload()
-
-    def _guard(self, work: Callable[[], Any]) -> Any:
-        try:
-            return work()
-        except KanbanError as exc:
-            self.app.show_error(exc.title, exc.message)  # type: ignore[attr-defined]
-            return None
 
     def reload(self) -> None:
         board = self.board
@@ -215,7 +204,7 @@ class WeekScreen(Screen[None]):
         )
 
     def today_renderable(self) -> RenderableType:
-        from kanban_tui.ui.screens.board import load_bar
+        from kanban_tui.ui.screens.board_view import load_bar
 
         heading = Text(t("week_screen.today_title"), style="bold")
         load = self.load

@@ -107,7 +107,7 @@ class KanbanFooter(Footer):
         made.set_class(self.compact, "-compact")
         return made
 
-    def _palette_key(self, active: dict) -> FooterKey | None:  # type: ignore[type-arg]
+    def _palette_key(self, active: dict) -> FooterKey | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
             return None
         found = active.get(self.app.COMMAND_PALETTE_BINDING)

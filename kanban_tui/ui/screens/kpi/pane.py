@@ -186,7 +186,7 @@ class KpiScreen(PaneText):
         rows = self.asin_rows()
         if self.asin is not None and self.asin not in {row.asin for row in rows}:
             self.asin = None
-        self.figures = self._guard(
+        self.figures = self._guard_or(
             lambda: self.data.month(self.month, self.marketplace, self.asin or "store"),
             empty_figures(self.service.definitions, self.month, self.marketplace),
         )
@@ -259,7 +259,7 @@ class KpiScreen(PaneText):
         empty = self.query_one("#kpi-chart-empty", Static)
         legend = self.query_one("#kpi-legend", Static)
         self.query_one("#kpi-chart-title", Static).update(Text(self.chart_title(), style="bold"))
-        spec = self._guard(self.chart_spec, None)
+        spec = self._guard_or(self.chart_spec, None)
         if spec is None:
             chart.display = False
             legend.display = False
@@ -343,7 +343,7 @@ class KpiScreen(PaneText):
 
     def action_marketplace(self) -> None:
         none: list[str] = []
-        found = self._guard(self.data.marketplaces, none) or [self.default_marketplace]
+        found = self._guard_or(self.data.marketplaces, none) or [self.default_marketplace]
         if self.marketplace in found:
             following = found[(found.index(self.marketplace) + 1) % len(found)]
         else:
@@ -356,7 +356,7 @@ class KpiScreen(PaneText):
 
     def asin_rows(self) -> list[AsinRow]:
         none: list[AsinRow] = []
-        return self._guard(lambda: self.data.asins(self.month, self.marketplace), none)
+        return self._guard_or(lambda: self.data.asins(self.month, self.marketplace), none)
 
     def _update_asins(self, rows: list[AsinRow]) -> None:
         """The month's ASINs, best-selling first: status mark, sales, conversion, ACoS."""

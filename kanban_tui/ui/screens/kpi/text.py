@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.screen import Screen
 
 from kanban_tui.domain.judge import value_text
 from kanban_tui.domain.kpi import SNAPSHOT_METRICS, KpiDefinition, Target, format_value
@@ -35,6 +34,7 @@ from kanban_tui.services.kpi_words import (
     target_text,
 )
 from kanban_tui.services.kpi_words import month_label as _month_label
+from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.widgets.kpi import KpiTiles, TileView
 
 IMPORT_COMMAND = "seller-kanban kpi import FILE --marketplace {code}"
@@ -60,7 +60,7 @@ def pane_target(definition: KpiDefinition, target: Target | None) -> str:
     return target_text(definition, target, empty="")
 
 
-class PaneText(Screen[None]):
+class PaneText(AppScreen[None]):
     """The pane's text, from the state the screen keeps (see ``KpiScreen``)."""
 
     service: KpiService
@@ -80,14 +80,14 @@ class PaneText(Screen[None]):
     def definition(self) -> KpiDefinition:
         return self.service.definitions[self.key]
 
-    def _guard(self, work: Callable[[], T], fallback: T) -> T:
+    def _guard_or(self, work: Callable[[], T], fallback: T) -> T:
         try:
             return work()
         except (KanbanError, ValueError) as exc:
             title, message = (
                 (exc.title, exc.message) if isinstance(exc, KanbanError) else ("KPI", str(exc))
             )
-            self.app.show_error(title, message)  # type: ignore[attr-defined]
+            self.kanban.show_error(title, message)
             return fallback
 
     # -------------------------------------------------------------- tiles
@@ -250,7 +250,7 @@ class PaneText(Screen[None]):
         sales = figures.tiles["sales"].value
         year = int(self.month[:4])
         if figures.goal is None:
-            goal = self._guard(lambda: self.data.goal(self.month), None)
+            goal = self._guard_or(lambda: self.data.goal(self.month), None)
             if goal is not None and figures.currency and goal[1] != figures.currency:
                 text = t("kpi_pane.goal_currency", currency=goal[1], sells=figures.currency)
             else:
