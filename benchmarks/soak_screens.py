@@ -97,7 +97,9 @@ def child(name: str, openings: int) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 1, 30, tzinfo=UTC))
     settings = Settings()
     board = open_board(str(folder / "board.db"), settings, clock=clock)
-    board.kpi.import_report(sp_advertised_csv(30, clock().date(), 1, seed=1), marketplace="US")
+    from benchmarks.kpi_import import import_report
+
+    import_report(board, sp_advertised_csv(30, clock().date(), 1, seed=1))
     top = board.cards.add({"title": "Restock SKU-42", "category": "inventory"}, Column.DAILY, 0)
     board.cards.set_checklist(top.id, [{"text": "Count", "done": True}, {"text": "Book"}])
     app = KanbanApp(board, settings=settings, language="en", save_settings=False)
