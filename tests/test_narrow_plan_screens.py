@@ -167,6 +167,30 @@ async def test_the_templates_table_keeps_last_done_at_120_columns(db, clock):
 
 
 @pytest.mark.parametrize(
+    ("lang", "title", "rule"),
+    [
+        (
+            "en",
+            "Evaluate the plan; delete actions that do not work (PDCA)",
+            "every four weeks from 2026-01-05 00:00 Los Angeles time",
+        ),
+        ("zh", "计划有效性评估,删除无效动作", "每两周(周一起,自2026-01-05) 00:00 洛杉矶时间"),
+    ],
+)
+async def test_a_wide_templates_table_shows_titles_and_rules_whole(db, clock, lang, title, rule):
+    """At 200 columns the free width goes to the title and the rule, not to empty space."""
+    app, _ = make_app(db, clock, lang=lang)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await press(pilot, "t")
+        assert isinstance(app.screen, TemplatesScreen)
+        table = app.screen.query_one("#templates-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        rows = screen_lines(app)[2:18]
+        assert any(title in line for line in rows), rows
+        assert any(rule in line for line in rows), rows
+
+
+@pytest.mark.parametrize(
     ("lang", "label", "market"),
     [("en", "Marketplace (time zone)", "US United States"), ("zh", "站点(时区)", "US 美国")],
 )

@@ -43,6 +43,10 @@ RULE_WIDTH = 40
 #: Below this many columns the table leaves out "Last done" (the line under the table
 #: names it) and narrows title and rule, so it fits the screen with its scroll bar.
 NARROW_BELOW = 100
+#: From this many columns on, title and rule share the width beyond 120 (up to
+#: ``WIDE_MAX`` cells each), so a wide screen shows them whole instead of cut at 30/40.
+WIDE_FROM = 160
+WIDE_MAX = 64
 #: The form's fields, in the order their errors are looked for.
 FORM_FIELDS = (
     "title_en",
@@ -149,6 +153,9 @@ class TemplatesScreen(AppScreen[None]):
         """Title and rule widths: narrower below 120 columns, so the columns after them
         (column, next due) stay on screen instead of running off its right edge."""
         width = self.app.size.width
+        if width >= WIDE_FROM:
+            extra = (width - 120) // 2
+            return min(WIDE_MAX, TITLE_WIDTH + extra), min(WIDE_MAX, RULE_WIDTH + extra)
         if width >= 120:
             return TITLE_WIDTH, RULE_WIDTH
         return (19, 22) if width < NARROW_BELOW else (26, 32)
