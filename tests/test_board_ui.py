@@ -339,6 +339,31 @@ async def test_command_palette_offers_the_board_actions(db, clock):
             assert name in titles_offered
 
 
+async def test_the_chinese_palette_is_chinese_throughout(db, clock):
+    """Textual's own entries (theme, quit, keys, screenshot) and the search prompt come
+    from the catalogs too, and the footer names the palette in Chinese."""
+    from textual.command import CommandInput, CommandPalette
+
+    app, _ = make_app(db, clock, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+        assert "命令" in footer and "palette" not in footer
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).placeholder == "搜索命令…"
+        titles = [c.title for c in app.get_system_commands(app.board_screen)]
+        for name in ("主题", "退出", "按键", "截图", "撤销"):
+            assert name in titles, titles
+        assert not {"Theme", "Quit", "Keys", "Screenshot"} & set(titles)
+        await pilot.press(*"主题")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)  # the theme picker
+        assert app.screen.query_one(CommandInput).placeholder == "搜索主题…"
+
+
 async def test_theme_choice_is_remembered(db, clock, isolated_env):
     from kanban_tui import config
 

@@ -9,6 +9,7 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 
 from kanban_tui import config
@@ -20,6 +21,7 @@ from kanban_tui.ui.actions import NamedAction
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.keymap import resolve
 from kanban_tui.ui.messages import DataChanged
+from kanban_tui.ui.palette import palette, system_commands, theme_palette
 from kanban_tui.ui.render_cache import install as install_render_cache
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.screens.dialogs import ErrorScreen, HelpScreen
@@ -216,8 +218,15 @@ class KanbanApp(App[None]):
         self.push_screen(ErrorScreen(title, message))
 
     # ------------------------------------------------------------- palette
+    def search_themes(self) -> None:
+        self.push_screen(theme_palette())
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(palette())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from system_commands(self, screen)
         if isinstance(screen, BoardScreen):
             for item in self.actions:
                 if item.id in ("clear_filter",):

@@ -29,6 +29,8 @@ from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from kanban_tui.i18n import t
+
 #: Keys a fitted footer never leaves out: help, quit and the way back.
 ESSENTIAL_KEYS = frozenset({"question_mark", "q", "escape"})
 
@@ -117,11 +119,11 @@ class KanbanFooter(Footer):
         return FooterKey(
             binding.key,
             self.app.get_key_display(binding),
-            binding.description,
+            t("palette.footer"),
             binding.action,
             classes="-command-palette",
             disabled=not enabled,
-            tooltip=binding.tooltip or binding.description,
+            tooltip=t("palette.footer"),
         )
 
     def on_resize(self, event: events.Resize) -> None:
