@@ -7,7 +7,6 @@ English text) — so every reader sees each line in their own language.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,7 +43,9 @@ class ActivityRow:
     @classmethod
     def of(cls, stored: Any) -> ActivityRow:
         at = stored.at if stored.at.tzinfo else stored.at.replace(tzinfo=UTC)
-        return cls(stored.card_id, at, stored.actor, stored.action, _changes(stored.changes))
+        return cls(
+            stored.card_id, at, stored.actor, stored.action, titles.params_of(stored.changes)
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,16 +66,6 @@ class ActivityRow:
         local = self.at.astimezone()
         when = local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
         return f"{self.sentence()} · {when}"
-
-
-def _changes(text: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _column(value: Any) -> str:
