@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from kanban_tui import config
-from kanban_tui.domain.models import SCHEMA_VERSION, Card, Column, Source
+from kanban_tui.domain.models import APPLICATION_ID, SCHEMA_VERSION, Card, Column, Source
 from kanban_tui.errors import DatabaseError, MovedElsewhere, NotFoundError
 from kanban_tui.i18n import set_language
 from kanban_tui.services import playbooks
@@ -342,11 +342,10 @@ def _cli(capsys: pytest.CaptureFixture[str]) -> Any:
     return run
 
 
-def _older_server_database(pg_url: str, revision: str) -> None:
-    """A PostgreSQL database built at ``revision`` holding one incident card (Chinese
-    steps as text) — what an older seller-kanban left on the team's server."""
+def _older_database(engine: Any, revision: str) -> None:
+    """A database built at ``revision`` holding one incident card (Chinese steps as
+    text) — what an older seller-kanban left behind."""
     steps = json.dumps([{"text": _steps("zh")[0], "done": True}], ensure_ascii=False)
-    engine = server_engine(resolve_target(pg_url))
     try:
         with engine.begin() as connection:
             revisions.upgrade(connection, revision)
@@ -355,12 +354,42 @@ def _older_server_database(pg_url: str, revision: str) -> None:
                     'INSERT INTO card (title, notes, "column", position, category, '
                     "estimate_minutes, priority, created_at, updated_at, source, checklist, "
                     "spent_minutes) VALUES ('Listing suppressed or removed', 'kept', 'DAILY', "
-                    "0, 'account', 60, 'URGENT', now(), now(), 'INCIDENT', :steps, 5)"
+                    "0, 'account', 60, 'URGENT', :now, :now, 'INCIDENT', :steps, 5)"
                 ),
-                {"steps": steps},
+                {"steps": steps, "now": FakeClock()()},
             )
+            if connection.dialect.name == "sqlite":  # the header an older release wrote
+                schema = {"0001": 2, "0002": 3}[revision]
+                connection.exec_driver_sql(f"PRAGMA user_version = {schema}")
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     finally:
         engine.dispose()
+
+
+def _older_server_database(pg_url: str, revision: str) -> None:
+    _older_database(server_engine(resolve_target(pg_url)), revision)
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_an_older_sqlite_file_upgrades_at_open_with_its_backup_kept(
+    tmp_path: Path, revision: str
+) -> None:
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "old.db"
+    _older_database(create_engine(f"sqlite:///{path}"), revision)
+    board = _open(str(path), "en")
+    card = next(r for r in board.cards.list_cards(include_all=True) if r.notes == "kept")
+    board.close()
+    assert card.title == "Listing suppressed or removed" and card.spent_minutes == 5
+    assert card.as_json()["checklist"] == [{"text": EN_FIRST, "done": True}]
+    assert len(list((tmp_path / "backups").glob(f"old-before-upgrade-{revision}-*.db"))) == 1
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        # the table is there (the schedule's cards of the first open are in it), the
+        # card from before has no line: nothing is made up about the past
+        lines = check.execute("SELECT card_id FROM activity").fetchall()
+        assert lines and (card.id,) not in lines
 
 
 @pytest.mark.parametrize("revision", ["0001", "0002"])
