@@ -229,6 +229,9 @@ def test_the_history_says_who_did_what(backend: str, db_location: str) -> None:
     card = cards.add({"title": "Reply to A-to-z claim"}, Column.DAILY)
     cards.move(card.id, Column.WEEKLY)
     cards.edit(card.id, {"title": "Reply to the A-to-z claim", "due": "2026-12-01"})
+    # a form saved with every field: only what really changed is named
+    cards.edit(card.id, {"title": "Reply to the A-to-z claim", "estimate_minutes": 20})
+    cards.edit(card.id, {"estimate_minutes": 20})
     cards.set_checklist(card.id, [{"text": "Find the tracking", "done": False}])
     cards.set_checklist(card.id, [{"text": "Find the tracking", "done": True}])
     cards.toggle_timer(card.id)
@@ -244,6 +247,8 @@ def test_the_history_says_who_did_what(backend: str, db_location: str) -> None:
         "ann added it to Daily",
         "ann moved it to Weekly",
         "ann changed due date, title",
+        "ann changed estimate (minutes)",
+        "ann saved it without a change",
         "ann added “Find the tracking” to the checklist",
         "ann ticked “Find the tracking”",
         "ann started the timer",

@@ -88,6 +88,8 @@ def describe(action: str, changes: dict[str, Any], actor: str | None) -> str:
         return t("activity.reorder", who=who, column=_column(changes.get("to")))
     if action in ("add", "move", "reopen"):
         return t(f"activity.{action}", who=who, column=_column(changes.get("to")))
+    if action == "edit" and not changes.get("fields"):
+        return t("activity.saved", who=who)
     if action == "edit":
         names = [t(_FIELD_NAMES[f]).lower() for f in changes.get("fields", ()) if f in _FIELD_NAMES]
         return t("activity.edit", who=who, fields=t("activity.separator").join(names) or "—")

@@ -324,12 +324,19 @@ class BoardService:
             elif shown.title_key is not None:
                 given.update(title_key=None, title_params="")
         before: dict[str, Any] = {}
+        #: what the history names: the fields whose value the edit really changes
+        edited: dict[str, Any] = {"fields": []}
 
         def apply(values: dict[str, Any]) -> Callable[[Session], int | None]:
             def work(session: Session) -> int | None:
                 card = _load(session, card_id)
                 if not before:
                     before.update({name: getattr(card, name) for name in given})
+                    edited["fields"] = sorted(
+                        name
+                        for name in given
+                        if before[name] != given[name] and name not in ("title_key", "title_params")
+                    )
                 for name, value in values.items():
                     setattr(card, name, value)
                 card.updated_at = self._now()
@@ -338,7 +345,7 @@ class BoardService:
 
             return work
 
-        row = self._record("edit", apply(given), apply(before), {"fields": sorted(given)})
+        row = self._record("edit", apply(given), apply(before), edited)
         assert row is not None
         return row
 
