@@ -95,7 +95,7 @@ class CardDetail(DialogScreen[None]):
         except KanbanError:
             lines = []
         today = self.service.today()
-        shown = [t("activity.title")] + [f"  {line.line(today)}" for line in lines]
+        shown = [t("activity.title")] + [f"  {literal(line.line(today))}" for line in lines]
         return Text("\n".join(shown) if lines else t("activity.none"), style="dim")
 
     def _save(self, items: list[dict[str, Any]], highlight: int | None = None) -> None:
