@@ -246,7 +246,7 @@ def test_v2_file_upgrades_with_keys_for_known_titles(tmp_path, clock):
     board = open_board(str(copy), config.Settings(), clock=clock, interactive=False)
     rows = {r.id: r for r in board.cards.list_cards(include_all=True)}
     board.close()
-    assert inspect_file(copy) == SCHEMA_VERSION == 3
+    assert inspect_file(copy) == SCHEMA_VERSION == 4
     # plan cards written in Chinese by version 2 read in English now
     assert rows[2].title == "Answer buyer messages (within 24 h)"
     assert rows[2].title_key == "plan:buyer-messages"
@@ -272,7 +272,7 @@ def test_v1_file_upgrades_through_v2_to_v3(tmp_path):
     board = open_board(str(copy), config.Settings(), interactive=False)
     count = len(board.cards.list_cards(include_all=True))
     board.close()
-    assert inspect_file(copy) == 3 and count >= 20
+    assert inspect_file(copy) == SCHEMA_VERSION and count >= 20
 
 
 def test_a_migrated_alert_reads_in_each_language_after_the_next_check(tmp_path, clock):

@@ -1,4 +1,5 @@
-"""Cards: ``add``, ``list``, ``move``, ``done``, ``reopen``, ``delete``, ``edit``."""
+"""Cards: ``add``, ``list``, ``move``, ``done``, ``reopen``, ``delete``, ``edit``,
+``history``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kanban_tui.cli import people
 from kanban_tui.cli.args import fields
-from kanban_tui.cli.output import print_json, print_row
+from kanban_tui.cli.output import print_json, print_row, say
 from kanban_tui.cli.parser import (
     ALL_COLUMNS,
     COLUMN_CHOICES,
@@ -63,6 +64,11 @@ def register(commands: Commands) -> None:
     edit = commands.add("edit")
     edit.add_argument("id", type=number, help=t("cli.opt.id"))
     _card_fields(edit, editing=True)
+
+    history = commands.add("history")
+    history.add_argument("id", type=number, help=t("cli.opt.id"))
+    history.add_argument("--limit", type=number, metavar="N", help=t("cli.history.limit"))
+    json_flag(history)
 
 
 def _card_fields(parser: argparse.ArgumentParser, editing: bool) -> None:
@@ -146,6 +152,22 @@ def edit(board: Board, args: argparse.Namespace) -> None:
     print_row(board.cards.edit(args.id, values), args.json)
 
 
+def history(board: Board, args: argparse.Namespace) -> None:
+    """The card's history, newest first, in the reader's language (``--json``: the stored
+    facts with the sentence beside them)."""
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit", "must be 1 or more")
+    rows = board.cards.card_history(args.id, args.limit)
+    if args.json:
+        print_json([row.as_json() for row in rows], indent=2 if sys.stdout.isatty() else None)
+    elif not rows:
+        print(t("activity.none"))
+    else:
+        today = board.cards.today()
+        for row in rows:
+            say(row.line(today))
+
+
 HANDLERS: dict[str, BoardHandler] = {
     "add": add,
     "list": listing,
@@ -154,4 +176,5 @@ HANDLERS: dict[str, BoardHandler] = {
     "reopen": reopen,
     "delete": delete,
     "edit": edit,
+    "history": history,
 }

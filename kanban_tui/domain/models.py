@@ -13,7 +13,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: Bumped by every change to the tables; ``storage.migrations`` upgrades older files.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Written to the SQLite header (``PRAGMA application_id``) so a file can be recognised
 #: as ours before any table is read. The bytes spell "SKbn".
@@ -113,7 +113,9 @@ class Card(SQLModel, table=True):
     #: Set when the scheduler carried an unfinished card past its period's end: the first
     #: day after the period, in the template's zone (so overdue means overdue *there*).
     overdue_since: date | None = None
-    #: JSON list of ``{"text": str, "done": bool}`` checklist items.
+    #: JSON list of ``{"text": str, "done": bool}`` checklist items; an item of a plan,
+    #: playbook or alert card also keeps a ``"key"`` (``playbook:<key>#<n>``, ``first#<n>``)
+    #: and is shown in each reader's language, ``text`` being the English fallback.
     checklist: str = ""
     #: Minutes logged on the card (incident timers), counted against the day's buffer.
     spent_minutes: int = 0
@@ -133,6 +135,30 @@ class Card(SQLModel, table=True):
     @property
     def done(self) -> bool:
         return self.column is Column.DONE
+
+
+class Activity(SQLModel, table=True):
+    """One line of a card's history: who did what to it, and when.
+
+    Written by the services in the same transaction as the change itself. ``card_id`` is
+    no foreign key: the history of a deleted card stays readable. ``changes`` is a small
+    JSON object of what changed (the columns of a move, the fields of an edit, the item of
+    a checklist tick); the words are the reader's, made when it is shown.
+    """
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_card", "card_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int
+    at: datetime = Field(default_factory=utcnow)
+    #: Who did it (the board's or the command's user); None for the board itself (the
+    #: schedule, a KPI check).
+    actor: str | None = None
+    #: ``add``, ``edit``, ``move``, ``done``, ``reopen``, ``delete``, ``checklist``,
+    #: ``timer``, ``undo``, ``redo``, ``missed``.
+    action: str
+    changes: str = ""
 
 
 class Template(SQLModel, table=True):

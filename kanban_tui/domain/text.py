@@ -99,7 +99,8 @@ def shorten(text: str, cells: int = TOAST_TITLE_CELLS) -> str:
 
 
 def checklist_items(stored: str) -> list[dict[str, Any]]:
-    """A card's stored checklist (JSON) as ``[{"text": str, "done": bool}]``.
+    """A card's stored checklist (JSON) as ``[{"text": str, "done": bool}]`` (and the
+    ``"key"`` of an item that has one).
 
     A value another program wrote that is not such a list (not JSON, a number, items
     without text) does not stop the board: each item that has no shape becomes its text,
@@ -116,7 +117,10 @@ def checklist_items(stored: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for item in value:
         if isinstance(item, dict):
-            items.append({"text": str(item.get("text", "")), "done": bool(item.get("done"))})
+            found = {"text": str(item.get("text", "")), "done": bool(item.get("done"))}
+            if isinstance(item.get("key"), str) and item["key"]:
+                found["key"] = item["key"]  # a step shown in each reader's language
+            items.append(found)
         else:
             items.append({"text": str(item), "done": False})
     return items

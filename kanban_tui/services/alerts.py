@@ -21,6 +21,7 @@ from kanban_tui.services import playbooks, titles
 from kanban_tui.services.board import BoardService
 from kanban_tui.services.kpi import KpiService, Tile
 from kanban_tui.services.kpi_words import kpi_name as _named
+from kanban_tui.storage import activity
 from kanban_tui.storage import cards as repo
 
 
@@ -128,7 +129,6 @@ def _one(
         ).first()
         if breach and card is None:
             playbook = playbooks.for_kpi(book, tile.key)
-            steps = playbook.steps if playbook else ()
             card = Card(
                 title=titles.render(titles.ALERT, wanted, "", "en"),
                 title_key=titles.ALERT,
@@ -139,11 +139,13 @@ def _one(
                 priority=Priority.URGENT,
                 source=Source.ALERT,
                 period_key=key,
-                checklist=playbooks.checklist(steps) if steps else "",
+                checklist=playbooks.checklist(playbook) if playbook else "",
                 created_at=now,
                 updated_at=now,
             )
             repo.insert(session, card, Column.DAILY, 0)
+            changes = {"to": Column.DAILY.value, "by": "kpi"}
+            activity.write(session, card.id or 0, None, "add", changes, now)
             return "created", card.id or 0
         if card is None or card.column is Column.DONE or card.title_key != titles.ALERT:
             return None  # none, closed, or retitled by the user (their words stay)
@@ -161,6 +163,7 @@ def _one(
                 repo.move(session, card, Column.DONE, None)
                 card.done_at = now
                 card.origin_column = origin
+                activity.write(session, card.id or 0, None, "done", {"by": "kpi"}, now)
             session.add(card)
             return "recovered", card.id or 0
         return None

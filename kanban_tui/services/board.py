@@ -18,10 +18,12 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
+from kanban_tui.domain.text import checklist_items
 from kanban_tui.domain.validation import CardFields, CardPatch
 from kanban_tui.errors import KanbanError, MovedElsewhere, NotFoundError, ValidationFailed
-from kanban_tui.i18n import t
+from kanban_tui.i18n import LANGUAGES, t
 from kanban_tui.services import titles
+from kanban_tui.services.activity import ActivityRow, checklist_change
 from kanban_tui.services.card_rows import (
     CardRow,
     as_utc,
@@ -30,6 +32,7 @@ from kanban_tui.services.card_rows import (
     json_from_stored,
 )
 from kanban_tui.services.messages import field_errors
+from kanban_tui.storage import activity
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -51,6 +54,8 @@ class Action:
     redo: Callable[[Session], int | None]
     #: Who did it (the user of the board or command).
     actor: str | None = None
+    #: The cards it changed (their history records an undo or redo of it).
+    cards: tuple[int, ...] = ()
 
 
 @dataclass
@@ -216,6 +221,15 @@ class BoardService:
         with self.db.read() as session:
             return sum(repo.length(session, c) for c in COLUMNS)
 
+    def card_history(self, card_id: int, limit: int | None = None) -> list[ActivityRow]:
+        """Who did what to ``card_id``, newest first (``limit`` lines; None: all). A
+        deleted card's history stays readable; a card never seen is refused."""
+        with self.db.read() as session:
+            found = [ActivityRow.of(row) for row in activity.recent(session, card_id, limit)]
+            if not found and repo.get(session, card_id) is None:
+                raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+            return found
+
     # ----------------------------------------------------------------- writing
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -225,11 +239,41 @@ class BoardService:
         return self.card(card_id) if card_id is not None else None
 
     def _record(
-        self, label: str, do: Callable[[Session], int | None], undo: Callable[[Session], int | None]
+        self,
+        label: str,
+        do: Callable[[Session], int | None],
+        undo: Callable[[Session], int | None],
+        changes: dict[str, Any] | None = None,
+        card_id: int | None = None,
     ) -> CardRow | None:
-        result = self._run(do)
-        self.history.push(Action(label, undo=undo, redo=do, actor=self.actor))
+        """Run ``do`` as one unit of work that also writes the card's history line (the
+        card ``do`` returns, else ``card_id``), and push it on the undo stack."""
+        logged: list[int] = []
+
+        def work(session: Session) -> int | None:
+            result = do(session)
+            target = result if result is not None else card_id
+            if target is not None:
+                activity.write(session, target, self.actor, label, changes, self._now())
+                logged[:] = [target]
+            return result
+
+        result = self._run(work)
+        self.history.push(Action(label, undo=undo, redo=do, actor=self.actor, cards=tuple(logged)))
         return result
+
+    def _replay(self, kind: str, action: Action, step: Callable[[Session], int | None]) -> Any:
+        """Undo or redo ``action`` in one unit of work with its history lines."""
+
+        def work(session: Session) -> int | None:
+            result = step(session)
+            for card_id in action.cards:
+                activity.write(
+                    session, card_id, self.actor, kind, {"of": action.label}, self._now()
+                )
+            return result
+
+        return self.db.transact(work)
 
     def add(
         self,
@@ -264,7 +308,7 @@ class BoardService:
             repo.remove(session, _load(session, snapshot["id"]))
             return None
 
-        row = self._record("add", do, undo)
+        row = self._record("add", do, undo, {"to": column.value})
         assert row is not None
         return row
 
@@ -280,12 +324,19 @@ class BoardService:
             elif shown.title_key is not None:
                 given.update(title_key=None, title_params="")
         before: dict[str, Any] = {}
+        #: what the history names: the fields whose value the edit really changes
+        edited: dict[str, Any] = {"fields": []}
 
         def apply(values: dict[str, Any]) -> Callable[[Session], int | None]:
             def work(session: Session) -> int | None:
                 card = _load(session, card_id)
                 if not before:
                     before.update({name: getattr(card, name) for name in given})
+                    edited["fields"] = sorted(
+                        name
+                        for name in given
+                        if before[name] != given[name] and name not in ("title_key", "title_params")
+                    )
                 for name, value in values.items():
                     setattr(card, name, value)
                 card.updated_at = self._now()
@@ -294,7 +345,7 @@ class BoardService:
 
             return work
 
-        row = self._record("edit", apply(given), apply(before))
+        row = self._record("edit", apply(given), apply(before), edited)
         assert row is not None
         return row
 
@@ -352,7 +403,8 @@ class BoardService:
         label = (
             "done" if column is Column.DONE else ("reopen" if origin[0] is Column.DONE else "move")
         )
-        row = self._record(label, forward, backward)
+        changes = {"from": origin[0].value, "to": column.value}
+        row = self._record(label, forward, backward, changes)
         assert row is not None
         return row
 
@@ -406,8 +458,11 @@ class BoardService:
     def toggle_done(self, card_id: int) -> CardRow:
         return self.set_done(card_id, not self.card(card_id).done)
 
-    def _set(self, card_id: int, label: str, values: dict[str, Any]) -> CardRow:
-        """An undoable change of raw card fields (checklist, timer)."""
+    def _set(
+        self, card_id: int, label: str, values: dict[str, Any], changes: dict[str, Any]
+    ) -> CardRow:
+        """An undoable change of raw card fields (checklist, timer); ``changes``: what the
+        history says of it."""
         before: dict[str, Any] = {}
 
         def apply(changes: dict[str, Any]) -> Callable[[Session], int | None]:
@@ -423,13 +478,20 @@ class BoardService:
 
             return work
 
-        row = self._record(label, apply(values), apply(before))
+        row = self._record(label, apply(values), apply(before), changes)
         assert row is not None
         return row
 
     def set_checklist(self, card_id: int, items: list[dict[str, Any]]) -> CardRow:
-        """Replace a card's checklist (``[{"text": …, "done": bool}, …]``)."""
-        clean = []
+        """Replace a card's checklist (``[{"text": …, "done": bool}, …]``).
+
+        An item given with the ``"key"`` it was shown with (``shown_checklist``) and the
+        text of that step in any language stays keyed, stored with its English text: a
+        tick in Chinese changes no English reader's words. An item whose text was changed
+        is stored as typed."""
+        before = checklist_items(self.card(card_id).checklist)
+        keyed = {item["key"]: item["text"] for item in before if "key" in item}
+        clean: list[dict[str, Any]] = []
         for item in items:
             text = str(item.get("text", "")).replace("\x00", "\u2400").strip()
             if not text:
@@ -439,26 +501,33 @@ class BoardService:
                     t("validation.invalid_checklist"),
                     {"checklist": t("validation.too_long", max=200)},
                 )
-            clean.append({"text": text, "done": bool(item.get("done"))})
+            key = item.get("key")
+            if isinstance(key, str) and key in keyed and _is_step(key, keyed[key], text):
+                clean.append({"key": key, "text": keyed[key], "done": bool(item.get("done"))})
+            else:
+                clean.append({"text": text, "done": bool(item.get("done"))})
         if len(clean) > 50:
             raise ValidationFailed(
                 t("validation.invalid_checklist"), {"checklist": t("validation.too_many", max=50)}
             )
         value = json.dumps(clean, ensure_ascii=False) if clean else ""
-        return self._set(card_id, "checklist", {"checklist": value})
+        return self._set(
+            card_id, "checklist", {"checklist": value}, checklist_change(before, clean)
+        )
 
     def toggle_timer(self, card_id: int) -> CardRow:
         """Start the card's timer, or stop it and add the minutes to ``spent_minutes``."""
         card = self.card(card_id)
         now = self._now()
         if card.timer_started_at is None:
-            return self._set(card_id, "timer", {"timer_started_at": now})
+            return self._set(card_id, "timer", {"timer_started_at": now}, {"running": True})
         started = as_utc(card.timer_started_at)
         minutes = max(0, round((now - started).total_seconds() / 60))
         return self._set(
             card_id,
             "timer",
             {"timer_started_at": None, "spent_minutes": card.spent_minutes + minutes},
+            {"running": False, "minutes": minutes},
         )
 
     def defer(self, card_ids: list[int], to: Column = Column.WEEKLY) -> list[CardRow]:
@@ -478,7 +547,10 @@ class BoardService:
                     step.redo(session)
                 return None
 
-            self.history.done.append(Action("defer", undo=undo, redo=redo, actor=self.actor))
+            cards = tuple(card for step in steps for card in step.cards)
+            self.history.done.append(
+                Action("defer", undo=undo, redo=redo, actor=self.actor, cards=cards)
+            )
         return moved
 
     def delete(self, card_id: int) -> CardRow:
@@ -494,7 +566,7 @@ class BoardService:
         def undo(session: Session) -> int | None:
             return _restore(session, snapshot).id
 
-        self._record("delete", do, undo)
+        self._record("delete", do, undo, {"title": shown.title[:80]}, card_id)
         return shown
 
     # ------------------------------------------------------------- undo/redo
@@ -504,7 +576,7 @@ class BoardService:
             return None
         action = self.history.done.pop()
         try:
-            card_id = self.db.transact(action.undo)
+            card_id = self._replay("undo", action, action.undo)
         except NotFoundError:
             raise KanbanError(action.label, "the card was changed elsewhere; cannot undo") from None
         self.history.undone.append(action)
@@ -515,7 +587,7 @@ class BoardService:
             return None
         action = self.history.undone.pop()
         try:
-            card_id = self.db.transact(action.redo)
+            card_id = self._replay("redo", action, action.redo)
         except NotFoundError:
             raise KanbanError(action.label, "the card was changed elsewhere; cannot redo") from None
         self.history.done.append(action)
@@ -523,6 +595,13 @@ class BoardService:
 
     def data_version(self) -> int:
         return self.db.data_version()
+
+
+def _is_step(key: str, stored: str, text: str) -> bool:
+    """True when ``text`` is the keyed step as stored or as shown in some language."""
+    return text == stored or any(
+        text == titles.render_item(key, stored, lang) for lang in LANGUAGES
+    )
 
 
 def _validate(model: type[Any], values: Any) -> Any:

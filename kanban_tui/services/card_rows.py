@@ -112,13 +112,25 @@ class CardRow:
             "missed": self.missed_at is not None,
             "overdue_since": self.overdue_since.isoformat() if self.overdue_since else None,
             "missed_at": stamp(self.missed_at),
-            "checklist": checklist_items(self.checklist),
+            "checklist": shown_checklist(self.checklist, keys=False),
             "spent_minutes": self.spent_minutes,
             "assignee": self.assignee,
             "created_by": self.created_by,
             "done_by": self.done_by,
             "title_key": self.title_key,
         }
+
+
+def shown_checklist(stored: str, lang: str = "", *, keys: bool = True) -> list[dict[str, Any]]:
+    """A card's checklist as ``lang``'s reader sees it (default: the active language): a
+    keyed step in their language, an item as typed as typed. With ``keys`` an item keeps
+    its key, so :meth:`BoardService.set_checklist` can keep it language-neutral."""
+    items = checklist_items(stored)
+    for item in items:
+        key = item.pop("key", None) if not keys else item.get("key")
+        if key:
+            item["text"] = titles.render_item(key, item["text"], lang)
+    return items
 
 
 def _stamp(text: str | None) -> str | None:
@@ -173,7 +185,7 @@ def json_from_stored(row: dict[str, Any]) -> dict[str, Any]:
         "missed": row["missed_at"] is not None,
         "overdue_since": row["overdue_since"] or None,
         "missed_at": _stamp(row["missed_at"]),
-        "checklist": checklist_items(checklist),
+        "checklist": shown_checklist(checklist, keys=False),
         "spent_minutes": row["spent_minutes"],
         "assignee": row["assignee"],
         "created_by": row["created_by"],

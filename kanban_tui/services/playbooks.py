@@ -20,6 +20,7 @@ from kanban_tui.domain.models import Card, Column, Priority, Source
 from kanban_tui.errors import ConfigError, KanbanError
 from kanban_tui.services import titles
 from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.storage import activity
 from kanban_tui.storage import cards as repo
 
 
@@ -67,8 +68,12 @@ def load(lang: str) -> PlaybookBook:
     )
 
 
-def checklist(steps: tuple[str, ...]) -> str:
-    return json.dumps([{"text": s, "done": False} for s in steps], ensure_ascii=False)
+def checklist(playbook: Playbook, first_steps: tuple[str, ...] = ()) -> str:
+    """The card's checklist: ``first_steps`` then the playbook's steps, each keyed so that
+    every reader sees it in their own language (:func:`titles.render_item`)."""
+    items = titles.keyed_steps(titles.FIRST_STEPS, first_steps)
+    items += titles.keyed_steps(titles.PLAYBOOK + playbook.key, playbook.steps)
+    return json.dumps(items, ensure_ascii=False) if items else ""
 
 
 def for_kpi(book: PlaybookBook, kpi: str) -> Playbook | None:
@@ -93,12 +98,14 @@ def open_incident(cards: BoardService, book: PlaybookBook, key: str) -> CardRow:
             estimate_minutes=playbook.estimate,
             priority=Priority.URGENT,
             source=Source.INCIDENT,
-            checklist=checklist(book.first_steps + playbook.steps),
+            checklist=checklist(playbook, book.first_steps),
             timer_started_at=now,
             created_at=now,
             updated_at=now,
         )
         repo.insert(session, card, Column.DAILY, 0)
+        assert card.id is not None
+        activity.write(session, card.id, cards.actor, "add", {"to": Column.DAILY.value}, now)
         return card.id
 
     card_id = cards.db.transact(work)

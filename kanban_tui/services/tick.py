@@ -36,6 +36,7 @@ from kanban_tui.domain.recurrence import (
 from kanban_tui.domain.schedule import aware as _aware
 from kanban_tui.domain.schedule import parse_at, zone_of
 from kanban_tui.services import titles
+from kanban_tui.storage import activity
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
 
@@ -242,6 +243,10 @@ def _create_card(
         updated_at=now,
     )
     repo.insert(session, card, Column(template.column), None)
+    assert card.id is not None
+    activity.write(
+        session, card.id, None, "add", {"to": Column(template.column).value, "by": "schedule"}, now
+    )
     session.add(
         PeriodRecord(
             template_id=template.id,
@@ -287,6 +292,7 @@ def _close_ended(session: Session, now: datetime, result: TickResult) -> None:
             session.add(card)
             record.missed = True
             result.expired.append(item)
+            activity.write(session, card.id or 0, None, "missed", {"by": "schedule"}, now)
         else:
             record.carried_at = now
             card.overdue_since = record.period_end

@@ -5,6 +5,13 @@ Plan cards (``plan:<task key>``), playbook cards (``playbook:<key>``) and risk a
 ``card.title_key`` and the parameters as a JSON object in ``card.title_params``. Each
 reader sees them in their own language; the stored ``title`` is the English text, for
 programs reading the table and as the fallback when a key is no longer known.
+
+Checklist items work the same way: a step the board put on a card (the first steps for
+any incident, a playbook's steps — incident cards and risk alerts) is stored as
+``{"key": "first#<n>" | "playbook:<key>#<n>", "text": <English>, "done": …}`` and shown
+from the reader's playbooks (:func:`render_item`). Keys, not a read-time match of the
+text, so a step reads right even after the shipped wording changes; an item the user
+typed has no key and is shown as typed (cards from before keys: Alembic revision 0003).
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from kanban_tui.services import kpi_words
 ALERT = "alert"
 PLAN = "plan:"
 PLAYBOOK = "playbook:"
+#: The key of the first steps for any incident (a checklist item's key: ``first#<n>``).
+FIRST_STEPS = "first"
 
 
 def params_of(text: str | None) -> dict[str, Any]:
@@ -105,6 +114,33 @@ def plan_key_of(template_key: str | None, title_en: str, title_zh: str) -> str |
     return PLAN + template_key
 
 
+def item_key(source: str, number: int) -> str:
+    """A checklist item's key: step ``number`` (0-based) of ``source`` (``first`` or
+    ``playbook:<key>``)."""
+    return f"{source}#{number}"
+
+
+def render_item(key: str | None, stored: str, lang: str = "") -> str:
+    """A checklist item in ``lang`` (default: the active language): a keyed step from
+    that language's playbooks; ``stored`` for an item as typed or a step no longer known."""
+    if not key:
+        return stored
+    source, _, number = key.rpartition("#")
+    if not number.isdigit():
+        return stored
+    steps = _playbook_book(lang or language())[1].get(source, ())
+    return steps[int(number)] if int(number) < len(steps) else stored
+
+
+def keyed_steps(source: str, steps: tuple[str, ...]) -> list[dict[str, object]]:
+    """Unticked checklist items for ``steps`` of ``source``, keyed, with English text."""
+    items: list[dict[str, object]] = []
+    for number, text in enumerate(steps):
+        key = item_key(source, number)
+        items.append({"key": key, "text": render_item(key, text, "en"), "done": False})
+    return items
+
+
 def kpi_name(kpi: str, measured: bool, lang: str) -> str:
     definition = _definitions().get(kpi)
     if definition is None:
@@ -161,21 +197,31 @@ def _plan_titles(lang: str) -> dict[str, str]:
 
 
 def _playbook_titles(lang: str) -> dict[str, str]:
+    return _playbook_book(lang)[0]
+
+
+def _playbook_book(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     from kanban_tui import locations
 
-    return _playbook_titles_at(lang, str(locations.config_dir()))
+    return _playbook_book_at(lang, str(locations.config_dir()))
 
 
 @cache
-def _playbook_titles_at(lang: str, config_dir: str) -> dict[str, str]:
+def _playbook_book_at(
+    lang: str, config_dir: str
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The playbooks' titles by key, and their steps by item source (``first``,
+    ``playbook:<key>``)."""
     from kanban_tui.errors import KanbanError
     from kanban_tui.services import playbooks
 
     try:
         book = playbooks.load(lang)
     except KanbanError:  # a broken user file is reported where playbooks are opened
-        return {}
-    return {p.key: p.title for p in book.playbook}
+        return {}, {}
+    steps = {PLAYBOOK + p.key: p.steps for p in book.playbook}
+    steps[FIRST_STEPS] = book.first_steps
+    return {p.key: p.title for p in book.playbook}, steps
 
 
 @cache

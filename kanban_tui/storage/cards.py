@@ -188,14 +188,16 @@ def _json_flag(condition: ColumnElement[bool]) -> Any:
 
 #: A checklist the SQL may copy as it is: none, or a JSON array of ``{"text": str, "done":
 #: bool}`` objects — what the app writes. Anything else another program stored ("not
-#: json", an object, items of another shape) is formatted by ``checklist_items`` instead.
+#: json", an object, items of another shape) is formatted by ``checklist_items`` instead,
+#: and so are keyed items (a playbook's steps, shown in the reader's language).
 #: CASE keeps ``json_each`` away from text that is not JSON.
 _CANONICAL_CHECKLIST = sql_text(
     "CASE WHEN card.checklist IS NULL OR card.checklist = '' THEN 1 "
     "WHEN json_valid(card.checklist) AND json_type(card.checklist) = 'array' THEN NOT EXISTS ("
     "SELECT 1 FROM json_each(card.checklist) AS item WHERE item.type != 'object' "
     "OR json_type(item.value, '$.text') IS NOT 'text' "
-    "OR json_type(item.value, '$.done') NOT IN ('true', 'false')) "
+    "OR json_type(item.value, '$.done') NOT IN ('true', 'false') "
+    "OR json_type(item.value, '$.key') IS NOT NULL) "
     "ELSE 0 END"
 )
 

@@ -4,7 +4,7 @@ Each step is a function that takes the file from version N to N+1 inside one tra
 Version 1 is the first released schema. Version 2 gives KPI observations a period
 (``period_end``) and splits the old ``ads`` source into the ad types. Later schemas are
 Alembic revisions (``migrations_alembic/versions``: 0002 is schema 3, people and keyed
-titles).
+titles; 0003 is schema 4, the activity log and keyed checklist items).
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ STEPS: dict[int, Callable[[Session], None]] = {1: _v1_to_v2}
 #: an Alembic revision, never a new step here.
 ALEMBIC_BASELINE_VERSION = 2
 #: A file of a later schema that has no ``alembic_version`` row (written while schema 3
-#: was still a numbered step, before Alembic landed): the revision it already has.
-REVISION_OF_SCHEMA = {3: "0002"}
+#: was still a numbered step, before Alembic landed, or its table lost): the revision it
+#: already has (every revision writes its schema number to the header).
+REVISION_OF_SCHEMA = {3: "0002", 4: "0003"}
 
 
 def bring_up_to_date(db: Database, version: int) -> None:

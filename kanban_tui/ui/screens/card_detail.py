@@ -1,4 +1,5 @@
-"""A card's detail: its checklist ticked from the keyboard, its timer, its notes."""
+"""A card's detail: its checklist ticked from the keyboard, its timer, its notes, and the
+last lines of its history (who did what)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kanban_tui.domain.text import checklist_items, literal, one_line
+from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import duration
 from kanban_tui.i18n import t
+from kanban_tui.services.activity import SHOWN
 from kanban_tui.services.board import BoardService, CardRow
+from kanban_tui.services.card_rows import shown_checklist
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.base import kanban_app
 from kanban_tui.ui.screens.modal import DialogScreen
@@ -44,7 +47,8 @@ class CardDetail(DialogScreen[None]):
 
     @property
     def items(self) -> list[dict[str, Any]]:
-        return checklist_items(self.card.checklist)
+        # in the reader's language; a step keeps its key, so ticking it stores no words
+        return shown_checklist(self.card.checklist)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="card-detail", classes="dialog"):
@@ -54,6 +58,7 @@ class CardDetail(DialogScreen[None]):
             yield Input(id="new-item", placeholder=t("detail.new_item"), classes="hidden")
             if self.card.notes:
                 yield Static(Text(literal(self.card.notes)), id="detail-notes")
+            yield Static(id="detail-history")
             yield Static(t("detail.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -81,6 +86,17 @@ class CardDetail(DialogScreen[None]):
         parts += who_did_what(self.card)
         # names are shown literally (no markup)
         self.query_one("#detail-meta", Static).update(Text(" · ".join(parts)))
+        self.query_one("#detail-history", Static).update(self._history())
+
+    def _history(self) -> Text:
+        """The newest lines of the card's history, names and items shown literally."""
+        try:
+            lines = self.service.card_history(self.card.id, SHOWN)
+        except KanbanError:
+            lines = []
+        today = self.service.today()
+        shown = [t("activity.title")] + [f"  {literal(line.line(today))}" for line in lines]
+        return Text("\n".join(shown) if lines else t("activity.none"), style="dim")
 
     def _save(self, items: list[dict[str, Any]], highlight: int | None = None) -> None:
         try:
