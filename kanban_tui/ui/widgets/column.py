@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from math import ceil
 
 from rich.cells import cell_len, set_cell_size
@@ -74,6 +75,14 @@ def split_title(text: str, width: int) -> tuple[str, str]:
     if space > 0 and space >= cut // 2:  # a word break, unless it leaves the line half empty
         cut = space
     return text[:cut].rstrip(), text[cut:].lstrip()
+
+
+@lru_cache(maxsize=4096)
+def title_parts(title: str, width: int, wide: bool) -> tuple[str, str]:
+    """A card title as painted: one line, or (``wide``) split in two to fit ``width``
+    cells. Every painted line of a card needs it, so it is worked out once per title."""
+    text = one_line(title)
+    return split_title(text, width) if wide else (text, "")
 
 
 def fit(text: str, width: int) -> str:
@@ -142,8 +151,10 @@ class ColumnView(ScrollView, can_focus=False):
         #: Rows read so far (row index → row), filled a page at a time.
         self._rows: dict[int, CardRow] = {}
         self._styles: dict[str, Style] = {}
-        #: (card, line of the card, width, cursor style, language, today) → the painted line.
-        self._lines: dict[tuple[object, ...], Strip] = {}
+        #: (id of the card row, line of the card, width, cursor style, language, today,
+        #: timer) → (the card row, the painted line); the row is kept to check identity
+        #: (a row is immutable; hashing all its fields for every line cost more than drawing).
+        self._lines: dict[tuple[object, ...], tuple[CardRow, Strip]] = {}
         #: The content width during one ``render_lines`` pass (None outside a pass).
         self._pass_width: int | None = None
 
@@ -345,7 +356,7 @@ class ColumnView(ScrollView, can_focus=False):
         cursor = 0 if index != self.cursor else 1 if self.active else 2
         meta = shown == "meta"
         key = (
-            card,
+            id(card),
             shown,
             width,
             cursor,
@@ -354,21 +365,22 @@ class ColumnView(ScrollView, can_focus=False):
             self.elapsed(card) if meta else None,
             title,
         )
-        line = self._lines.get(key)
-        if line is None:
-            base = self._style("")
-            if cursor:
-                base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
-            if shown == "title":
-                segments = self._title_line(card, width, base, title)
-            elif shown == "rest":
-                segments = self._rest_line(card, width, base, rest)
-            else:
-                segments = self._meta_line(card, width, base)
-            line = Strip(segments, width)
-            if len(self._lines) >= LINE_CACHE:
-                self._lines.clear()
-            self._lines[key] = line
+        found = self._lines.get(key)
+        if found is not None and found[0] is card:
+            return found[1]
+        base = self._style("")
+        if cursor:
+            base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
+        if shown == "title":
+            segments = self._title_line(card, width, base, title)
+        elif shown == "rest":
+            segments = self._rest_line(card, width, base, rest)
+        else:
+            segments = self._meta_line(card, width, base)
+        line = Strip(segments, width)
+        if len(self._lines) >= LINE_CACHE:
+            self._lines.clear()
+        self._lines[key] = (card, line)
         return line
 
     def wide(self) -> bool:
@@ -377,10 +389,7 @@ class ColumnView(ScrollView, can_focus=False):
 
     def _title_parts(self, card: CardRow, width: int) -> tuple[str, str]:
         """The title's first line and its second ("" unless wide and too long)."""
-        title = one_line(card.title)
-        if not self.wide():
-            return title, ""
-        return split_title(title, width - 3)
+        return title_parts(card.title, width - 3, self.wide())
 
     def _title_style(self, card: CardRow, base: Style) -> Style:
         title_style = base + self._style("card--title")
