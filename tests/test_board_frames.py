@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from kanban_tui.domain.models import Column
 from kanban_tui.ui.widgets import column as column_module
+from kanban_tui.ui.widgets.column import CARD_HEIGHT
 from tests.ui_helpers import column, make_app, settled
 
 SIZE = (120, 40)
@@ -197,3 +198,56 @@ async def test_a_title_is_split_once_for_all_its_lines(db, clock, monkeypatch):
         await pilot.pause()
         assert splits
         assert len(splits) == len(set(splits))
+
+
+async def test_a_move_styles_only_the_lines_that_changed(db, clock):
+    """The rows below a moved card shift by one card: their lines are styled already (see
+    LineStylesCache), so the move's frame styles only the lines whose text or highlight
+    changed."""
+    from textual._styles_cache import StylesCache
+
+    styled: list[int] = []
+    columns: set[int] = set()
+    counting = False
+    real = StylesCache.render_line
+
+    def counted(self: StylesCache, styles: Any, y: int, *rest: Any) -> Any:
+        if counting and id(self) in columns:  # the columns' lines (not heads, top bar …)
+            styled.append(y)
+        return real(self, styles, y, *rest)
+
+    app, _ = make_app(db, clock)
+    display = app._display
+
+    def probed(screen: Any, update: Any) -> None:
+        nonlocal counting
+        display(screen, update)
+        if update is not None:
+            counting = False  # the move's own frame is out
+
+    app._display = probed  # type: ignore[method-assign]
+    StylesCache.render_line = counted  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            columns.update(id(column(app, which)._styles_cache) for which in Column)
+            daily, weekly = column(app, Column.DAILY), column(app, Column.WEEKLY)
+            shifted = (daily.count - 1) + weekly.count  # rows that move up or down a card
+            assert shifted >= 8
+            board = app.screen
+            real_move = board.action_move_card
+
+            def move(delta: int) -> None:
+                nonlocal counting
+                counting = True  # from the key's action to the frame that shows it
+                real_move(delta)
+
+            board.action_move_card = move  # type: ignore[method-assign]
+            await pilot.press("shift+right")  # Daily's top card: every row below it moves
+            await settled(pilot)
+    finally:
+        StylesCache.render_line = real  # type: ignore[method-assign]
+    # the moved card (now focused in Weekly), the card that takes its place in Daily (now
+    # under the cursor) and Weekly's card that lost the cursor; not every shifted row
+    assert styled
+    assert len(styled) <= 3 * CARD_HEIGHT

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from math import ceil
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual._styles_cache import StylesCache
+from textual.color import Color
+from textual.css.styles import StylesBase
 from textual.events import Click
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
@@ -54,6 +58,7 @@ LINE_CACHE = 4096
 
 #: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
 RowSource = Callable[[Column, int, int], list[CardRow]]
+NO_GUTTER = Spacing(0, 0, 0, 0)
 
 
 def split_title(text: str, width: int) -> tuple[str, str]:
@@ -92,6 +97,68 @@ def fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
+
+
+class LineStylesCache(StylesCache):
+    """Textual's render cache of a widget, which also keeps the styled form of each line
+    the column paints, by the painted line itself (Textual 8.2 keeps them by row).
+
+    A move shifts every row below the moved card: their lines (cached in
+    :meth:`ColumnView.render_line`) are the same objects one card higher or lower, so their
+    styled form is found here instead of going through Textual's styling (background,
+    tint, filters) again. Only a column without padding or border uses it (its content
+    row is its row); the colours and sizes the styling used are part of the check.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: id(painted line) → (painted line, what the styling used, the styled line)
+        self.styled: dict[int, tuple[Strip, tuple[object, ...], Strip]] = {}
+
+    def render_line(
+        self,
+        styles: StylesBase,
+        y: int,
+        size: Size,
+        content_size: Size,
+        padding: Spacing,
+        base_background: Color,
+        background: Color,
+        render_content_line: Callable[[int], Strip],
+        *rest: Any,
+    ) -> Strip:
+        if y >= content_size.height or styles.gutter != NO_GUTTER:
+            return super().render_line(
+                styles,
+                y,
+                size,
+                content_size,
+                padding,
+                base_background,
+                background,
+                render_content_line,
+                *rest,
+            )
+        painted = render_content_line(y)
+        used = (size, content_size, base_background, background, *rest)
+        found = self.styled.get(id(painted))
+        if found is not None and found[0] is painted and found[1] == used:
+            return found[2]
+        line = super().render_line(
+            styles,
+            y,
+            size,
+            content_size,
+            padding,
+            base_background,
+            background,
+            lambda _: painted,
+            *rest,
+        )
+        if len(self.styled) >= LINE_CACHE:
+            self.styled.clear()
+        self.styled[id(painted)] = (painted, used, line)
+        return line
 
 
 class ColumnView(ScrollView, can_focus=False):
@@ -141,6 +208,10 @@ class ColumnView(ScrollView, can_focus=False):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._line_styles = LineStylesCache()
+        self._styles_cache = self._line_styles
+        #: A blank line per (width, style): the same object each time (see LineStylesCache).
+        self._blanks: dict[tuple[int, Style], Strip] = {}
         self.column = column
         self.source = source
         self.today = today
@@ -311,6 +382,8 @@ class ColumnView(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._lines.clear()
+        self._blanks.clear()
+        self._line_styles.styled.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -344,13 +417,13 @@ class ColumnView(ScrollView, can_focus=False):
                 style = self._style("card--empty")
                 hint = t("board.empty_done") if self.column is Column.DONE else t("board.empty")
                 return Strip([Segment(fit(" " + hint, width), style)], width)
-            return Strip.blank(width, self._style(""))
+            return self._blank(width)
         card = self.row(index)
         if card is None:
-            return Strip.blank(width, self._style(""))
+            return self._blank(width)
         title, rest = self._title_parts(card, width)
         if part == 2 and not rest:
-            return Strip.blank(width, self._style(""))
+            return self._blank(width)
         # a wrapped title: its second line, then the meta line in the blank's place
         shown = ("title", "rest", "meta")[part] if rest else ("title", "meta", "")[part]
         cursor = 0 if index != self.cursor else 1 if self.active else 2
@@ -382,6 +455,13 @@ class ColumnView(ScrollView, can_focus=False):
             self._lines.clear()
         self._lines[key] = (card, line)
         return line
+
+    def _blank(self, width: int) -> Strip:
+        style = self._style("")
+        found = self._blanks.get((width, style))
+        if found is None:
+            found = self._blanks[(width, style)] = Strip.blank(width, style)
+        return found
 
     def wide(self) -> bool:
         """Titles take two lines when the terminal is this wide."""
