@@ -127,34 +127,15 @@ class LineStylesCache(StylesCache):
         render_content_line: Callable[[int], Strip],
         *rest: Any,
     ) -> Strip:
+        args = (styles, y, size, content_size, padding, base_background, background)
         if y >= content_size.height or styles.gutter != NO_GUTTER:
-            return super().render_line(
-                styles,
-                y,
-                size,
-                content_size,
-                padding,
-                base_background,
-                background,
-                render_content_line,
-                *rest,
-            )
+            return super().render_line(*args, render_content_line, *rest)
         painted = render_content_line(y)
         used = (size, content_size, base_background, background, *rest)
         found = self.styled.get(id(painted))
         if found is not None and found[0] is painted and found[1] == used:
             return found[2]
-        line = super().render_line(
-            styles,
-            y,
-            size,
-            content_size,
-            padding,
-            base_background,
-            background,
-            lambda _: painted,
-            *rest,
-        )
+        line = super().render_line(*args, lambda _: painted, *rest)
         if len(self.styled) >= LINE_CACHE:
             self.styled.clear()
         self.styled[id(painted)] = (painted, used, line)
