@@ -14,10 +14,10 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+if TYPE_CHECKING:  # APScheduler is imported when the runner starts (after the first frame)
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 # APScheduler's own log lines would land on the terminal the board paints on.
 logging.getLogger("apscheduler").setLevel(logging.ERROR)
@@ -50,7 +50,11 @@ class ScheduleRunner:
         return self._due
 
     def start(self) -> None:
-        """Start on the running event loop (call from ``on_mount``)."""
+        """Start on the running event loop (the app calls it once its first frame is
+        painted: importing APScheduler and planning the next tick can wait until then)."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.interval import IntervalTrigger
+
         self._scheduler = AsyncIOScheduler()
         self._scheduler.add_job(
             self._watch_job,
@@ -80,6 +84,8 @@ class ScheduleRunner:
             # clock (the same clock in use, a fake one in tests) into real time.
             wait = self._due - self._clock()
             run_at = datetime.now(UTC) + max(wait, timedelta(0))
+            from apscheduler.triggers.date import DateTrigger
+
             self._scheduler.add_job(
                 self._fire, DateTrigger(run_date=run_at), id="next-due", misfire_grace_time=None
             )

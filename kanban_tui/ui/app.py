@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -57,6 +58,13 @@ class KanbanApp(App[None]):
         actions: tuple[NamedAction, ...] | None = None,
     ) -> None:
         set_language(language)
+        # Start-up makes hundreds of thousands of objects that live as long as the app (the
+        # stylesheet, the DOM, the board's rows): the collector would go over them again
+        # and again before the first frame. It is paused until that frame is painted, and
+        # what exists then is frozen (gc.freeze): later collections, which otherwise stop a
+        # move for tens of milliseconds now and then, only go over what was made since.
+        self._collector_paused = gc.isenabled()
+        gc.disable()
         super().__init__()
         retranslate(self, screen_bindings())
         self.board = board
@@ -80,14 +88,15 @@ class KanbanApp(App[None]):
         if self.board.db.is_server:  # issue 12: only a flag set by the listening thread
             every = min(every, 0.25)
         self.set_interval(every, self.poll_database, name="poll-db")
-        self.runner.start()
         if self.board.first_tick is not None:
             self.announce(self.board.first_tick)
-        # the threads start once the first frame is painted: running during it, they would
-        # hold the GIL (and the disk) while the board draws
+        # the threads and the scheduler start once the first frame is painted: running
+        # during it, they would hold the GIL (and the disk) while the board draws
         self.call_after_refresh(self._start_workers)
 
     def _start_workers(self) -> None:
+        self._resume_collector(freeze=True)
+        self.runner.start()
         # open_board has ticked already; only the risk-alert check is left, off the main thread
         self.run_worker(
             partial(self._tick_worker, tick=False), thread=True, group="tick", exclusive=True
@@ -118,8 +127,25 @@ class KanbanApp(App[None]):
         ):
             event.stop()
 
+    def _resume_collector(self, *, freeze: bool = False) -> None:
+        """Let the garbage collector run again (see ``__init__``); ``freeze``: everything
+        made so far goes to its permanent generation, out of later collections' way."""
+        if self._collector_paused:
+            self._collector_paused = False
+            if freeze:
+                gc.freeze()
+                self._frozen = True
+            gc.enable()
+
+    #: True while the start-up heap is frozen (given back to the collector on unmount).
+    _frozen = False
+
     def on_unmount(self) -> None:
         self.runner.shutdown()
+        self._resume_collector()
+        if self._frozen:  # what the app made can be collected again once it is gone
+            self._frozen = False
+            gc.unfreeze()
 
     # ---------------------------------------------------------- scheduler
     def request_tick(self, reason: str = "") -> None:

@@ -18,6 +18,7 @@ from kanban_tui.i18n import t
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.services.budget import DayLoad, day_load
 from kanban_tui.ui.actions import BOARD_ACTIONS, NamedAction
+from kanban_tui.ui.compositor import UpdateCompositor
 from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.widgets.column import ColumnView
 from kanban_tui.ui.widgets.footer import KanbanFooter
@@ -75,6 +76,8 @@ class BoardView(AppScreen[None]):
         self, service: BoardService, actions: tuple[NamedAction, ...] = BOARD_ACTIONS
     ) -> None:
         super().__init__()
+        #: a move repaints two columns: only they are drawn again (see ui/compositor.py)
+        self._compositor = UpdateCompositor()
         self.actions = actions
         self._bind(actions)
         self.service = service
@@ -95,10 +98,15 @@ class BoardView(AppScreen[None]):
             self.refresh_bindings()
         for view in self._columns:
             self._paint_head(view)
+        self._repaint_topbar()
+
+    def _repaint_topbar(self) -> None:
+        """The top bar again, with the counts and today's load it has (no query: before
+        the load is first read, after the first frame, the bar goes without it)."""
         if self._columns:
-            self._update_topbar(
-                sum(view.count for view in self._columns), getattr(self, "load", None)
-            )
+            load: DayLoad | None = getattr(self, "load", None)
+            total = sum(view.count for view in self._columns)
+            self._update_topbar(total, load, show_load=load is not None)
 
     def _bind(self, actions: tuple[NamedAction, ...], narrow: bool = False) -> None:
         """The board's keys as the keymap has them, described in the current language.
@@ -257,10 +265,7 @@ class BoardView(AppScreen[None]):
     def show_offline(self, offline: bool) -> None:
         """Mark the board offline (or back online) without asking the database anything."""
         self.offline = offline
-        if self._columns:
-            self._update_topbar(
-                sum(view.count for view in self._columns), getattr(self, "load", None)
-            )
+        self._repaint_topbar()
 
     def refresh_from_outside(self) -> None:
         """Another process changed the database: repaint, keeping the focused card."""

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from math import ceil
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual._styles_cache import StylesCache
+from textual.color import Color
+from textual.css.styles import StylesBase
 from textual.events import Click
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
@@ -53,6 +58,7 @@ LINE_CACHE = 4096
 
 #: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
 RowSource = Callable[[Column, int, int], list[CardRow]]
+NO_GUTTER = Spacing(0, 0, 0, 0)
 
 
 def split_title(text: str, width: int) -> tuple[str, str]:
@@ -76,6 +82,14 @@ def split_title(text: str, width: int) -> tuple[str, str]:
     return text[:cut].rstrip(), text[cut:].lstrip()
 
 
+@lru_cache(maxsize=4096)
+def title_parts(title: str, width: int, wide: bool) -> tuple[str, str]:
+    """A card title as painted: one line, or (``wide``) split in two to fit ``width``
+    cells. Every painted line of a card needs it, so it is worked out once per title."""
+    text = one_line(title)
+    return split_title(text, width) if wide else (text, "")
+
+
 def fit(text: str, width: int) -> str:
     """``text`` cut or padded to exactly ``width`` terminal cells, with … when cut."""
     if width <= 0:
@@ -83,6 +97,49 @@ def fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
+
+
+class LineStylesCache(StylesCache):
+    """Textual's render cache of a widget, which also keeps the styled form of each line
+    the column paints, by the painted line itself (Textual 8.2 keeps them by row).
+
+    A move shifts every row below the moved card: their lines (cached in
+    :meth:`ColumnView.render_line`) are the same objects one card higher or lower, so their
+    styled form is found here instead of going through Textual's styling (background,
+    tint, filters) again. Only a column without padding or border uses it (its content
+    row is its row); the colours and sizes the styling used are part of the check.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: id(painted line) → (painted line, what the styling used, the styled line)
+        self.styled: dict[int, tuple[Strip, tuple[object, ...], Strip]] = {}
+
+    def render_line(
+        self,
+        styles: StylesBase,
+        y: int,
+        size: Size,
+        content_size: Size,
+        padding: Spacing,
+        base_background: Color,
+        background: Color,
+        render_content_line: Callable[[int], Strip],
+        *rest: Any,
+    ) -> Strip:
+        args = (styles, y, size, content_size, padding, base_background, background)
+        if y >= content_size.height or styles.gutter != NO_GUTTER:
+            return super().render_line(*args, render_content_line, *rest)
+        painted = render_content_line(y)
+        used = (size, content_size, base_background, background, *rest)
+        found = self.styled.get(id(painted))
+        if found is not None and found[0] is painted and found[1] == used:
+            return found[2]
+        line = super().render_line(*args, lambda _: painted, *rest)
+        if len(self.styled) >= LINE_CACHE:
+            self.styled.clear()
+        self.styled[id(painted)] = (painted, used, line)
+        return line
 
 
 class ColumnView(ScrollView, can_focus=False):
@@ -132,6 +189,10 @@ class ColumnView(ScrollView, can_focus=False):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._line_styles = LineStylesCache()
+        self._styles_cache = self._line_styles
+        #: A blank line per (width, style): the same object each time (see LineStylesCache).
+        self._blanks: dict[tuple[int, Style], Strip] = {}
         self.column = column
         self.source = source
         self.today = today
@@ -142,8 +203,10 @@ class ColumnView(ScrollView, can_focus=False):
         #: Rows read so far (row index → row), filled a page at a time.
         self._rows: dict[int, CardRow] = {}
         self._styles: dict[str, Style] = {}
-        #: (card, line of the card, width, cursor style, language, today) → the painted line.
-        self._lines: dict[tuple[object, ...], Strip] = {}
+        #: (id of the card row, line of the card, width, cursor style, language, today,
+        #: timer) → (the card row, the painted line); the row is kept to check identity
+        #: (a row is immutable; hashing all its fields for every line cost more than drawing).
+        self._lines: dict[tuple[object, ...], tuple[CardRow, Strip]] = {}
         #: The content width during one ``render_lines`` pass (None outside a pass).
         self._pass_width: int | None = None
 
@@ -300,6 +363,8 @@ class ColumnView(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._lines.clear()
+        self._blanks.clear()
+        self._line_styles.styled.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -333,19 +398,19 @@ class ColumnView(ScrollView, can_focus=False):
                 style = self._style("card--empty")
                 hint = t("board.empty_done") if self.column is Column.DONE else t("board.empty")
                 return Strip([Segment(fit(" " + hint, width), style)], width)
-            return Strip.blank(width, self._style(""))
+            return self._blank(width)
         card = self.row(index)
         if card is None:
-            return Strip.blank(width, self._style(""))
+            return self._blank(width)
         title, rest = self._title_parts(card, width)
         if part == 2 and not rest:
-            return Strip.blank(width, self._style(""))
+            return self._blank(width)
         # a wrapped title: its second line, then the meta line in the blank's place
         shown = ("title", "rest", "meta")[part] if rest else ("title", "meta", "")[part]
         cursor = 0 if index != self.cursor else 1 if self.active else 2
         meta = shown == "meta"
         key = (
-            card,
+            id(card),
             shown,
             width,
             cursor,
@@ -354,22 +419,30 @@ class ColumnView(ScrollView, can_focus=False):
             self.elapsed(card) if meta else None,
             title,
         )
-        line = self._lines.get(key)
-        if line is None:
-            base = self._style("")
-            if cursor:
-                base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
-            if shown == "title":
-                segments = self._title_line(card, width, base, title)
-            elif shown == "rest":
-                segments = self._rest_line(card, width, base, rest)
-            else:
-                segments = self._meta_line(card, width, base)
-            line = Strip(segments, width)
-            if len(self._lines) >= LINE_CACHE:
-                self._lines.clear()
-            self._lines[key] = line
+        found = self._lines.get(key)
+        if found is not None and found[0] is card:
+            return found[1]
+        base = self._style("")
+        if cursor:
+            base = base + self._style("card--cursor" if cursor == 1 else "card--cursor-blurred")
+        if shown == "title":
+            segments = self._title_line(card, width, base, title)
+        elif shown == "rest":
+            segments = self._rest_line(card, width, base, rest)
+        else:
+            segments = self._meta_line(card, width, base)
+        line = Strip(segments, width)
+        if len(self._lines) >= LINE_CACHE:
+            self._lines.clear()
+        self._lines[key] = (card, line)
         return line
+
+    def _blank(self, width: int) -> Strip:
+        style = self._style("")
+        found = self._blanks.get((width, style))
+        if found is None:
+            found = self._blanks[(width, style)] = Strip.blank(width, style)
+        return found
 
     def wide(self) -> bool:
         """Titles take two lines when the terminal is this wide."""
@@ -377,10 +450,7 @@ class ColumnView(ScrollView, can_focus=False):
 
     def _title_parts(self, card: CardRow, width: int) -> tuple[str, str]:
         """The title's first line and its second ("" unless wide and too long)."""
-        title = one_line(card.title)
-        if not self.wide():
-            return title, ""
-        return split_title(title, width - 3)
+        return title_parts(card.title, width - 3, self.wide())
 
     def _title_style(self, card: CardRow, base: Style) -> Style:
         title_style = base + self._style("card--title")
