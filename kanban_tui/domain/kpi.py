@@ -374,6 +374,20 @@ class Observation(BaseModel):
             raise ValueError(f"the period ends ({self.period_end}) before it starts ({self.day})")
         return self
 
+    @classmethod
+    def checked(cls, like: Observation, **changes: object) -> Observation:
+        """``like`` with ``changes`` (another day, scope or value of the same metric,
+        marketplace and currency), without validating again: for building tens of
+        thousands from one validated observation. The caller guarantees the period does
+        not end before it starts; ``Observation(**fields)`` is equal (a test holds it)."""
+        fields = {**like.__dict__, **changes}
+        made = object.__new__(cls)
+        object.__setattr__(made, "__dict__", fields)
+        object.__setattr__(made, "__pydantic_fields_set__", like.__pydantic_fields_set__)
+        object.__setattr__(made, "__pydantic_extra__", None)
+        object.__setattr__(made, "__pydantic_private__", None)
+        return made
+
     @property
     def last_day(self) -> date:
         return self.period_end or self.day
