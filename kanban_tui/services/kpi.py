@@ -32,6 +32,7 @@ from kanban_tui.domain.kpi import (
     merge_sums,
     sales_pacing,
     status,
+    superseded,
 )
 from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
 from kanban_tui.errors import UsageError
@@ -180,21 +181,19 @@ class KpiService:
     ) -> list[Superseded]:
         """Store-level periods that will not count in their month once ``observations`` are
         stored: the new ones beside finer data, or older ones the new finer data covers."""
-        months = sorted({o.day.strftime("%Y-%m") for o in observations if o.scope == "store"})
         sources = {o.source for o in observations}
+        #: month → the (source, scope, first, last day) of the new store-level periods
+        spans: dict[str, set[tuple[str, str, date, date]]] = {}
+        for o in observations:
+            if o.scope == "store":
+                month = spans.setdefault(o.day.strftime("%Y-%m"), set())
+                if o.last_day < month_bounds(o.day.strftime("%Y-%m"))[1]:
+                    month.add((o.source, o.scope, o.day, o.last_day))
         notes: list[Superseded] = []
-        for month in months:
+        for month in sorted(spans):
             start, end = month_bounds(month)
-            rows: dict[tuple[date, date, str, str, str], Observation] = {
-                (o.day, o.last_day, o.scope, o.metric, o.source): o
-                for o in self.observations(marketplace, start, end)
-                if o.last_day < end
-            }
-            for o in observations:
-                if o.scope == "store" and start <= o.day < end and o.last_day < end:
-                    rows[(o.day, o.last_day, o.scope, o.metric, o.source)] = o
-            _, dropped = finest(rows.values())
-            notes.extend(item for item in dropped if item.source in sources)
+            found = superseded(spans[month] | self._spans(marketplace, start, end))
+            notes.extend(item for item in found if item.source in sources)
         return notes
 
     def add(
@@ -414,6 +413,39 @@ class KpiService:
                 statement = statement.where(col(KpiObservation.marketplace) == marketplace)
             latest = session.exec(statement).one()
         return latest.strftime("%Y-%m") if latest else None
+
+    def _spans(self, marketplace: str, start: date, end: date) -> set[tuple[str, str, date, date]]:
+        """(source, scope, first day, last day) of the stored periods inside ``[start,
+        end)``, of the observations :meth:`observations` hands out (a report's value beside
+        a manual one for the same period, scope and metric is not): one ``DISTINCT`` query,
+        whatever the number of rows."""
+        from sqlalchemy import exists, or_
+        from sqlalchemy import select as core_select
+
+        table = KpiObservation.__table__  # type: ignore[attr-defined]
+        c = table.c
+        manual = table.alias("manual").c
+        overridden = exists().where(
+            manual.source == MANUAL,
+            manual.marketplace == c.marketplace,
+            manual.day == c.day,
+            manual.period_end == c.period_end,
+            manual.scope == c.scope,
+            manual.metric == c.metric,
+        )
+        statement = (
+            core_select(c.source, c.scope, c.day, c.period_end)
+            .distinct()
+            .where(
+                c.marketplace == marketplace,
+                c.day >= start,
+                c.day < end,
+                c.period_end < end,
+                or_(c.source == MANUAL, ~overridden),
+            )
+        )
+        with self.db.read() as session:
+            return {(row[0], row[1], row[2], row[3]) for row in session.execute(statement)}
 
     def observations(
         self, marketplace: str, start: date, end: date, scope: str | None = None
