@@ -7,12 +7,13 @@ month's ad spend over the month's ad sales, never a mean of daily ratios.
 from __future__ import annotations
 
 import calendar
+import copy
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -73,8 +74,17 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+#: How many answers a :meth:`KpiService.remembering` twin keeps before it starts again.
+READS_KEPT = 256
+
+
 class KpiService:
     """KPI observations, targets and goals over one database."""
+
+    #: Reads remembered by a :meth:`remembering` twin; None (the service itself): every
+    #: call reads the database.
+    _reads: dict[Hashable, Any] | None = None
 
     def __init__(
         self,
@@ -88,6 +98,26 @@ class KpiService:
         #: The app's settings object (read on every use, so the settings screen applies at
         #: once); None: the defaults.
         self.settings = settings
+
+    def remembering(self, reads: dict[Hashable, Any]) -> KpiService:
+        """A twin of this service that keeps what it reads (a month's observations, the
+        targets, bands and goals) in ``reads`` until the caller clears it: the pane's view
+        model asks for a month for its tiles, its ASIN table, its chart and the next
+        month's comparison, and the database is read once. Writes go through as usual;
+        the caller clears ``reads`` after one (or when another program writes)."""
+        twin = copy.copy(self)
+        twin._reads = reads
+        return twin
+
+    def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        reads = self._reads
+        if reads is None:
+            return read()
+        if key not in reads:
+            if len(reads) >= READS_KEPT:
+                reads.clear()
+            reads[key] = read()
+        return reads[key]  # type: ignore[no-any-return]
 
     @property
     def pace_grace_days(self) -> int:
@@ -239,6 +269,9 @@ class KpiService:
     # ------------------------------------------------------------------ targets
     def targets(self) -> dict[str, Target | None]:
         """Effective targets: the store's own where set, the shipped defaults elsewhere."""
+        return dict(self._remembered(("targets",), self._targets))
+
+    def _targets(self) -> dict[str, Target | None]:
         with self.db.read() as session:
             own = {row.kpi: row for row in session.exec(select(KpiTarget)).all()}
         result: dict[str, Target | None] = {}
@@ -333,6 +366,9 @@ class KpiService:
 
     def bands(self) -> dict[str, Decimal]:
         """Warning bands the store set (the rest use the definitions' default)."""
+        return dict(self._remembered(("bands",), self._bands))
+
+    def _bands(self) -> dict[str, Decimal]:
         with self.db.read() as session:
             rows = session.exec(select(KpiTarget)).all()
         return {row.kpi: Decimal(row.band) for row in rows if row.band is not None}
@@ -367,6 +403,9 @@ class KpiService:
     def monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
         """The month's share of the year's goal (to the cent; the 12 add up to the year),
         and its currency."""
+        return self._remembered(("goal", month), lambda: self._monthly_goal(month))
+
+    def _monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
         from kanban_tui.domain.goals import months
 
         start, _ = month_bounds(month)
@@ -453,38 +492,63 @@ class KpiService:
         """Observations whose period starts in ``[start, end)`` for ``scope`` (``None``:
         every scope); where a period has both a report's and a manual value for a metric,
         the manual one wins."""
+        return self._remembered(
+            ("observations", marketplace, start, end, scope),
+            lambda: self._observations(marketplace, start, end, scope),
+        )
+
+    def _observations(
+        self, marketplace: str, start: date, end: date, scope: str | None
+    ) -> list[Observation]:
+        # Core rows, not ORM objects; one validated Observation per metric and currency,
+        # the others copied from it (a month of a five-marketplace store is thousands).
+        from sqlalchemy import select as core_select
+
+        c = KpiObservation.__table__.c  # type: ignore[attr-defined]
+        statement = core_select(
+            c.day, c.period_end, c.marketplace, c.scope, c.metric, c.value, c.source, c.currency
+        ).where(c.marketplace == marketplace, c.day >= start, c.day < end)
+        if scope is not None:
+            statement = statement.where(c.scope == scope)
         with self.db.read() as session:
-            statement = select(KpiObservation).where(
-                col(KpiObservation.marketplace) == marketplace,
-                col(KpiObservation.day) >= start,
-                col(KpiObservation.day) < end,
-            )
-            if scope is not None:
-                statement = statement.where(col(KpiObservation.scope) == scope)
-            rows = session.exec(statement).all()
-        chosen: dict[tuple[date, date, str, str], KpiObservation] = {}
-        reports: list[KpiObservation] = []
+            rows = session.execute(statement).all()
+        chosen: dict[tuple[date, date, str, str], Any] = {}
+        reports: list[Any] = []
         for row in rows:
-            if row.source == MANUAL:
-                chosen[(row.day, row.period_end, row.scope, row.metric)] = row
+            if row[6] == MANUAL:
+                chosen[(row[0], row[1], row[3], row[4])] = row
             else:
                 reports.append(row)
         kept = list(chosen.values()) + [
-            row for row in reports if (row.day, row.period_end, row.scope, row.metric) not in chosen
+            row for row in reports if (row[0], row[1], row[3], row[4]) not in chosen
         ]
-        return [
-            Observation(
-                day=row.day,
-                period_end=row.period_end,
-                marketplace=row.marketplace,
-                scope=row.scope,
-                metric=row.metric,
-                value=Decimal(row.value),
-                source=row.source,
-                currency=row.currency,
-            )
-            for row in kept
-        ]
+        models: dict[tuple[str, str, str | None], Observation] = {}
+        result: list[Observation] = []
+        for day, period_end, market, scope_, metric, value, source, currency in kept:
+            model = models.get((market, metric, currency))
+            if model is None or (period_end is not None and period_end < day):
+                made = Observation(
+                    day=day,
+                    period_end=period_end,
+                    marketplace=market,
+                    scope=scope_,
+                    metric=metric,
+                    value=Decimal(value),
+                    source=source,
+                    currency=currency,
+                )
+                models[(market, metric, currency)] = made
+            else:
+                made = Observation.checked(
+                    model,
+                    day=day,
+                    period_end=period_end,
+                    scope=scope_,
+                    value=Decimal(value),
+                    source=source,
+                )
+            result.append(made)
+        return result
 
     def counted(
         self, marketplace: str, month: str, scope: str | None = "store"

@@ -127,11 +127,15 @@ class KpiView:
     """
 
     def __init__(self, service: KpiService) -> None:
-        self.service = service
+        #: What the service read (a month's observations, targets, goals), shared by the
+        #: figures, the ASIN rows, the chart and the next month's comparison.
+        self._reads: dict[Hashable, Any] = {}
+        self.service = service.remembering(self._reads)
         self._cache: dict[Hashable, Any] = {}
 
     def clear(self) -> None:
         self._cache.clear()
+        self._reads.clear()
 
     def _get(self, key: Hashable, make: Callable[[], T]) -> T:
         if key not in self._cache:
