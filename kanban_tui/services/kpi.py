@@ -117,7 +117,7 @@ class KpiService:
             if len(reads) >= READS_KEPT:
                 reads.clear()
             reads[key] = read()
-        return reads[key]  # type: ignore[no-any-return]
+        return reads[key]
 
     @property
     def pace_grace_days(self) -> int:
@@ -216,9 +216,10 @@ class KpiService:
         spans: dict[str, set[tuple[str, str, date, date]]] = {}
         for o in observations:
             if o.scope == "store":
-                month = spans.setdefault(o.day.strftime("%Y-%m"), set())
-                if o.last_day < month_bounds(o.day.strftime("%Y-%m"))[1]:
-                    month.add((o.source, o.scope, o.day, o.last_day))
+                key = o.day.strftime("%Y-%m")
+                inside = spans.setdefault(key, set())
+                if o.last_day < month_bounds(key)[1]:
+                    inside.add((o.source, o.scope, o.day, o.last_day))
         notes: list[Superseded] = []
         for month in sorted(spans):
             start, end = month_bounds(month)
