@@ -374,6 +374,20 @@ class Observation(BaseModel):
             raise ValueError(f"the period ends ({self.period_end}) before it starts ({self.day})")
         return self
 
+    @classmethod
+    def checked(cls, like: Observation, **changes: object) -> Observation:
+        """``like`` with ``changes`` (another day, scope or value of the same metric,
+        marketplace and currency), without validating again: for building tens of
+        thousands from one validated observation. The caller guarantees the period does
+        not end before it starts; ``Observation(**fields)`` is equal (a test holds it)."""
+        fields = {**like.__dict__, **changes}
+        made = object.__new__(cls)
+        object.__setattr__(made, "__dict__", fields)
+        object.__setattr__(made, "__pydantic_fields_set__", like.__pydantic_fields_set__)
+        object.__setattr__(made, "__pydantic_extra__", None)
+        object.__setattr__(made, "__pydantic_private__", None)
+        return made
+
     @property
     def last_day(self) -> date:
         return self.period_end or self.day
@@ -421,18 +435,48 @@ def finest(observations: Iterable[Observation]) -> tuple[list[Observation], list
     kept: list[Observation] = []
     dropped: list[Superseded] = []
     for (source, scope), periods in groups.items():
-        covered: dict[date, tuple[date, date]] = {}
-        for span in sorted(periods, key=lambda s: ((s[1] - s[0]).days, s[0])):
-            days = [span[0] + timedelta(days=n) for n in range((span[1] - span[0]).days + 1)]
-            clashes = {covered[day] for day in days if day in covered}
-            if clashes:
-                finer = tuple(sorted(clashes, key=lambda s: ((s[1] - s[0]).days, s[0])))
-                dropped.append(Superseded(source, scope, span[0], span[1], finer))
-                continue
-            covered.update(dict.fromkeys(days, span))
+        counted, left_out = _settle(source, scope, periods)
+        dropped.extend(left_out)
+        for span in counted:
             kept.extend(periods[span])
     dropped.sort(key=lambda item: (item.start, item.end, item.source, item.scope))
     return kept, dropped
+
+
+def superseded(spans: Iterable[tuple[str, str, date, date]]) -> list[Superseded]:
+    """What :func:`finest` leaves out, from the (source, scope, first day, last day) of
+    the observations alone (their metrics and values do not matter to it)."""
+    groups: dict[tuple[str, str], set[tuple[date, date]]] = {}
+    for source, scope, first, last in spans:
+        groups.setdefault((source, scope), set()).add((first, last))
+    dropped: list[Superseded] = []
+    for (source, scope), periods in groups.items():
+        dropped.extend(_settle(source, scope, periods)[1])
+    dropped.sort(key=lambda item: (item.start, item.end, item.source, item.scope))
+    return dropped
+
+
+def _span_order(span: tuple[date, date]) -> tuple[int, date]:
+    return (span[1] - span[0]).days, span[0]
+
+
+def _settle(
+    source: str, scope: str, spans: Iterable[tuple[date, date]]
+) -> tuple[list[tuple[date, date]], list[Superseded]]:
+    """One source and scope's periods: those counted (shortest first) and those left out."""
+    covered: dict[date, tuple[date, date]] = {}
+    counted: list[tuple[date, date]] = []
+    dropped: list[Superseded] = []
+    for span in sorted(spans, key=_span_order):
+        days = [span[0] + timedelta(days=n) for n in range((span[1] - span[0]).days + 1)]
+        clashes = {covered[day] for day in days if day in covered}
+        if clashes:
+            finer = tuple(sorted(clashes, key=_span_order))
+            dropped.append(Superseded(source, scope, span[0], span[1], finer))
+            continue
+        covered.update(dict.fromkeys(days, span))
+        counted.append(span)
+    return counted, dropped
 
 
 def aggregate(

@@ -97,7 +97,8 @@ def _read_records(text: str, delimiter: str) -> list[list[str]]:
 
 
 def _is_blank(record: Sequence[str]) -> bool:
-    return all(not cell.strip() for cell in record)
+    # every cell blank ⇔ their concatenation is (one C call instead of one per cell)
+    return not "".join(record).strip()
 
 
 def _evidence(cell: str) -> DecimalMark:

@@ -38,6 +38,7 @@ date order), :mod:`.report_types` (kinds, the error, the result). No storage her
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -112,6 +113,28 @@ class _Seen:
 
 _Key = tuple[date, date, str, str]  # first day, last day, source, scope
 
+#: The console's own number forms with a decimal point: ``12,000`` (a count) and
+#: ``$1,234.56`` / ``1,234.56`` (an amount). Read here without the general parsers, which
+#: give the same values (a property test holds them to it); anything else goes there.
+_GROUPED_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+_POINT_MONEY = re.compile(r"(\$?)([0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)(\.[0-9]+)?")
+_UNSEEN = object()
+
+
+def fast_number(cell: str, count: bool, dollar: str) -> tuple[Decimal, str | None] | None:
+    """``cell`` read as :func:`parse_count` / :func:`parse_money` read it with a decimal
+    point, for the common forms only (None: not one of them, use the parsers)."""
+    if count:
+        if _GROUPED_COUNT.fullmatch(cell):
+            return Decimal(int(cell.replace(",", ""))), None
+        return None
+    match = _POINT_MONEY.fullmatch(cell)
+    if match is None:
+        return None
+    symbol, whole, fraction = match.groups()
+    value = Decimal(whole.replace(",", "") + (fraction or ""))
+    return value, (dollar if symbol else None)
+
 
 class _Reader(_TimeUnits):
     """Walks the data rows of one file with a known layout."""
@@ -151,6 +174,15 @@ class _Reader(_TimeUnits):
         #: Set when an ads file read as daily dates every row on one day (it may be a
         #: campaign report's Summary, which looks the same).
         self.one_date: date | None = None
+        # A report repeats its cells (the same day on a hundred rows, 0 clicks, one
+        # campaign type): each distinct cell is read once per column. Only successes are
+        # kept; a bad cell raises naming its own row, as before.
+        self._numbers: dict[str, dict[str, tuple[Decimal | None, str | None]]] = {
+            field.name: {} for field in self.metric_fields
+        }
+        self._days: dict[str, tuple[date, Granularity]] = {}
+        self._scopes: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._sources: dict[str, str] = {}
         if layout.header_currency is not None and layout.header_currency_column is not None:
             header = layout.headers[layout.header_currency_column]
             self._see_currency(layout.header_currency, _Seen(header, 1 + layout.header_row, header))
@@ -176,6 +208,9 @@ class _Reader(_TimeUnits):
             return "business"
         if self.options.ad_type is None and "campaign_type" in self.layout.columns:
             cell = self._cell(record, "campaign_type")
+            known = self._sources.get(cell)
+            if known is not None:
+                return known
             name = _normalize_header(cell)
             if name:
                 ad_type = _AD_TYPE_NAMES.get(name)
@@ -187,10 +222,21 @@ class _Reader(_TimeUnits):
                         "not an ad type (expected Sponsored Products, Sponsored Brands or "
                         "Sponsored Display)",
                     )
-                return f"ads_{ad_type}"
+                self._sources[cell] = f"ads_{ad_type}"
+                return self._sources[cell]
         return f"ads_{self.file_ad_type}"
 
     def _row_scopes(self, record: Sequence[str], row: int) -> tuple[str, ...]:
+        kind = self.layout.spec.kind
+        if kind == "ads" and "advertised_asin" in self.layout.columns:
+            cell = self._cell(record, "advertised_asin")
+            known = self._scopes.get((kind, cell))
+            if known is None:
+                known = self._scopes[(kind, cell)] = self._read_scopes(record, row)
+            return known
+        return self._read_scopes(record, row)
+
+    def _read_scopes(self, record: Sequence[str], row: int) -> tuple[str, ...]:
         kind = self.layout.spec.kind
         if kind == "asin":
             name = "child_asin" if "child_asin" in self.layout.columns else "parent_asin"
@@ -224,12 +270,17 @@ class _Reader(_TimeUnits):
         if self.decimal is not None:
             return
         first: dict[Literal[".", ","], _Seen] = {}
+        evidence: dict[str, object] = {}  # each distinct cell looked at once
         for row, record in data:
             for field in self.metric_fields:
                 cell = self._cell(record, field.name)
-                mark = _evidence(cell)
+                mark = evidence.get(cell, _UNSEEN)
+                if mark is _UNSEEN:
+                    mark = evidence[cell] = _evidence(cell)
                 if mark is not None and mark not in first:
-                    first[mark] = _Seen(cell, row, self._header(field.name))
+                    first[mark] = _Seen(cell, row, self._header(field.name))  # type: ignore[index]
+            if len(first) == 2:
+                break  # both marks seen: the first of each is known
         if len(first) == 2:
             comma, dot = first[","], first["."]
             raise ReportError(
@@ -242,6 +293,12 @@ class _Reader(_TimeUnits):
             self.decimal = ","
 
     def _parse_day(self, cell: str, row: int, name: str) -> tuple[date, Granularity]:
+        known = self._days.get(cell)
+        if known is None:
+            known = self._days[cell] = self._read_day(cell, row, name)
+        return known
+
+    def _read_day(self, cell: str, row: int, name: str) -> tuple[date, Granularity]:
         try:
             return parse_date(cell, self.date_order, self.date_format), "day"
         except ParseError as error:
@@ -254,33 +311,48 @@ class _Reader(_TimeUnits):
         return self._parse_day(self._cell(record, name), row, name)
 
     def _number(self, record: Sequence[str], field: _Field, row: int) -> Decimal | None:
-        cell = self._cell(record, field.name)
-        if self.decimal == "." and _PLAIN_DECIMAL.fullmatch(cell):
-            # the common case, and every XLSX number: no symbol, no grouping
-            value = Decimal(cell)
-            if field.value != "count":
-                return value
-            if value == value.to_integral_value() and value >= 0:
-                return value
-        if cell.strip().casefold() in _BLANK_VALUES:
-            return None
-        try:
-            if field.value == "count":
-                return Decimal(parse_count(cell, decimal=self.decimal))
-            value, code = parse_money(cell, decimal=self.decimal, dollar=self.dollar)
-        except ParseError as error:
-            raise self._error(row, field.name, cell, str(error)) from None
-        if code is not None:
+        position = self.layout.columns[field.name]  # a data row is as wide as the header
+        cell = record[position] if position < len(record) else ""
+        memo = self._numbers[field.name]
+        found = memo.get(cell)
+        if found is None:
+            found = memo[cell] = self._read_number(cell, field, row)
+        value, code = found
+        if code is not None and (self.currency is None or self.currency[0] != code):
             self._see_currency(code, _Seen(cell, row, self._header(field.name)))
         return value
+
+    def _read_number(self, cell: str, field: _Field, row: int) -> tuple[Decimal | None, str | None]:
+        """The cell's value and the currency it shows (raises naming ``row``)."""
+        if self.decimal == ".":
+            if _PLAIN_DECIMAL.fullmatch(cell):
+                # the common case, and every XLSX number: no symbol, no grouping
+                value = Decimal(cell)
+                if field.value != "count":
+                    return value, None
+                if value == value.to_integral_value() and value >= 0:
+                    return value, None
+            fast = fast_number(cell, field.value == "count", self.dollar)
+            if fast is not None:
+                return fast
+        if cell.strip().casefold() in _BLANK_VALUES:
+            return None, None
+        try:
+            if field.value == "count":
+                return Decimal(parse_count(cell, decimal=self.decimal)), None
+            return parse_money(cell, decimal=self.decimal, dollar=self.dollar)
+        except ParseError as error:
+            raise self._error(row, field.name, cell, str(error)) from None
 
     def _check_text_columns(self, record: Sequence[str], row: int) -> None:
         if "currency" in self.layout.columns:
             cell = self._cell(record, "currency").strip()
             if cell:
-                if cell.upper() not in ISO_CURRENCIES:
+                code = cell.upper()
+                if code not in ISO_CURRENCIES:
                     raise self._error(row, "currency", cell, "not a known currency code")
-                self._see_currency(cell.upper(), _Seen(cell, row, self._header("currency")))
+                if self.currency is None or self.currency[0] != code:
+                    self._see_currency(code, _Seen(cell, row, self._header("currency")))
         if "country" in self.layout.columns:
             cell = self._cell(record, "country").strip()
             if cell and self.country is None:
@@ -454,22 +526,41 @@ class _Reader(_TimeUnits):
         skipped: list[Skipped],
     ) -> ImportResult:
         kind = self.layout.spec.kind
-        observations = [
-            Observation(
-                day=start,
-                period_end=end,
-                marketplace=self.marketplace,
-                scope=scope,
-                metric=field.name,
-                value=sums[key][field.name],
-                source=source,
-                currency=currency if field.name in MONEY_METRICS else None,
-            )
-            for key in sorted(sums)
-            for start, end, source, scope in [key]
-            for field in self.metric_fields
-            if field.name in sums[key]
-        ]
+        # One observation per metric is validated; the rest copy it with their own
+        # period, scope, source and value (tens of thousands for a per-ASIN report).
+        models: dict[str, Observation] = {}
+        observations: list[Observation] = []
+        for key in sorted(sums):
+            start, end, source, scope = key
+            values = sums[key]
+            for field in self.metric_fields:
+                name = field.name
+                if name not in values:
+                    continue
+                model = models.get(name)
+                if model is None:
+                    model = models[name] = Observation(
+                        day=start,
+                        period_end=end,
+                        marketplace=self.marketplace,
+                        scope=scope,
+                        metric=name,
+                        value=values[name],
+                        source=source,
+                        currency=currency if name in MONEY_METRICS else None,
+                    )
+                    observations.append(model)
+                    continue
+                observations.append(
+                    Observation.checked(
+                        model,
+                        day=start,
+                        period_end=end,
+                        scope=scope,
+                        value=values[name],
+                        source=source,
+                    )
+                )
         columns = {
             name: self.layout.headers[position] for name, position in self.layout.columns.items()
         }

@@ -7,12 +7,13 @@ month's ad spend over the month's ad sales, never a mean of daily ratios.
 from __future__ import annotations
 
 import calendar
+import copy
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -32,6 +33,7 @@ from kanban_tui.domain.kpi import (
     merge_sums,
     sales_pacing,
     status,
+    superseded,
 )
 from kanban_tui.domain.models import Goal, KpiObservation, KpiTarget
 from kanban_tui.errors import UsageError
@@ -72,8 +74,17 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+#: How many answers a :meth:`KpiService.remembering` twin keeps before it starts again.
+READS_KEPT = 256
+
+
 class KpiService:
     """KPI observations, targets and goals over one database."""
+
+    #: Reads remembered by a :meth:`remembering` twin; None (the service itself): every
+    #: call reads the database.
+    _reads: dict[Hashable, Any] | None = None
 
     def __init__(
         self,
@@ -87,6 +98,26 @@ class KpiService:
         #: The app's settings object (read on every use, so the settings screen applies at
         #: once); None: the defaults.
         self.settings = settings
+
+    def remembering(self, reads: dict[Hashable, Any]) -> KpiService:
+        """A twin of this service that keeps what it reads (a month's observations, the
+        targets, bands and goals) in ``reads`` until the caller clears it: the pane's view
+        model asks for a month for its tiles, its ASIN table, its chart and the next
+        month's comparison, and the database is read once. Writes go through as usual;
+        the caller clears ``reads`` after one (or when another program writes)."""
+        twin = copy.copy(self)
+        twin._reads = reads
+        return twin
+
+    def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        reads = self._reads
+        if reads is None:
+            return read()
+        if key not in reads:
+            if len(reads) >= READS_KEPT:
+                reads.clear()
+            reads[key] = read()
+        return reads[key]
 
     @property
     def pace_grace_days(self) -> int:
@@ -180,21 +211,20 @@ class KpiService:
     ) -> list[Superseded]:
         """Store-level periods that will not count in their month once ``observations`` are
         stored: the new ones beside finer data, or older ones the new finer data covers."""
-        months = sorted({o.day.strftime("%Y-%m") for o in observations if o.scope == "store"})
         sources = {o.source for o in observations}
+        #: month → the (source, scope, first, last day) of the new store-level periods
+        spans: dict[str, set[tuple[str, str, date, date]]] = {}
+        for o in observations:
+            if o.scope == "store":
+                key = o.day.strftime("%Y-%m")
+                inside = spans.setdefault(key, set())
+                if o.last_day < month_bounds(key)[1]:
+                    inside.add((o.source, o.scope, o.day, o.last_day))
         notes: list[Superseded] = []
-        for month in months:
+        for month in sorted(spans):
             start, end = month_bounds(month)
-            rows: dict[tuple[date, date, str, str, str], Observation] = {
-                (o.day, o.last_day, o.scope, o.metric, o.source): o
-                for o in self.observations(marketplace, start, end)
-                if o.last_day < end
-            }
-            for o in observations:
-                if o.scope == "store" and start <= o.day < end and o.last_day < end:
-                    rows[(o.day, o.last_day, o.scope, o.metric, o.source)] = o
-            _, dropped = finest(rows.values())
-            notes.extend(item for item in dropped if item.source in sources)
+            found = superseded(spans[month] | self._spans(marketplace, start, end))
+            notes.extend(item for item in found if item.source in sources)
         return notes
 
     def add(
@@ -240,6 +270,9 @@ class KpiService:
     # ------------------------------------------------------------------ targets
     def targets(self) -> dict[str, Target | None]:
         """Effective targets: the store's own where set, the shipped defaults elsewhere."""
+        return dict(self._remembered(("targets",), self._targets))
+
+    def _targets(self) -> dict[str, Target | None]:
         with self.db.read() as session:
             own = {row.kpi: row for row in session.exec(select(KpiTarget)).all()}
         result: dict[str, Target | None] = {}
@@ -334,6 +367,9 @@ class KpiService:
 
     def bands(self) -> dict[str, Decimal]:
         """Warning bands the store set (the rest use the definitions' default)."""
+        return dict(self._remembered(("bands",), self._bands))
+
+    def _bands(self) -> dict[str, Decimal]:
         with self.db.read() as session:
             rows = session.exec(select(KpiTarget)).all()
         return {row.kpi: Decimal(row.band) for row in rows if row.band is not None}
@@ -368,6 +404,9 @@ class KpiService:
     def monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
         """The month's share of the year's goal (to the cent; the 12 add up to the year),
         and its currency."""
+        return self._remembered(("goal", month), lambda: self._monthly_goal(month))
+
+    def _monthly_goal(self, month: str) -> tuple[Decimal, str] | None:
         from kanban_tui.domain.goals import months
 
         start, _ = month_bounds(month)
@@ -415,44 +454,102 @@ class KpiService:
             latest = session.exec(statement).one()
         return latest.strftime("%Y-%m") if latest else None
 
+    def _spans(self, marketplace: str, start: date, end: date) -> set[tuple[str, str, date, date]]:
+        """(source, scope, first day, last day) of the stored periods inside ``[start,
+        end)``, of the observations :meth:`observations` hands out (a report's value beside
+        a manual one for the same period, scope and metric is not): one ``DISTINCT`` query,
+        whatever the number of rows."""
+        from sqlalchemy import exists, or_
+        from sqlalchemy import select as core_select
+
+        table = KpiObservation.__table__  # type: ignore[attr-defined]
+        c = table.c
+        manual = table.alias("manual").c
+        overridden = exists().where(
+            manual.source == MANUAL,
+            manual.marketplace == c.marketplace,
+            manual.day == c.day,
+            manual.period_end == c.period_end,
+            manual.scope == c.scope,
+            manual.metric == c.metric,
+        )
+        statement = (
+            core_select(c.source, c.scope, c.day, c.period_end)
+            .distinct()
+            .where(
+                c.marketplace == marketplace,
+                c.day >= start,
+                c.day < end,
+                c.period_end < end,
+                or_(c.source == MANUAL, ~overridden),
+            )
+        )
+        with self.db.read() as session:
+            return {(row[0], row[1], row[2], row[3]) for row in session.execute(statement)}
+
     def observations(
         self, marketplace: str, start: date, end: date, scope: str | None = None
     ) -> list[Observation]:
         """Observations whose period starts in ``[start, end)`` for ``scope`` (``None``:
         every scope); where a period has both a report's and a manual value for a metric,
         the manual one wins."""
+        return self._remembered(
+            ("observations", marketplace, start, end, scope),
+            lambda: self._observations(marketplace, start, end, scope),
+        )
+
+    def _observations(
+        self, marketplace: str, start: date, end: date, scope: str | None
+    ) -> list[Observation]:
+        # Core rows, not ORM objects; one validated Observation per metric and currency,
+        # the others copied from it (a month of a five-marketplace store is thousands).
+        from sqlalchemy import select as core_select
+
+        c = KpiObservation.__table__.c  # type: ignore[attr-defined]
+        statement = core_select(
+            c.day, c.period_end, c.marketplace, c.scope, c.metric, c.value, c.source, c.currency
+        ).where(c.marketplace == marketplace, c.day >= start, c.day < end)
+        if scope is not None:
+            statement = statement.where(c.scope == scope)
         with self.db.read() as session:
-            statement = select(KpiObservation).where(
-                col(KpiObservation.marketplace) == marketplace,
-                col(KpiObservation.day) >= start,
-                col(KpiObservation.day) < end,
-            )
-            if scope is not None:
-                statement = statement.where(col(KpiObservation.scope) == scope)
-            rows = session.exec(statement).all()
-        chosen: dict[tuple[date, date, str, str], KpiObservation] = {}
-        reports: list[KpiObservation] = []
+            rows = session.execute(statement).all()
+        chosen: dict[tuple[date, date, str, str], Any] = {}
+        reports: list[Any] = []
         for row in rows:
-            if row.source == MANUAL:
-                chosen[(row.day, row.period_end, row.scope, row.metric)] = row
+            if row[6] == MANUAL:
+                chosen[(row[0], row[1], row[3], row[4])] = row
             else:
                 reports.append(row)
         kept = list(chosen.values()) + [
-            row for row in reports if (row.day, row.period_end, row.scope, row.metric) not in chosen
+            row for row in reports if (row[0], row[1], row[3], row[4]) not in chosen
         ]
-        return [
-            Observation(
-                day=row.day,
-                period_end=row.period_end,
-                marketplace=row.marketplace,
-                scope=row.scope,
-                metric=row.metric,
-                value=Decimal(row.value),
-                source=row.source,
-                currency=row.currency,
-            )
-            for row in kept
-        ]
+        models: dict[tuple[str, str, str | None], Observation] = {}
+        result: list[Observation] = []
+        for day, period_end, market, scope_, metric, value, source, currency in kept:
+            model = models.get((market, metric, currency))
+            if model is None or (period_end is not None and period_end < day):
+                made = Observation(
+                    day=day,
+                    period_end=period_end,
+                    marketplace=market,
+                    scope=scope_,
+                    metric=metric,
+                    value=Decimal(value),
+                    source=source,
+                    currency=currency,
+                )
+                models[(market, metric, currency)] = made
+            else:
+                made = Observation.checked(
+                    model,
+                    day=day,
+                    period_end=period_end,
+                    scope=scope_,
+                    value=Decimal(value),
+                    source=source,
+                )
+            result.append(made)
+        return result
 
     def counted(
         self, marketplace: str, month: str, scope: str | None = "store"

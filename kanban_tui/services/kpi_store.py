@@ -84,7 +84,7 @@ def upsert(db: Database, observations: Sequence[Observation], dry_run: bool) -> 
                 )
                 continue
             row_id, pending, value, currency = known
-            if Decimal(value) == item.value and currency == item.currency:
+            if currency == item.currency and (value == text or Decimal(value) == item.value):
                 counts["unchanged"] += 1
                 continue
             counts["replaced"] += 1

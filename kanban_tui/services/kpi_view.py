@@ -127,11 +127,15 @@ class KpiView:
     """
 
     def __init__(self, service: KpiService) -> None:
-        self.service = service
+        #: What the service read (a month's observations, targets, goals), shared by the
+        #: figures, the ASIN rows, the chart and the next month's comparison.
+        self._reads: dict[Hashable, Any] = {}
+        self.service = service.remembering(self._reads)
         self._cache: dict[Hashable, Any] = {}
 
     def clear(self) -> None:
         self._cache.clear()
+        self._reads.clear()
 
     def _get(self, key: Hashable, make: Callable[[], T]) -> T:
         if key not in self._cache:
@@ -201,12 +205,8 @@ class KpiView:
             start, end = month_bounds(month)
             days = [start + timedelta(days=n) for n in range((end - start).days)]
             sums = self.day_sums(month, market)
-            before = self.day_sums(shift_month(month, -1), market) if window > 1 else {}
-            lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
-            empty: dict[str, Decimal] = {}
-            sequence = [before.get(d, empty) for d in lead] + [sums.get(d, empty) for d in days]
             definition = {key: self.definitions[key]}
-            rolled = rolling_sums(sequence, window)[len(lead) :]
+            rolled = self._rolled(month, market, window)
             return (
                 days,
                 [compute(definition, sums[d]).get(key) if d in sums else None for d in days],
@@ -217,6 +217,22 @@ class KpiView:
             )
 
         return self._get(("daily", key, month, market, window), make)
+
+    def _rolled(self, month: str, market: str, window: int) -> list[dict[str, Decimal]]:
+        """Per day of the month: the base-metric sums of the ``window`` days up to it (the
+        same for every KPI, so choosing another KPI sums nothing again)."""
+
+        def make() -> list[dict[str, Decimal]]:
+            start, end = month_bounds(month)
+            days = [start + timedelta(days=n) for n in range((end - start).days)]
+            sums = self.day_sums(month, market)
+            before = self.day_sums(shift_month(month, -1), market) if window > 1 else {}
+            lead = [start - timedelta(days=n) for n in range(window - 1, 0, -1)]
+            empty: dict[str, Decimal] = {}
+            sequence = [before.get(d, empty) for d in lead] + [sums.get(d, empty) for d in days]
+            return rolling_sums(sequence, window)[len(lead) :]
+
+        return self._get(("rolled", month, market, window), make)
 
     def monthly(
         self, key: str, last_month: str, count: int, market: str

@@ -149,7 +149,10 @@ class KpiScreen(PaneText):
         self.query_one("#kpi-tiles", KpiTiles).focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw_chart())
         self.fit(self.app.size.width, self.app.size.height)
-        self.reload()
+        # The first frame shows the month's tiles and figures; the chart (three months of
+        # days and a plotext drawing) follows in the next one.
+        self.reload(chart=False)
+        self.call_after_refresh(self.draw_chart)
 
     def fit(self, width: int, height: int) -> None:
         """Short screens put the chart first and scroll the tiles below it; narrow ones
@@ -181,8 +184,9 @@ class KpiScreen(PaneText):
         )
 
     # ---------------------------------------------------------------- data
-    def reload(self) -> None:
-        """Read the selected month and marketplace (from the cache when already read)."""
+    def reload(self, chart: bool = True) -> None:
+        """Read the selected month and marketplace (from the cache when already read);
+        ``chart=False`` leaves the chart area empty until :meth:`draw_chart`."""
         rows = self.asin_rows()
         if self.asin is not None and self.asin not in {row.asin for row in rows}:
             self.asin = None
@@ -194,7 +198,15 @@ class KpiScreen(PaneText):
         self.query_one("#kpi-tiles", KpiTiles).show(self.tile_views(), self.selected)
         self._update_head()
         self._update_side()
-        self.draw_chart()
+        if chart:
+            self.draw_chart()
+        else:
+            self.query_one("#kpi-chart-title", Static).update(
+                Text(self.chart_title(), style="bold")
+            )
+            self.query_one("#kpi-chart", TrendChart).display = False
+            self.query_one("#kpi-legend", Static).display = False
+            self.query_one("#kpi-chart-empty", Static).update("")
 
     def on_data_changed(self, _message: DataChanged) -> None:
         """Another program (a ``kpi import`` in a terminal) changed the data: read again."""
