@@ -108,7 +108,11 @@ def check_database(path: Path) -> dict[int, str]:
             for column in COLUMNS:
                 positions = [card.position for card in repo.all_cards(session, column)]
                 assert positions == list(range(len(positions))), column
-            return {card.id: card.title for card in repo.all_cards(session)}
+            found: dict[int, str] = {}
+            for card in repo.all_cards(session):
+                assert card.id is not None  # a stored card has its id
+                found[card.id] = card.title
+            return found
     finally:
         db.close()
 

@@ -38,6 +38,12 @@ def test_the_domain_loads_no_language_ui_or_database_driver() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     loaded = set(json.loads(done.stdout))
-    heavy = ("kanban_tui.i18n", "kanban_tui.format", "kanban_tui.config", "textual", "sqlite3")
+    heavy: tuple[str, ...] = (
+        "kanban_tui.i18n",
+        "kanban_tui.format",
+        "kanban_tui.config",
+        "textual",
+        "sqlite3",
+    )
     heavy += ("kanban_tui.storage", "kanban_tui.services", "apscheduler", "plotext")
     assert [name for name in heavy if name in loaded] == []
