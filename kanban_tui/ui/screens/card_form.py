@@ -14,12 +14,11 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import Priority
 from kanban_tui.domain.recurrence import Rule, RuleError
-from kanban_tui.domain.templates import rule_error_text
 from kanban_tui.domain.validation import CardFields
 from kanban_tui.format import CATEGORY_KEYS, category_label
 from kanban_tui.i18n import t
 from kanban_tui.services.board import CardRow
-from kanban_tui.services.messages import field_errors
+from kanban_tui.services.messages import field_errors, rule_error_text
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.forms import FormScreen
 
