@@ -3,6 +3,7 @@ loaded on its own, brings no i18n, UI, scheduler or database driver with it."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -47,3 +48,22 @@ def test_the_domain_loads_no_language_ui_or_database_driver() -> None:
     )
     heavy += ("kanban_tui.storage", "kanban_tui.services", "apscheduler", "plotext")
     assert [name for name in heavy if name in loaded] == []
+
+
+#: Calls that read or write a file whatever is imported: the builtin and the methods of
+#: paths and archives (a parameter named so is a file, whichever module made it).
+FILE_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "load", "dump"}
+
+
+def test_the_domain_opens_no_file() -> None:
+    """The domain receives what files hold (the services read ``data/kpis.toml``); modules
+    it may not import are in the ``domain-pure`` contract, calls are checked here."""
+    found = []
+    for path in sorted((ROOT / "kanban_tui" / "domain").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in FILE_CALLS:
+                found.append(f"{path.name}:{node.lineno} {name}()")
+    assert found == []
