@@ -20,7 +20,7 @@ from kanban_tui.i18n import t
 from kanban_tui.services.board import Clock, system_clock
 from kanban_tui.services.messages import field_errors, rule_error_text
 from kanban_tui.services.rule_words import describe_rule
-from kanban_tui.services.tick import TickResult, next_due, tick
+from kanban_tui.services.tick import TickResult, next_due, record_card, tick
 from kanban_tui.storage.database import Database
 
 STATS_PERIODS = 8
@@ -359,15 +359,7 @@ class TemplateService:
             card.template_id = template.id
             card.period_key = period.key
             session.add(card)
-            session.add(
-                PeriodRecord(
-                    template_id=template.id,
-                    period_key=period.key,
-                    period_start=period.start,
-                    period_end=period.end,
-                    card_id=card_id,
-                )
-            )
+            record_card(session, template.id, period, card_id)
             return template.id
 
         return self.row(self.db.transact(work))
