@@ -106,11 +106,19 @@ class Settings(BaseModel):
     @classmethod
     def _known_marketplace(cls, value: str) -> str:
         from kanban_tui.domain.recurrence import RuleError, marketplace
+        from kanban_tui.i18n import t
 
         try:
             return marketplace(value).code
-        except RuleError as exc:
-            raise ValueError(str(exc)) from None
+        except RuleError as exc:  # the domain names the problem; said here, hint included
+            hint = t(f"rule_hint.{exc.hint}", **exc.values)
+            raise ValueError(
+                t(
+                    "rule_error.with_hint",
+                    message=t(f"rule_error.{exc.problem}", **exc.values),
+                    hint=hint,
+                )
+            ) from None
 
 
 #: Variables whose name is not ``SELLER_KANBAN_`` + the key in capitals (the first is the

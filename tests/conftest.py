@@ -60,10 +60,18 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def snap_compare(snap_compare):
-    """The plugin's ``snap_compare`` with toasts silenced: they come from worker threads and
-    time out on the wall clock, so whether one is on screen depends on the machine's load —
-    a snapshot shows the screen, the toasts are tested where they are asserted."""
+def snap_compare(snap_compare, monkeypatch: pytest.MonkeyPatch):
+    """The plugin's ``snap_compare`` with toasts silenced and text cursors that do not blink.
+
+    Toasts come from worker threads and time out on the wall clock, so whether one is on
+    screen depends on the machine's load — a snapshot shows the screen, the toasts are tested
+    where they are asserted. A focused field's cursor blinks on a 0.5 s wall-clock timer:
+    under load the screenshot landed on either phase (``test_new_card_form_with_errors_snapshot``
+    failed that way), so here it shows or hides on events only (focus and keys show it)."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
     def compare(app, *args, **kwargs):
         app.notify = lambda *_args, **_kwargs: None

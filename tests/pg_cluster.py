@@ -82,7 +82,7 @@ class Cluster:
         with psycopg.connect(
             f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
         ) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
+            connection.execute(sql)
 
     def fresh_database(self) -> str:
         """A new, empty database; its URL."""

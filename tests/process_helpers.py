@@ -6,11 +6,25 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: How long a test waits for something that should take well under a second. Generous on
+#: purpose (a shared, loaded machine): only a failing test ever waits that long.
+PATIENCE = 20.0
+
+
+def wait_until(condition: Callable[[], bool], what: str, patience: float = PATIENCE) -> None:
+    """Poll ``condition`` (another process's output, a thread's result) until it holds;
+    fails after ``patience`` seconds, saying what never happened."""
+    deadline = time.monotonic() + patience
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        time.sleep(0.02)
 
 
 def sha256(path: Path) -> str:

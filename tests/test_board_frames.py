@@ -49,7 +49,7 @@ async def test_the_first_frame_reads_only_the_visible_rows_and_counts(db, clock)
         if update is not None and not before_frame:
             before_frame.extend(statements)
 
-    app._display = probed  # type: ignore[method-assign]
+    app._display = probed
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
         reads = [s for s in before_frame if s.startswith("SELECT")]
@@ -83,7 +83,7 @@ async def test_the_collector_waits_for_the_first_frame_and_skips_the_start_up_he
                 before_frame.append(collections)
             display(screen, update)
 
-        app._display = probed  # type: ignore[method-assign]
+        app._display = probed
         async with app.run_test(size=SIZE) as pilot:
             await settled(pilot)
             assert before_frame == [0]  # no collection between the app's start and its frame
@@ -152,7 +152,7 @@ async def test_a_moves_partial_frames_leave_the_screen_a_full_render_would_paint
             partial += isinstance(update, ChopsUpdate)
             apply(terminal, update)
 
-    app._display = probed  # type: ignore[method-assign]
+    app._display = probed
     asked: dict[str, int] = {}
     real = Widget.render_lines
 
@@ -165,12 +165,12 @@ async def test_a_moves_partial_frames_leave_the_screen_a_full_render_would_paint
         await settled(pilot)
         for keys in (("j", "shift+right"), ("shift+right",), ("left", "shift+left"), ("space",)):
             if keys != ("space",):  # a move: count the widgets asked for lines
-                Widget.render_lines = counted  # type: ignore[method-assign]
+                Widget.render_lines = counted
             try:
                 await pilot.press(*keys)
                 await settled(pilot)
             finally:
-                Widget.render_lines = real  # type: ignore[method-assign]
+                Widget.render_lines = real
             full = [cells(strip) for strip in app.screen._compositor.render_strips()]
             assert terminal == full, keys
         assert partial >= 4
@@ -225,8 +225,8 @@ async def test_a_move_styles_only_the_lines_that_changed(db, clock):
         if update is not None:
             counting = False  # the move's own frame is out
 
-    app._display = probed  # type: ignore[method-assign]
-    StylesCache.render_line = counted  # type: ignore[method-assign]
+    app._display = probed
+    StylesCache.render_line = counted
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settled(pilot)
@@ -242,11 +242,11 @@ async def test_a_move_styles_only_the_lines_that_changed(db, clock):
                 counting = True  # from the key's action to the frame that shows it
                 real_move(delta)
 
-            board.action_move_card = move  # type: ignore[method-assign]
+            board.action_move_card = move
             await pilot.press("shift+right")  # Daily's top card: every row below it moves
             await settled(pilot)
     finally:
-        StylesCache.render_line = real  # type: ignore[method-assign]
+        StylesCache.render_line = real
     # the moved card (now focused in Weekly), the card that takes its place in Daily (now
     # under the cursor) and Weekly's card that lost the cursor; not every shifted row
     assert styled

@@ -38,13 +38,13 @@ async def test_a_running_timer_shows_on_its_card_with_the_elapsed_time(db, clock
             repainted.extend(regions)
             return original(*regions, **kwargs)
 
-        daily.refresh = spy  # type: ignore[method-assign]
+        daily.refresh = spy
         assert daily.tick_timers() == [1]
         # one line repainted: the meta line of the card whose timer runs, nothing else
         assert [(r.y, r.height) for r in repainted] == [(CARD_HEIGHT + 1, 1)]
         for other in (column(app, c) for c in (Column.WEEKLY, Column.MONTHLY)):
             assert other.tick_timers() == []
-        daily.refresh = original  # type: ignore[method-assign]
+        daily.refresh = original
         meta = shown_lines(daily)[CARD_HEIGHT + 1]
         assert f"{TIMER_MARK} {twelve}" in meta
         await pilot.press("T")  # stopped: the mark goes
@@ -82,9 +82,9 @@ async def test_wide_boards_wrap_long_titles_to_two_lines(db, clock, lang):
         clock.advance(minutes=5)
         repainted: list[Region] = []
         original = daily.refresh
-        daily.refresh = lambda *r, **k: repainted.extend(r)  # type: ignore[method-assign]
+        daily.refresh = lambda *r, **k: repainted.extend(r)
         assert daily.tick_timers() == [0]
-        daily.refresh = original  # type: ignore[method-assign]
+        daily.refresh = original
         assert [(r.y, r.height) for r in repainted] == [(2, 1)]
         assert TIMER_MARK in shown_lines(daily)[2]
         # moving the cursor and the page keys still work a card (3 lines) at a time

@@ -12,7 +12,7 @@ import pytest
 from kanban_tui.domain.models import Column
 from kanban_tui.errors import KanbanError
 from kanban_tui.ui.widgets.column import CARD_HEIGHT, ColumnView
-from tests.ui_helpers import column, make_app, screen, settled, shown_titles
+from tests.ui_helpers import column, make_app, row_ids, screen, settled, shown_titles
 
 SIZE = (120, 40)
 
@@ -27,7 +27,9 @@ def titles(board: Any, which: Column) -> list[str]:
 
 
 def view_titles(view: ColumnView) -> list[str]:
-    return [view.row(i).title for i in range(view.count)]  # type: ignore[union-attr]
+    rows = [view.row(index) for index in range(view.count)]
+    assert None not in rows, rows  # every index below the count has its card
+    return [row.title for row in rows if row is not None]
 
 
 def heads(app: Any) -> list[str]:
@@ -83,7 +85,7 @@ async def test_the_view_moves_before_the_write_is_stored(db, clock):
         release.wait(timeout=10)
         return real_step(*args, **kwargs)
 
-    board.cards.step = slow_step  # type: ignore[method-assign]
+    board.cards.step = slow_step
     moved = "Check account health (ODR < 1%)"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("shift+right")
@@ -111,7 +113,7 @@ async def test_a_failed_write_rolls_the_view_back_with_a_toast(db, clock):
         app.clear_notifications()
         before = {c: titles(board, c) for c in Column}
         heads_before = heads(app)
-        board.cards.step = failing_step  # type: ignore[method-assign]
+        board.cards.step = failing_step
         await pilot.press("j", "shift+right")
         await settled(pilot)
         assert {c: titles(board, c) for c in Column} == before
@@ -155,7 +157,7 @@ async def test_a_wrong_guess_is_corrected_from_the_database(db, clock):
         weekly = column(app, Column.WEEKLY)
         assert weekly.current.title == moved
         assert weekly.cursor == titles(board, Column.WEEKLY).index(moved) > 1
-        assert weekly.row(0).id == urgent.id  # type: ignore[union-attr]
+        assert row_ids(weekly)[0] == urgent.id
 
 
 async def test_a_wrong_guess_is_corrected_after_the_moves_pressed_behind_it(db, clock):

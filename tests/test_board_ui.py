@@ -12,7 +12,15 @@ from kanban_tui.services.board import BoardService
 from kanban_tui.storage import open_database
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, ErrorScreen, HelpScreen
-from tests.ui_helpers import column, make_app, screen, settled, shown_lines, shown_titles
+from tests.ui_helpers import (
+    column,
+    make_app,
+    pilot_until,
+    screen,
+    settled,
+    shown_lines,
+    shown_titles,
+)
 
 SIZE = (120, 40)
 
@@ -287,8 +295,7 @@ async def test_changes_from_another_process_show_up_and_keep_focus(db, clock):
         focused = column(app, Column.DAILY).current.id
         other = BoardService(open_database(db), clock)
         other.add({"title": "Added by cron"}, Column.DAILY, 0)
-        await pilot.pause(0.5)
-        assert column(app, Column.DAILY).count == 6
+        await pilot_until(pilot, lambda: column(app, Column.DAILY).count == 6, "the cron card")
         assert column(app, Column.DAILY).current.id == focused
         assert "Added by cron" in shown_titles(column(app, Column.DAILY))[0]
 

@@ -16,6 +16,11 @@ from kanban_tui.ui.actions import BOARD_ACTIONS
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][\w.]*)["']""")
+#: A rule problem raised in the domain: its key, and its hint's when written in the call.
+RULE_ERROR_CALL = re.compile(
+    r'\b(?:_error|rule_error|RuleError)\(\s*"(?P<problem>\w+)"'
+    r'(?:\s*,\s*[\w.\[\]]+\s*,\s*"(?P<hint>\w+)")?'
+)
 
 
 def test_both_catalogs_hold_the_same_keys():
@@ -78,6 +83,27 @@ def test_every_key_built_from_a_name_exists():
     )
     for lang in i18n.LANGUAGES:
         missing = [n for n in names if n not in i18n.catalog(lang)]
+        assert missing == [], lang
+
+
+def test_every_rule_problem_the_domain_names_is_in_both_catalogs():
+    """The domain says a refused rule as keys (``rule_error.*``, ``rule_hint.*``): every
+    one it can raise has its words in both languages."""
+    from kanban_tui.domain import marketplaces, recurrence, rrule_check
+
+    problems: set[str] = set()
+    hints = set(rrule_check._VALUE_HINTS.values())
+    for module in (marketplaces, recurrence, rrule_check):
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        for call in RULE_ERROR_CALL.finditer(source):
+            problems.add(call["problem"])
+            hints.update([call["hint"]] if call["hint"] else [])
+        hints.update(v for k, v in vars(module).items() if k.endswith("_HINT"))
+    assert len(problems) > 25 and len(hints) > 20, "the scan is broken"
+    for lang in i18n.LANGUAGES:
+        words = i18n.catalog(lang)
+        missing = [f"rule_error.{p}" for p in sorted(problems) if f"rule_error.{p}" not in words]
+        missing += [f"rule_hint.{h}" for h in sorted(hints) if f"rule_hint.{h}" not in words]
         assert missing == [], lang
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kanban_tui.domain.kpi import compute, load_definitions
+from kanban_tui.domain.kpi import compute
 from kanban_tui.importers import (
     ImportResult,
     ParseError,
@@ -28,6 +28,7 @@ from kanban_tui.importers import (
     parse_percent,
     read_report,
 )
+from kanban_tui.services.kpi_definitions import load_definitions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 KPIS_TOML = Path(__file__).resolve().parents[1] / "data" / "kpis.toml"

@@ -29,13 +29,13 @@ from kanban_tui.domain.kpi import (
     Status,
     Target,
     format_value,
-    load_definitions,
     status,
 )
 from kanban_tui.domain.models import Column, Source
 from kanban_tui.domain.recurrence import Rule
 from kanban_tui.services import playbooks
 from kanban_tui.services.budget import BUFFER_HIGH, BUFFER_LOW, per_week, week_plan
+from kanban_tui.services.kpi_definitions import load_definitions
 from kanban_tui.services.kpi_view import KpiView
 from kanban_tui.services.plan import default_plan
 from kanban_tui.services.review import ReviewService

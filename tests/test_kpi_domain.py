@@ -24,13 +24,13 @@ from kanban_tui.domain.kpi import (
     aggregate,
     compute,
     format_value,
-    load_definitions,
     merge_sums,
     rolling_mean,
     rolling_sums,
     sales_pacing,
     status,
 )
+from kanban_tui.services.kpi_definitions import load_definitions
 
 KPIS_TOML = Path(__file__).resolve().parents[1] / "data" / "kpis.toml"
 D = Decimal

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 
 import kanban_tui.importers.reports as reports
-from kanban_tui.domain.kpi import Observation, finest, superseded
+from kanban_tui.domain.kpi import Observation, Superseded, finest, superseded
 from kanban_tui.importers.parsing import parse_count, parse_money
 from kanban_tui.importers.reports import fast_number, read_report
 from kanban_tui.services.kpi import month_bounds
@@ -219,7 +219,7 @@ def _old_superseded_by(service, observations: list[Observation], market: str) ->
     """The check as it was: every stored observation of each month through finest()."""
     months = sorted({o.day.strftime("%Y-%m") for o in observations if o.scope == "store"})
     sources = {o.source for o in observations}
-    notes = []
+    notes: list[Superseded] = []
     for month in months:
         start, end = month_bounds(month)
         rows = {
@@ -245,7 +245,11 @@ def test_the_stored_spans_give_the_old_superseded_notes(
     try:
         service = board.kpi
         service._upsert([_obs(*item) for item in stored], False)
-        incoming = [_obs(*item, value=2) for item in new if item[1] != "manual"]
+        incoming = [
+            _obs(span, source, metric, value=2)
+            for span, source, metric in new
+            if source != "manual"
+        ]
         assert service._superseded_by(incoming, "US") == _old_superseded_by(service, incoming, "US")
     finally:
         board.close()

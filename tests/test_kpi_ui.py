@@ -27,7 +27,7 @@ from kanban_tui.ui.screens.kpi import (
 )
 from kanban_tui.ui.widgets.kpi import KpiTiles, TrendChart
 from tests.kpi_files import import_report
-from tests.ui_helpers import make_app
+from tests.ui_helpers import make_app, pilot_until
 
 SIZE = (120, 40)
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
@@ -289,8 +289,7 @@ async def test_a_value_from_another_program_shows_up(db, clock):
         other = KpiService(open_database(db), clock)  # another program's connection
         other.add(date(2026, 5, 20), "organic_share_measured", Decimal("0.45"), "US")
         other.db.close()
-        await pilot.pause(0.4)
-        assert tile(app, "organic_share").value == "45.0%"
+        await pilot_until(pilot, lambda: tile(app, "organic_share").value == "45.0%", "the value")
         assert tile(app, "organic_share").note == "measured"
 
 

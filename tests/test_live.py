@@ -10,8 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 from kanban_tui.domain.models import Card, Column
@@ -19,29 +17,10 @@ from kanban_tui.errors import MovedElsewhere
 from kanban_tui.services.session import open_board
 from kanban_tui.storage.database import open_database
 from tests.conftest import FakeClock
-from tests.process_helpers import subprocess_env
-from tests.ui_helpers import column, make_app, settled
+from tests.process_helpers import PATIENCE, subprocess_env, wait_until
+from tests.ui_helpers import column, make_app, pilot_until, row_ids, settled, shown_text
 
 SIZE = (120, 40)
-#: How long a test waits for something that should take well under a second. Generous on
-#: purpose (a shared, loaded machine); the benchmark measures the real delay.
-PATIENCE = 20.0
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting: {what}")
-        time.sleep(0.02)
-
-
-async def pilot_until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting: {what}")
-        await pilot.pause(0.05)
 
 
 def positions_are_gapless(location: str) -> dict[Column, int]:
@@ -110,12 +89,12 @@ async def test_a_server_restart_while_a_board_is_open(
         async with app.run_test(size=SIZE) as pilot:
             await settled(pilot)
             topbar = app.screen.query_one("#topbar")
-            assert "offline" not in topbar.render().plain
+            assert "offline" not in shown_text(topbar)
             pg_cluster.stop()
             try:
                 await pilot_until(
                     pilot,
-                    lambda: "offline — retrying" in topbar.render().plain,
+                    lambda: "offline — retrying" in shown_text(topbar),
                     "the offline mark",
                 )
                 # an edit made while the server is away waits and is stored once it is back
@@ -133,7 +112,7 @@ async def test_a_server_restart_while_a_board_is_open(
                 pg_cluster.start()
             writer.join(PATIENCE)
             assert "error" not in result, result
-            await pilot_until(pilot, lambda: "offline" not in topbar.render().plain, "back online")
+            await pilot_until(pilot, lambda: "offline" not in shown_text(topbar), "back online")
             teammate = open_board(pg_url, settings=None, clock=clock, interactive=False)
             assert "Typed offline" in [c.title for c in teammate.cards.list_cards(Column.DAILY)]
             card = teammate.cards.add({"title": "After the restart"}, Column.DAILY)
@@ -287,10 +266,8 @@ async def test_the_loser_of_a_move_sees_a_toast_and_the_card_where_it_is(tmp_pat
             await settled(pilot)
             await pilot.pause()
             assert board.cards.card(first.id).column is Column.MONTHLY
-            monthly = column(app, Column.MONTHLY)
-            assert first.id in [monthly.row(i).id for i in range(monthly.count)]  # type: ignore[union-attr]
-            weekly = column(app, Column.WEEKLY)
-            assert first.id not in [weekly.row(i).id for i in range(weekly.count)]  # type: ignore[union-attr]
+            assert first.id in row_ids(column(app, Column.MONTHLY))
+            assert first.id not in row_ids(column(app, Column.WEEKLY))
             toasts = [n.message for n in app._notifications]
             assert any("someone else moved this card" in m for m in toasts), toasts
     finally:

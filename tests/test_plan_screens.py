@@ -103,7 +103,7 @@ def make_history(db: Path, lang: str = "en"):
         board.templates.tick()
         for column in (Column.DAILY, Column.WEEKLY, Column.MONTHLY):
             for card in board.cards.rows(column, 0, -1):
-                key = keys.get(card.template_id)
+                key = keys.get(card.template_id) if card.template_id is not None else None
                 done = key in ("account-health", "buyer-messages", "review-financials")
                 done = done or (key == "ad-performance" and clock.now.day % 2 == 0)
                 if key == "competitors" and competitor_weeks < 2:

@@ -30,6 +30,8 @@ from kanban_tui.domain.recurrence import (
     period_of,
     periods_between,
 )
+from kanban_tui.i18n import set_language
+from kanban_tui.services.messages import rule_message
 from kanban_tui.services.rule_words import describe_rule, zone_label
 
 LA = "America/Los_Angeles"
@@ -209,24 +211,33 @@ def test_parse_errors_say_what_and_where(text: str, position: int, fragment: str
     with pytest.raises(RuleError) as caught:
         Rule.parse(text)
     assert caught.value.position == position
-    assert fragment in caught.value.message
-    assert f" at {position}" in caught.value.message
-    assert str(caught.value) == caught.value.message
+    message = rule_message(caught.value)  # the domain names it, the catalog says it
+    assert fragment in message
+    assert f" at {position}" in message
+    set_language("zh")
+    try:
+        said = rule_message(caught.value)
+    finally:
+        set_language("en")
+    assert f",位置 {position}" in said and re.search("[\u4e00-\u9fff]", said), said
+    assert "rule_error." not in message + said and "rule_hint." not in message + said
 
 
 def test_parse_error_message_is_plain_language() -> None:
     with pytest.raises(RuleError) as caught:
         Rule.parse("weekly:mox")
-    assert caught.value.message == (
+    assert (caught.value.problem, caught.value.values) == ("unknown_weekday", {"word": "mox"})
+    assert rule_message(caught.value) == (
         "unknown weekday 'mox' at 7 (use mon, tue, wed, thu, fri, sat, sun)"
     )
     assert isinstance(caught.value, ValueError)
 
 
 def test_rrule_that_never_fires_is_refused() -> None:
-    with pytest.raises(RuleError, match="never produces a date") as caught:
+    with pytest.raises(RuleError) as caught:
         Rule.parse("rrule:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")
     assert caught.value.position == 6
+    assert "never produces a date" in rule_message(caught.value)
 
 
 @settings(max_examples=60, deadline=None)
@@ -296,8 +307,9 @@ def test_marketplaces(code: str, tz: str, currency: str, order: str) -> None:
 def test_unknown_marketplace_lists_the_known_ones() -> None:
     with pytest.raises(RuleError) as caught:
         marketplace("xx")
-    assert "'xx'" in caught.value.message
-    assert all(code in caught.value.message for code in MARKETPLACES)
+    message = rule_message(caught.value)
+    assert "'xx'" in message
+    assert all(code in message for code in MARKETPLACES)
 
 
 def test_zone_labels() -> None:

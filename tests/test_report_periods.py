@@ -258,7 +258,7 @@ def _xlsx(rows: list[list[object]], title_rows: int = 0) -> bytes:
     return buffer.getvalue()
 
 
-XLSX_HEADER = [
+XLSX_HEADER: list[object] = [
     "Date", "Portfolio name", "Currency", "Campaign Name", "Ad Group Name", "Advertised SKU",
     "Advertised ASIN", "Impressions", "Clicks", "Click-Thru Rate (CTR)", "Cost Per Click (CPC)",
     "Spend", "7 Day Total Sales ", "Total Advertising Cost of Sales (ACOS) ",
@@ -473,7 +473,7 @@ def test_the_shipped_example_mapping_is_valid() -> None:
 def _commands(parser) -> list[list[str]]:
     import argparse
 
-    found = [[]]
+    found: list[list[str]] = [[]]
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from kanban_tui.config import Settings
 from kanban_tui.domain.models import Card, Column, OnPeriodEnd, PeriodRecord, Template
@@ -544,10 +545,10 @@ def check_monday(path: Path) -> None:
     expired = {c.id for c in contents(board.db)[2] if c.missed_at is not None}
     assert len(expired) == len(DAILY_KEYS)
     assert not expired & done_shown and expired <= everything
-    _, records, cards = contents(board.db)
-    assert len(cards) == 16 + len(DAILY_KEYS) + len(WEEKLY_KEYS)
-    assert len({(c.template_id, c.period_key) for c in cards}) == len(cards)
-    assert len({(r.template_id, r.period_key) for r in records}) == len(records)
+    _, all_records, all_cards = contents(board.db)
+    assert len(all_cards) == 16 + len(DAILY_KEYS) + len(WEEKLY_KEYS)
+    assert len({(c.template_id, c.period_key) for c in all_cards}) == len(all_cards)
+    assert len({(r.template_id, r.period_key) for r in all_records}) == len(all_records)
     board.close()
 
 
@@ -797,16 +798,19 @@ class Invariants:
 
     def check(self, latest: datetime) -> None:
         with self.db.read() as session:
-            records = session.exec(
-                select(
-                    PeriodRecord.template_id,
-                    PeriodRecord.period_key,
-                    PeriodRecord.period_start,
-                    PeriodRecord.period_end,
-                    PeriodRecord.card_id,
+            # SQLAlchemy's select: sqlmodel's stops at four columns
+            records = session.execute(
+                sa_select(
+                    col(PeriodRecord.template_id),
+                    col(PeriodRecord.period_key),
+                    col(PeriodRecord.period_start),
+                    col(PeriodRecord.period_end),
+                    col(PeriodRecord.card_id),
                 )
             ).all()
-            cards = session.exec(select(Card.id, Card.template_id, Card.period_key, Card.due)).all()
+            cards = session.exec(
+                select(col(Card.id), col(Card.template_id), col(Card.period_key), col(Card.due))
+            ).all()
         keys = [(tid, key) for tid, key, *_ in records]
         # (a) one record and at most one card per (template, period)
         assert len(keys) == len(set(keys))

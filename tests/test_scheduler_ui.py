@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from kanban_tui.domain.models import Column
-from tests.ui_helpers import column, make_app, screen
+from tests.ui_helpers import column, make_app, pilot_until, screen
 
 
 async def test_new_daily_cards_arrive_after_midnight_and_focus_stays(tmp_path, clock):
     # 09:30 in Shenzhen is 17:30 the day before in Los Angeles (the default marketplace)
     app, board = make_app(tmp_path / "b.db", clock, schedule_check_seconds=0.05)
     messages: list[str] = []
-    app.notify = lambda message, **_: messages.append(message)  # type: ignore[method-assign]
+    app.notify = lambda message, **_: messages.append(message)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         daily = board.cards.list_cards(Column.DAILY)
@@ -20,14 +20,14 @@ async def test_new_daily_cards_arrive_after_midnight_and_focus_stays(tmp_path, c
         messages.clear()
 
         clock.advance(hours=7)  # 00:30 in Los Angeles on the 25th
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if {c.period_key for c in board.cards.list_cards(Column.DAILY)} == {"2026-11-25"}:
-                break
+        await pilot_until(
+            pilot,
+            lambda: {c.period_key for c in board.cards.list_cards(Column.DAILY)} == {"2026-11-25"},
+            "the tick of the 25th",
+        )
         daily = board.cards.list_cards(Column.DAILY)
         assert sorted(c.period_key for c in daily) == ["2026-11-25"] * 5
-        await pilot.pause(0.3)
-        assert column(app, Column.DAILY).count == 5
+        await pilot_until(pilot, lambda: column(app, Column.DAILY).count == 5, "the new cards")
         assert screen(app).focus_index == 1
         assert column(app, Column.WEEKLY).current.id == focused.id
         assert "5 new Daily cards" in messages
@@ -38,18 +38,22 @@ async def test_a_clock_jump_after_sleep_ticks_at_once(tmp_path, clock):
     async with app.run_test(size=(200, 40)) as pilot:
         await pilot.pause()
         clock.advance(days=6)  # the laptop slept from Tuesday to Monday
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if any(c.period_key == "2026-W49" for c in board.cards.list_cards(Column.WEEKLY)):
-                break
+        await pilot_until(
+            pilot,
+            lambda: any(c.period_key == "2026-W49" for c in board.cards.list_cards(Column.WEEKLY)),
+            "the tick of week 49",
+        )
         weekly = board.cards.list_cards(Column.WEEKLY)
         assert sum(c.period_key == "2026-W49" for c in weekly) == 4
         # last week's weekly cards were carried over and show how overdue they are
         carried = [c for c in weekly if c.period_key == "2026-W48"]
         assert len(carried) == 4
-        await pilot.pause(0.3)
-        lines = [column(app, Column.WEEKLY).render_line(y).text for y in range(30)]
-        assert any("overdue" in line for line in lines)
+        view = column(app, Column.WEEKLY)
+        await pilot_until(
+            pilot,
+            lambda: any("overdue" in view.render_line(y).text for y in range(30)),
+            "the carried cards marked overdue",
+        )
 
 
 async def test_a_card_becomes_recurring_from_its_edit_form(tmp_path, clock):

@@ -29,7 +29,7 @@ from kanban_tui.ui.widgets.footer import KanbanFooter
 from tests.conftest import FakeClock
 from tests.test_kpi_ui import import_may
 from tests.test_plan_screens import make_history
-from tests.ui_helpers import make_app
+from tests.ui_helpers import make_app, pilot_until
 
 SIZES = [(80, 24), (120, 35), (200, 50)]
 LANGS = ["en", "zh"]
@@ -111,21 +111,23 @@ def _app(boards: dict[str, Path], tmp_path: Path, lang: str):
     return app
 
 
+async def _press_to_open(pilot, key: str) -> None:
+    """Press ``key`` and wait for the screen it opens (it opens on the next refresh)."""
+    app, before = pilot.app, pilot.app.screen
+    await pilot.press(key)
+    await pilot_until(pilot, lambda: app.screen is not before and app.screen.is_mounted, key)
+
+
 async def _open(pilot, keys: list[str] | None) -> None:
     app = pilot.app
     await pilot.pause()
     if keys is None:
         app.show_error(*ERROR[language()])
     for key in keys or []:
-        before = app.screen
-        await pilot.press(key)
-        for _ in range(100):  # a screen opens on the next refresh: wait for it
-            if app.screen is not before and app.screen.is_mounted:
-                break
-            await pilot.pause(0.01)
-    # a text cursor blinks on the wall clock: whether it shows would depend on the load
+        await _press_to_open(pilot, key)
+    # no text cursor: where the key that opened a form leaves it is not what these show
     for field in app.screen.query("Input, TextArea"):
-        field.cursor_blink = False  # type: ignore[attr-defined]
+        field.cursor_blink = False
     await pilot.pause()
     app.clear_notifications()
     await pilot.pause()
@@ -138,9 +140,10 @@ def test_screen(snap_compare, boards, tmp_path, name, lang, size):
     app = _app(boards, tmp_path, lang)
 
     async def run_before(pilot) -> None:
-        await _open(pilot, SCREENS[name])
-        assert SCREENS[name] is None or len(app.screen_stack) == 2 + len(SCREENS[name]), (
-            f"{name}: {SCREENS[name]} did not open it"
+        keys = SCREENS[name]
+        await _open(pilot, keys)
+        assert keys is None or len(app.screen_stack) == 2 + len(keys), (
+            f"{name}: {keys} did not open it"
         )
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

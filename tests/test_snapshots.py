@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kanban_tui.domain.models import Column
-from tests.ui_helpers import make_app
+from tests.ui_helpers import make_app, pilot_until
 
 SIZE = (120, 40)
 
@@ -57,10 +57,9 @@ def test_new_card_form_with_errors_snapshot(snap_compare, tmp_path, clock):
 
     async def fill_in(pilot) -> None:
         await pilot.press("n")
-        for _ in range(200):  # the form is a screen of its own: type once it is there
-            if isinstance(pilot.app.screen, CardForm) and pilot.app.screen.is_mounted:
-                break
-            await pilot.pause(0.01)
+        await pilot_until(  # the form is a screen of its own: type once it is there
+            pilot, lambda: isinstance(app.screen, CardForm) and app.screen.is_mounted, "the form"
+        )
         await pilot.pause()
         await pilot.press("tab", "tab", "9", "9", "9", "ctrl+s")
         await pilot.pause()

@@ -32,7 +32,8 @@ def test_new_database_file_is_set_up_for_safe_sharing(tmp_path: Path) -> None:
         with db.engine.connect() as connection:
             pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
             assert pragma("journal_mode") == "wal"
-            assert pragma("busy_timeout") > 0
+            busy_timeout = pragma("busy_timeout")
+            assert busy_timeout is not None and busy_timeout > 0
             assert pragma("foreign_keys") == 1
     finally:
         db.close()

@@ -270,6 +270,28 @@ def test_edit_refuses_a_bad_rule(cli: Cli, rule: str, culprit: str) -> None:
     assert cli.templates()[template_id]["rule"] == "weekly:tue"
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "seller-kanban: invalid template: rule: unknown weekday 'mox' at 7 (use mon, tue"),
+        ("zh", "seller-kanban: 模板无效: 规则: 未知的星期几 'mox',位置 7(可用 mon、tue"),
+    ],
+)
+def test_a_bad_rule_is_explained_in_the_users_language(cli: Cli, lang: str, said: str) -> None:
+    before = cli.templates()
+    code, out, err = cli.run("--lang", lang, "templates", "add", "X", "--rule", "weekly:mox")
+    assert (code, out) == (2, "")
+    first, echoed, caret = err.splitlines()
+    assert first.startswith(said)
+    assert (echoed, caret) == ("  weekly:mox", "         ^")
+    code, _, err = cli.run("--lang", lang, "templates", "add", "X", "--marketplace", "XX")
+    assert code == 2
+    assert (
+        "unknown marketplace 'XX' (use US, CA" if lang == "en" else "未知的站点 'XX'(可用 US"
+    ) in err
+    assert cli.templates() == before
+
+
 def test_add_refuses_a_bad_time_and_marketplace(cli: Cli) -> None:
     before = len(cli.templates())
     code, _, err = cli.run("templates", "add", "Broken", "--at", "25:00")

@@ -154,6 +154,36 @@ async def test_the_rule_preview_follows_typing_and_a_bad_rule_is_refused(db, clo
         assert len(board.templates.rows()) == 16
 
 
+@pytest.mark.parametrize(
+    ("lang", "problem"),
+    [
+        ("en", "bad RRULE value BYDAY=XX at 18 (use MO, TU, WE"),
+        ("zh", "无效的 RRULE 值 BYDAY=XX,位置 18(可用 MO、TU、WE"),
+    ],
+)
+async def test_a_bad_rule_is_explained_in_the_forms_language(db, clock, lang, problem):
+    app, board = make_app(db, clock, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_templates(pilot)
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, TemplateForm)
+        await pilot.press(*"Ads")
+        await retype(pilot, "#rule", "rrule:FREQ=WEEKLY;BYDAY=XX")
+        preview = form.query_one("#rule-preview", Static)
+        assert preview.has_class("-error")
+        said, echoed, caret = shown(preview).splitlines()
+        assert said.startswith(problem)
+        assert (echoed, caret) == ("  rrule:FREQ=WEEKLY;BYDAY=XX", "  " + " " * 18 + "^")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # nothing saved, the form stays
+        said = shown(form.query_one("#rule-error", Label))
+        assert said.startswith(problem) and said.splitlines()[-1].strip() == "^"
+        assert "rule_error" not in said and "rule_hint" not in said  # no catalog key shown
+        assert len(board.templates.rows()) == 16
+
+
 async def test_adding_a_template(db, clock):
     app, board = make_app(db, clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+from textual.widget import Widget
 
 from kanban_tui import config
 from kanban_tui.domain.models import Column
@@ -10,6 +18,15 @@ from kanban_tui.services.session import Board, open_board
 from kanban_tui.ui.app import KanbanApp
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.widgets.column import ColumnView
+from tests.process_helpers import PATIENCE
+
+
+class SteadyApp(KanbanApp):
+    """The board, with toasts that stay until cleared: they expire on the wall clock (5 s),
+    so on a loaded machine a snapshot or an assert made later would miss them."""
+
+    CSS_PATH = str(Path(inspect.getfile(KanbanApp)).with_name("app.tcss"))
+    NOTIFICATION_TIMEOUT = 3600
 
 
 def make_app(
@@ -19,12 +36,9 @@ def make_app(
 
     set_language(lang)
     values = {"refresh_seconds": 0.1, **settings}
-    chosen = config.Settings(**values)  # type: ignore[arg-type]
+    chosen = config.Settings(**values)
     board = open_board(str(db), chosen, clock=clock)  # type: ignore[arg-type]
-    app = KanbanApp(board, settings=chosen, language=lang, save_settings=False)
-    # toasts expire on the wall clock (5 s): on a loaded machine a snapshot taken later would
-    # miss the start-up toasts its stored SVG shows; in tests they stay until cleared
-    app.NOTIFICATION_TIMEOUT = 3600
+    app = SteadyApp(board, settings=chosen, language=lang, save_settings=False)
     return app, board
 
 
@@ -42,6 +56,19 @@ def shown_lines(view: ColumnView) -> list[str]:
     return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
 
 
+def row_ids(view: ColumnView) -> list[int]:
+    """The ids of the cards a column holds, top to bottom (loaded a page at a time)."""
+    rows = [view.row(index) for index in range(view.count)]
+    return [row.id for row in rows if row is not None]
+
+
+def shown_text(widget: Widget) -> str:
+    """The plain text a widget paints (a head, the top bar)."""
+    rendered = widget.render()
+    assert isinstance(rendered, Content | Text), rendered
+    return rendered.plain
+
+
 def shown_titles(view: ColumnView) -> list[str]:
     return [line.strip()[2:].rstrip() for line in shown_lines(view)[0::3] if line.strip()]
 
@@ -53,3 +80,13 @@ async def settled(pilot: object) -> None:
         if isinstance(candidate, BoardScreen):
             candidate.settle()
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def pilot_until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition`` holds (another process's change arrives, a screen
+    opens); fails after ``PATIENCE`` seconds, saying what never happened."""
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        await pilot.pause(0.02)

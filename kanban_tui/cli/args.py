@@ -85,12 +85,13 @@ def fields(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
 def market(board: Board, args: argparse.Namespace) -> str:
     """``--marketplace`` (or the default one) as its code."""
     from kanban_tui.domain.recurrence import RuleError, marketplace
+    from kanban_tui.services.messages import rule_message
 
     code = args.marketplace or board.settings.default_marketplace
     try:
         return marketplace(code).code
     except RuleError as exc:
-        raise UsageError("--marketplace", str(exc)) from None
+        raise UsageError("--marketplace", rule_message(exc)) from None
 
 
 def report_alerts(board: Board) -> None:

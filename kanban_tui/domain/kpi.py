@@ -8,21 +8,21 @@ ACoS of a month is Σ ad spend / Σ ad sales of the month, never the average of 
   (sales, clicks, …) are summed; snapshot metrics (:data:`SNAPSHOT_METRICS`: ODR, response
   time, keyword coverage, BSR, measured organic share) are rates or ranks that Amazon or the
   user reports as of a day, so the period's value is the latest day's value.
-* :func:`compute` turns those sums into KPI values with the formulas of ``data/kpis.toml``.
+* :func:`compute` turns those sums into KPI values with the formulas of ``data/kpis.toml``
+  (read by :mod:`kanban_tui.services.kpi_definitions`; :func:`definitions_from` checks the
+  document it parsed).
 * :func:`status` compares a value with its target.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
@@ -303,17 +303,12 @@ class KpiDefinition(BaseModel):
         return names + ((self.measured,) if self.measured is not None else ())
 
 
-def load_definitions(source: str | Path) -> dict[str, KpiDefinition]:
-    """KPI definitions keyed by KPI key, from TOML text or from a :class:`~pathlib.Path`.
+def definitions_from(document: Mapping[str, Any]) -> dict[str, KpiDefinition]:
+    """KPI definitions keyed by KPI key, from the parsed definitions document (the tables
+    of ``data/kpis.toml``, numbers as exact decimals; the services read and parse it).
 
-    A ``str`` is always TOML *text*; pass a ``Path`` to read a file. Numbers are read as
-    exact decimals. Raises :class:`KpiConfigError` naming the KPI at fault.
+    Raises :class:`KpiConfigError` naming the KPI at fault.
     """
-    text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
-    try:
-        document = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        raise KpiConfigError(f"KPI definitions are not valid TOML: {error}") from error
     unknown = set(document) - {"default_band", "kpi"}
     if unknown:
         raise KpiConfigError(f"unknown top-level keys in KPI definitions: {sorted(unknown)}")

@@ -139,5 +139,5 @@ def marketplace(code: str) -> Marketplace:
     market = find(code)
     if market is None:
         known = ", ".join(MARKETPLACES)
-        raise RuleError(f"unknown marketplace {code!r} (use {known})")
+        raise RuleError("unknown_marketplace", None, "marketplaces", code=code, known=known)
     return market

@@ -89,36 +89,34 @@ _WEEKDAY_WORDS = {
     **{abbr: i for i, abbr in enumerate(_DAY_ABBR)},
     **{name.lower(): i for i, name in enumerate(_DAY_NAMES_EN)},
 }
-_WEEKDAY_HINT = "use " + ", ".join(_DAY_ABBR)
+#: Hints, as ``rule_hint.`` keys (the catalogs say them).
+_WEEKDAY_HINT = "weekday"
 _MON_TO_FRI = (0, 1, 2, 3, 4)
 
 #: The words accepted before the ``:``; the enum values are accepted as aliases.
 _KIND_WORDS = {kind.value: kind for kind in RuleKind}
-_KIND_HINT = (
-    "use daily, weekdays, weekly:mon, biweekly:2026-01-05, monthly:15, monthly:last, "
-    "monthly:last-business, 4weekly:2026-01-05 or rrule:FREQ=..."
-)
-_DATE_HINT = "use a real date written YYYY-MM-DD, e.g. 2026-01-05"
-_MONTHLY_HINT = "use a day 1–31, last or last-business"
+_KIND_HINT = "kind"
+_DATE_HINT = "date"
+_MONTHLY_HINT = "monthly"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _parse_weekday(word: str, position: int) -> int:
     if not word:
-        raise _error("missing weekday", position, _WEEKDAY_HINT)
+        raise _error("missing_weekday", position, _WEEKDAY_HINT)
     try:
         return _WEEKDAY_WORDS[word.lower()]
     except KeyError:
-        raise _error(f"unknown weekday {word.lower()!r}", position, _WEEKDAY_HINT) from None
+        raise _error("unknown_weekday", position, _WEEKDAY_HINT, word=word.lower()) from None
 
 
 def _parse_date(word: str, position: int) -> date:
     if not word:
-        raise _error("missing date", position, _DATE_HINT)
+        raise _error("missing_date", position, _DATE_HINT)
     if _ISO_DATE.fullmatch(word):
         with suppress(ValueError):  # well-formed but impossible, e.g. 2026-02-30
             return date.fromisoformat(word)
-    raise _error(f"bad date {word!r}", position, _DATE_HINT)
+    raise _error("bad_date", position, _DATE_HINT, word=word)
 
 
 def _parse_monthly(word: str, position: int) -> Rule:
@@ -128,12 +126,12 @@ def _parse_monthly(word: str, position: int) -> Rule:
     if lowered == "last-business":
         return Rule(kind=RuleKind.MONTHLY_LAST_BUSINESS)
     if not word:
-        raise _error("missing day of the month", position, _MONTHLY_HINT)
+        raise _error("missing_day", position, _MONTHLY_HINT)
     if not re.fullmatch("[0-9]+", word):
-        raise _error(f"bad day of the month {word!r}", position, _MONTHLY_HINT)
+        raise _error("bad_day", position, _MONTHLY_HINT, word=word)
     day = int(word)
     if not 1 <= day <= 31:
-        raise _error(f"day of the month {day} is out of range", position, _MONTHLY_HINT)
+        raise _error("day_out_of_range", position, _MONTHLY_HINT, day=day)
     return Rule(kind=RuleKind.MONTHLY, day=day)
 
 
@@ -204,17 +202,17 @@ class Rule(BaseModel, frozen=True):
         Raises :class:`RuleError` with the position of the problem.
         """
         if not text.strip():
-            raise _error("empty rule", 0, _KIND_HINT)
+            raise _error("empty", 0, _KIND_HINT)
         head, colon, tail = text.partition(":")
         word, word_position = _strip(head, 0)
         kind = _KIND_WORDS.get(word.lower())
         if kind is None:
-            raise _error(f"unknown rule kind {word.lower()!r}", word_position, _KIND_HINT)
+            raise _error("unknown_kind", word_position, _KIND_HINT, word=word.lower())
         value, position = _strip(tail, len(head) + 1) if colon else ("", len(text))
         try:
             return _parse_value(kind, value, position, tail, len(head) + 1)
-        except ValidationError as exc:  # a shape problem the checks above did not catch
-            raise RuleError(f"invalid rule {text.strip()!r}: {exc.errors()[0]['msg']}") from None
+        except ValidationError:  # a shape problem the checks above did not catch
+            raise RuleError("invalid", rule=text.strip()) from None
 
     def __str__(self) -> str:
         """The compact text form, canonical lower case; ``Rule.parse(str(r)) == r``."""
@@ -247,7 +245,7 @@ def _parse_value(kind: RuleKind, value: str, position: int, raw: str, raw_offset
     match kind:
         case RuleKind.DAILY | RuleKind.MONTHLY_LAST | RuleKind.MONTHLY_LAST_BUSINESS:
             if value:
-                raise _error(f"{kind.value} takes no value", position, f"write just {kind.value}")
+                raise _error("takes_no_value", position, "just_kind", kind=kind.value)
             return Rule(kind=kind)
         case RuleKind.WEEKDAYS:
             if not value:
@@ -257,7 +255,7 @@ def _parse_value(kind: RuleKind, value: str, position: int, raw: str, raw_offset
         case RuleKind.WEEKLY:
             words = _split(raw, raw_offset, ",") if value else [(value, position)]
             if len(words) > 1:
-                raise _error("weekly takes exactly one weekday", words[1][1], "e.g. weekly:mon")
+                raise _error("one_weekday", words[1][1], "weekly_example")
             return Rule(kind=kind, weekdays=(_parse_weekday(*words[0]),))
         case RuleKind.BIWEEKLY | RuleKind.FOUR_WEEKLY:
             return Rule(kind=kind, anchor=_parse_date(value, position))

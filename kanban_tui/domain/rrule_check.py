@@ -20,24 +20,32 @@ ONE_DAY = timedelta(days=1)
 
 
 class RuleError(ValueError):
-    """A rule (or marketplace code) that cannot be understood, in plain language.
+    """A rule (or marketplace code) that cannot be understood.
 
-    ``position`` is the 0-based index into the rule text where the problem starts, when
-    there is one.
+    The domain knows no language: ``problem`` is a catalog key under ``rule_error.``,
+    ``hint`` one under ``rule_hint.`` (or empty) and ``values`` fill both; the services
+    say it in the reader's language (``services.messages.rule_message``). ``position`` is
+    the 0-based index into the rule text where the problem starts, when there is one.
     """
 
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, problem: str, position: int | None = None, hint: str = "", **values: object
+    ) -> None:
+        super().__init__(problem, position, hint, values)
+        self.problem = problem
         self.position = position
+        self.hint = hint
+        self.values = values
+
+    def __str__(self) -> str:
+        """The key and its values, for a log (never shown to a user as is)."""
+        where = "" if self.position is None else f" at {self.position}"
+        return f"rule_error.{self.problem}{where} {self.values}"
 
 
-def rule_error(problem: str, position: int, hint: str = "") -> RuleError:
-    """A :class:`RuleError` whose message reads "<problem> at <position> (<hint>)"."""
-    message = f"{problem} at {position}"
-    if hint:
-        message += f" ({hint})"
-    return RuleError(message, position)
+def rule_error(problem: str, position: int, hint: str = "", **values: object) -> RuleError:
+    """A :class:`RuleError` placed at ``position`` (see the class for the keys)."""
+    return RuleError(problem, position, hint, **values)
 
 
 def strip_at(text: str, offset: int) -> tuple[str, int]:
@@ -63,7 +71,7 @@ def split_at(text: str, offset: int, separator: str) -> list[tuple[str, int]]:
 
 # ----------------------------------------------------------------- RRULE bodies
 
-_RRULE_HINT = "e.g. FREQ=MONTHLY;BYDAY=1MO"
+_RRULE_HINT = "rrule_example"
 _RRULE_KEYS = (
     "FREQ",
     "INTERVAL",
@@ -89,18 +97,19 @@ _NUMBER_LIMITS = {
     "BYWEEKNO": 53,
     "BYSETPOS": 366,
 }
+#: The hint (a ``rule_hint.`` key) for a bad value of each key.
 _VALUE_HINTS = {
-    "FREQ": "use DAILY, WEEKLY, MONTHLY or YEARLY",
-    "INTERVAL": "use a whole number of 1 or more",
-    "COUNT": "use a whole number of 1 or more",
-    "UNTIL": "use a local date YYYYMMDD or date-time YYYYMMDDTHHMMSS, without Z",
-    "BYDAY": "use MO, TU, WE, TH, FR, SA, SU, optionally numbered as in 1MO or -1FR",
-    "BYMONTHDAY": "use days 1 to 31 or -31 to -1, separated by commas",
-    "BYYEARDAY": "use days 1 to 366 or -366 to -1, separated by commas",
-    "BYWEEKNO": "use weeks 1 to 53 or -53 to -1, separated by commas",
-    "BYMONTH": "use months 1 to 12, separated by commas",
-    "BYSETPOS": "use positions 1 to 366 or -366 to -1, separated by commas",
-    "WKST": "use MO, TU, WE, TH, FR, SA or SU",
+    "FREQ": "freq",
+    "INTERVAL": "whole_number",
+    "COUNT": "whole_number",
+    "UNTIL": "until",
+    "BYDAY": "byday",
+    "BYMONTHDAY": "bymonthday",
+    "BYYEARDAY": "byyearday",
+    "BYWEEKNO": "byweekno",
+    "BYMONTH": "bymonth",
+    "BYSETPOS": "bysetpos",
+    "WKST": "wkst",
 }
 
 
@@ -141,7 +150,7 @@ def rrule_parts(body: str, offset: int = 0) -> tuple[list[tuple[str, int]], int]
     if text.upper().startswith("RRULE:"):
         text, position = strip_at(text[len("RRULE:") :], position + len("RRULE:"))
     if not text:
-        raise rule_error("missing RRULE", position, _RRULE_HINT)
+        raise rule_error("missing_rrule", position, _RRULE_HINT)
     parts: list[tuple[str, int]] = []
     seen: set[str] = set()
     for part, part_position in split_at(text, position, ";"):
@@ -151,39 +160,27 @@ def rrule_parts(body: str, offset: int = 0) -> tuple[list[tuple[str, int]], int]
         key = key.strip().upper()
         value = "".join(value.split()).upper()
         if key.startswith("DTSTART"):
-            raise rule_error(
-                "DTSTART is not allowed in the RRULE",
-                part_position,
-                "the rule starts at a fixed date; remove it",
-            )
+            raise rule_error("dtstart", part_position, "dtstart")
         if key in _TIME_OF_DAY_KEYS:
-            raise rule_error(
-                f"{key} is not allowed in the RRULE",
-                part_position,
-                "the time of day is set separately; remove it",
-            )
+            raise rule_error("time_of_day_key", part_position, "time_of_day", key=key)
         if not equals:
-            raise rule_error(f"RRULE part {part!r} has no '='", part_position, "write KEY=VALUE")
+            raise rule_error("no_equals", part_position, "key_value", part=part)
         if key not in _RRULE_KEYS:
-            raise rule_error(
-                f"unknown RRULE key {key!r}", part_position, "use " + ", ".join(_RRULE_KEYS)
-            )
+            keys = ", ".join(_RRULE_KEYS)
+            raise rule_error("unknown_key", part_position, "keys", key=key, keys=keys)
         if key in seen:
-            raise rule_error(f"RRULE key {key} given twice", part_position)
+            raise rule_error("key_twice", part_position, key=key)
         if {key, *seen} >= {"COUNT", "UNTIL"}:
-            raise rule_error("COUNT and UNTIL cannot both be given", part_position, "keep one")
+            raise rule_error("count_and_until", part_position, "keep_one")
         if key == "FREQ" and value in ("HOURLY", "MINUTELY", "SECONDLY"):
-            raise rule_error(
-                f"FREQ={value} is not supported",
-                part_position,
-                "a card appears at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY",
-            )
+            raise rule_error("freq_unsupported", part_position, "once_a_day", value=value)
         if not _valid_rrule_value(key, value):
-            raise rule_error(f"bad RRULE value {key}={value}", part_position, _VALUE_HINTS[key])
+            part = f"{key}={value}"
+            raise rule_error("bad_value", part_position, _VALUE_HINTS[key], part=part)
         seen.add(key)
         parts.append((f"{key}={value}", part_position))
     if "FREQ" not in seen:
-        raise rule_error("the RRULE has no FREQ", position, _RRULE_HINT)
+        raise rule_error("no_freq", position, _RRULE_HINT)
     return parts, position
 
 
@@ -265,10 +262,10 @@ def rrule_dates(body: str, start: date) -> RRuleDates:
     """
     try:
         dates = RRuleDates(body, start)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise RuleError(f"dateutil refuses the RRULE {body} ({exc})") from None
+    except (ValueError, TypeError, KeyError):
+        raise RuleError("refused", body=body) from None
     if dates.first_after(start - ONE_DAY) is None:
-        raise RuleError(f"the RRULE {body} never produces a date from {start.isoformat()}")
+        raise RuleError("no_dates_from", body=body, start=start.isoformat())
     return dates
 
 
@@ -283,14 +280,10 @@ def check_rrule_parts(parts: list[tuple[str, int]], body_position: int, start: d
             alone = part if part == freq else f"{freq};{part}"
             if _refused_by_dateutil(alone, start):
                 key = part.partition("=")[0]
-                raise rule_error(f"bad RRULE value {part}", position, _VALUE_HINTS[key])
-        raise rule_error("the RRULE is not valid", body_position, _RRULE_HINT)
+                raise rule_error("bad_value", position, _VALUE_HINTS[key], part=part)
+        raise rule_error("not_valid", body_position, _RRULE_HINT)
     try:
         rrule_dates(body, start)
     except RuleError:
-        raise rule_error(
-            "the RRULE never produces a date",
-            body_position,
-            "its parts cannot happen together, like BYMONTH=2;BYMONTHDAY=30",
-        ) from None
+        raise rule_error("no_dates", body_position, "impossible") from None
     return body

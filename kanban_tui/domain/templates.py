@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kanban_tui.domain.models import Column, OnPeriodEnd, Priority
-from kanban_tui.domain.recurrence import Rule, RuleError, RuleKind, marketplace
+from kanban_tui.domain.recurrence import Rule, RuleKind, marketplace
 from kanban_tui.domain.validation import CATEGORY_MAX, ESTIMATE_MAX, TITLE_MAX, Person, clean_text
 
 CHECKLIST_MAX = 30
@@ -71,18 +71,13 @@ class TemplateFields(BaseModel):
     @field_validator("rule")
     @classmethod
     def _rule(cls, value: str) -> str:
-        try:
-            return str(Rule.parse(value))
-        except RuleError as exc:
-            raise ValueError(rule_error_text(value, exc)) from None
+        """Canonical; a :class:`RuleError` (a ``ValueError``) for the caller to say."""
+        return str(Rule.parse(value))
 
     @field_validator("marketplace")
     @classmethod
     def _marketplace(cls, value: str) -> str:
-        try:
-            return marketplace(value).code
-        except RuleError as exc:
-            raise ValueError(str(exc)) from None
+        return marketplace(value).code
 
     @field_validator("column")
     @classmethod
@@ -99,12 +94,3 @@ class TemplateFields(BaseModel):
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title_en
-
-
-def rule_error_text(text: str, error: RuleError) -> str:
-    """The rule with a caret under the place it went wrong."""
-    position = getattr(error, "position", None)
-    message = getattr(error, "message", str(error))
-    if position is None:
-        return message
-    return f"{message}\n  {text}\n  {' ' * position}^"

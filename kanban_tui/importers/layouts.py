@@ -44,20 +44,21 @@ class _Spec:
 
 _SESSIONS = ("Sessions - Total", "会话数 - 总计", "会话次数 - 总计", "买家访问次数")
 _PAGE_VIEWS = ("Page Views - Total", "页面浏览量 - 总计", "页面浏览次数", "页面浏览次数 - 总计")
+#: The sales and traffic columns both business reports share (by date and by ASIN).
+_SALES_AND_TRAFFIC = (
+    _Field("sales", "money", ("Ordered Product Sales", "已订购商品销售额")),
+    _Field("units", "count", ("Units Ordered", "已订购商品数量")),
+    _Field("order_items", "count", ("Total Order Items", "订单商品总数")),
+    _Field("sessions", "count", _SESSIONS),
+    _Field("page_views", "count", _PAGE_VIEWS),
+)
 
 _BUSINESS = _Spec(
     kind="business",
     title="Business Report › Sales and Traffic by Date (业务报告 › 按日期的销售量与访问量)",
     needs="Date / 日期 and Ordered Product Sales / 已订购商品销售额",
     required_metrics=frozenset({"sales"}),
-    fields=(
-        _Field("date", "date", ("Date", "日期")),
-        _Field("sales", "money", ("Ordered Product Sales", "已订购商品销售额")),
-        _Field("units", "count", ("Units Ordered", "已订购商品数量")),
-        _Field("order_items", "count", ("Total Order Items", "订单商品总数")),
-        _Field("sessions", "count", _SESSIONS),
-        _Field("page_views", "count", _PAGE_VIEWS),
-    ),
+    fields=(_Field("date", "date", ("Date", "日期")), *_SALES_AND_TRAFFIC),
 )
 
 _ASIN = _Spec(
@@ -71,11 +72,7 @@ _ASIN = _Spec(
     fields=(
         _Field("child_asin", "text", ("(Child) ASIN", "（子）ASIN", "子ASIN")),
         _Field("parent_asin", "text", ("(Parent) ASIN", "（父）ASIN", "父ASIN")),
-        _Field("sales", "money", ("Ordered Product Sales", "已订购商品销售额")),
-        _Field("units", "count", ("Units Ordered", "已订购商品数量")),
-        _Field("order_items", "count", ("Total Order Items", "订单商品总数")),
-        _Field("sessions", "count", _SESSIONS),
-        _Field("page_views", "count", _PAGE_VIEWS),
+        *_SALES_AND_TRAFFIC,
     ),
 )
 

@@ -29,7 +29,6 @@ from kanban_tui.domain.kpi import (
     aggregate,
     compute,
     finest,
-    load_definitions,
     merge_sums,
     sales_pacing,
     status,
@@ -131,9 +130,9 @@ class KpiService:
 
     @cached_property
     def definitions(self) -> dict[str, KpiDefinition]:
-        from kanban_tui import locations
+        from kanban_tui.services.kpi_definitions import shipped_definitions
 
-        return load_definitions(locations.shipped_file("kpis.toml"))
+        return shipped_definitions()
 
     # ------------------------------------------------------------------ writing
     def latest_day(self, marketplace: str) -> date:

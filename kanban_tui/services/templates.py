@@ -14,13 +14,13 @@ from sqlmodel import Session, col, select
 from kanban_tui.domain.models import Card, PeriodRecord, Template
 from kanban_tui.domain.recurrence import Rule, RuleError, marketplace, occurrences_after
 from kanban_tui.domain.schedule import outcome, parse_at, zone_of
-from kanban_tui.domain.templates import TemplateFields, rule_error_text
+from kanban_tui.domain.templates import TemplateFields
 from kanban_tui.errors import NotFoundError, ValidationFailed
 from kanban_tui.i18n import t
 from kanban_tui.services.board import Clock, system_clock
-from kanban_tui.services.messages import field_errors
+from kanban_tui.services.messages import field_errors, rule_error_text
 from kanban_tui.services.rule_words import describe_rule
-from kanban_tui.services.tick import TickResult, next_due, tick
+from kanban_tui.services.tick import TickResult, next_due, record_card, tick
 from kanban_tui.storage.database import Database
 
 STATS_PERIODS = 8
@@ -121,11 +121,7 @@ def validate_fields(values: TemplateFields | dict[str, Any]) -> TemplateFields:
     try:
         return TemplateFields.model_validate(values)
     except ValidationError as exc:
-        errors = field_errors(exc)
-        for item in exc.errors():
-            if item["loc"] and item["loc"][0] == "rule":
-                errors["rule"] = str(item["msg"]).removeprefix("Value error, ")
-        raise ValidationFailed(t("validation.invalid_template"), errors) from None
+        raise ValidationFailed(t("validation.invalid_template"), field_errors(exc)) from None
 
 
 def preview(rule: str, at: str, market: str, after: datetime, count: int = 5) -> list[datetime]:
@@ -363,15 +359,7 @@ class TemplateService:
             card.template_id = template.id
             card.period_key = period.key
             session.add(card)
-            session.add(
-                PeriodRecord(
-                    template_id=template.id,
-                    period_key=period.key,
-                    period_start=period.start,
-                    period_end=period.end,
-                    card_id=card_id,
-                )
-            )
+            record_card(session, template.id, period, card_id)
             return template.id
 
         return self.row(self.db.transact(work))

@@ -9,7 +9,7 @@ job) can never create a duplicate.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,13 +52,7 @@ class TickItem:
     column: str
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "card_id": self.card_id,
-            "template_id": self.template_id,
-            "period_key": self.period_key,
-            "title": self.title,
-            "column": self.column,
-        }
+        return asdict(self)  # every field is a JSON value already
 
 
 @dataclass
@@ -247,17 +241,23 @@ def _create_card(
     activity.write(
         session, card.id, None, "add", {"to": Column(template.column).value, "by": "schedule"}, now
     )
+    record_card(session, template.id, period, card.id)
+    session.flush()
+    return card
+
+
+def record_card(session: Session, template_id: int, period: Period, card_id: int | None) -> None:
+    """Record that ``period`` of the template has its card (made by the tick, or an existing
+    card the user turned into the template's current one)."""
     session.add(
         PeriodRecord(
-            template_id=template.id,
+            template_id=template_id,
             period_key=period.key,
             period_start=period.start,
             period_end=period.end,
-            card_id=card.id,
+            card_id=card_id,
         )
     )
-    session.flush()
-    return card
 
 
 def _close_ended(session: Session, now: datetime, result: TickResult) -> None:

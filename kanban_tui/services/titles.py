@@ -226,7 +226,6 @@ def _playbook_book_at(
 
 @cache
 def _definitions() -> dict[str, Any]:
-    from kanban_tui import locations
-    from kanban_tui.domain.kpi import load_definitions
+    from kanban_tui.services.kpi_definitions import shipped_definitions
 
-    return load_definitions(locations.shipped_file("kpis.toml"))
+    return shipped_definitions()

@@ -10,18 +10,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import Priority
 from kanban_tui.domain.recurrence import Rule, RuleError
-from kanban_tui.domain.templates import rule_error_text
 from kanban_tui.domain.validation import CardFields
 from kanban_tui.format import CATEGORY_KEYS, category_label
 from kanban_tui.i18n import t
 from kanban_tui.services.board import CardRow
-from kanban_tui.services.messages import field_errors
+from kanban_tui.services.messages import field_errors, rule_error_text
 from kanban_tui.ui.bindings import retranslate
-from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 
 FIELDS = (
     "title",
@@ -69,13 +68,7 @@ class CardForm(FormScreen[dict[str, Any] | None]):
         repeat: str = "",
     ) -> None:
         super().__init__(classes="dialog-screen")
-        retranslate(
-            self,
-            [
-                Binding("ctrl+s", "save", t("form.save")),
-                Binding("escape", "cancel", t("form.cancel")),
-            ],
-        )
+        retranslate(self, form_bindings())
         self.card = card
         self.column_label = column_label
         self.repeat = repeat
@@ -156,10 +149,7 @@ class CardForm(FormScreen[dict[str, Any] | None]):
             yield Label(t("form.notes"))
             yield TextArea(card.notes if card else "", id="notes", soft_wrap=True)
             yield Label("", id="notes-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("form.hint"), classes="dialog-hint")
+            yield from form_buttons(t("form.hint"))
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

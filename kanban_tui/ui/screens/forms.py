@@ -5,12 +5,34 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Button, Input, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
+from kanban_tui.i18n import t
 from kanban_tui.ui.screens.modal import DialogScreen
 
 ResultType = TypeVar("ResultType")
+
+
+def form_bindings() -> list[BindingType]:
+    """Every form's keys: ctrl+s saves, esc cancels (built again after a language change)."""
+    return [
+        Binding("ctrl+s", "save", t("form.save")),
+        Binding("escape", "cancel", t("form.cancel")),
+    ]
+
+
+def form_buttons(hint: str) -> ComposeResult:
+    """Every form's foot: the Save and Cancel buttons, and under them the line of keys."""
+    yield Horizontal(
+        Button(t("form.save"), id="save", variant="primary"),
+        Button(t("form.cancel"), id="cancel"),
+        classes="dialog-buttons",
+    )
+    yield Static(hint, classes="dialog-hint")
 
 
 class FormScreen(DialogScreen[ResultType]):

@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from kanban_tui.domain.text import literal
 from kanban_tui.errors import KanbanError
@@ -40,7 +40,7 @@ from kanban_tui.services.goals import (
 from kanban_tui.services.kpi import KpiService, StoredGoal
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.base import AppScreen
-from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 from kanban_tui.ui.widgets.footer import KanbanFooter
 from kanban_tui.ui.widgets.wrapped import CellWrapped
 
@@ -347,13 +347,6 @@ class GoalsScreen(AppScreen[None]):
 # ------------------------------------------------------------------------------- form
 
 
-def form_bindings() -> list[BindingType]:
-    return [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
-
-
 class GoalForm(FormScreen[bool | None]):
     """Set the year's goal: amount, currency and, optionally, a weight per month."""
 
@@ -410,10 +403,7 @@ class GoalForm(FormScreen[bool | None]):
             yield Label("", id="weights-error", classes="field-error")
             yield Static(id="goal-preview")
             yield Label("", id="form-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("goal_form.hint"), classes="dialog-hint")
+            yield from form_buttons(t("goal_form.hint"))
 
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()

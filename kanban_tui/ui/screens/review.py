@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import Button, DataTable, Label, Static, TextArea
+from textual.widgets import DataTable, Label, Static, TextArea
 
 from kanban_tui.domain.text import literal, one_line
 from kanban_tui.errors import KanbanError
@@ -44,7 +44,7 @@ from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens import review_side as side
 from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
-from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 from kanban_tui.ui.screens.review_side import rate_text
 from kanban_tui.ui.widgets.footer import KanbanFooter
 
@@ -539,21 +539,14 @@ class ReviewScreen(AppScreen[None]):
 # ------------------------------------------------------------------------------ note
 
 
-def note_bindings() -> list[BindingType]:
-    return [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
-
-
 class NoteForm(FormScreen[str | None]):
     """What to change next time: the review's note (empty removes it)."""
 
-    BINDINGS = note_bindings()
+    BINDINGS = form_bindings()
 
     def __init__(self, label: str, text: str) -> None:
         super().__init__(classes="dialog-screen")
-        retranslate(self, note_bindings())
+        retranslate(self, form_bindings())
         self.label = label
         self.text = text
 
@@ -564,10 +557,7 @@ class NoteForm(FormScreen[str | None]):
             yield Static(t("note_form.prompt"), classes="field-note")
             yield TextArea(self.text, id="note-text")
             yield Label("", id="note-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("note_form.hint"), classes="dialog-hint")
+            yield from form_buttons(t("note_form.hint"))
 
     def on_mount(self) -> None:
         area = self.query_one("#note-text", TextArea)

@@ -15,9 +15,8 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from kanban_tui import config
 from kanban_tui.domain.recurrence import MARKETPLACES
@@ -25,7 +24,7 @@ from kanban_tui.domain.text import literal
 from kanban_tui.i18n import language, t
 from kanban_tui.services.budget import BUFFER_HIGH, BUFFER_LOW, buffer_warning
 from kanban_tui.ui.bindings import retranslate
-from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 
 #: The form's fields, in the order their errors are looked for.
 FIELDS = (
@@ -71,13 +70,6 @@ def validate(
             if name not in errors:
                 errors[name] = t(f"settings_screen.error_{name}") if name in FIELDS else item["msg"]
         return None, errors
-
-
-def form_bindings() -> list[BindingType]:
-    return [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
 
 
 class SettingsScreen(FormScreen[None]):
@@ -179,10 +171,7 @@ class SettingsScreen(FormScreen[None]):
                     t("settings_screen.replenishment_lead_note"),
                 )
             yield Label("", id="form-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("settings_screen.hint"), classes="dialog-hint")
+            yield from form_buttons(t("settings_screen.hint"))
 
     def _market_name(self, code: str) -> str:
         market = MARKETPLACES[code]

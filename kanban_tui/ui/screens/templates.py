@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
 from kanban_tui.domain.models import OPEN_COLUMNS, OnPeriodEnd, Priority
 from kanban_tui.domain.recurrence import MARKETPLACES, Rule, RuleError, marketplace
@@ -33,7 +33,7 @@ from kanban_tui.services.templates import TemplateRow, TemplateService, preview,
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
-from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 from kanban_tui.ui.widgets.footer import KanbanFooter
 
 #: Widths of the table's columns (in cells), so long titles and rules never push the
@@ -351,13 +351,6 @@ class TemplatesScreen(AppScreen[None]):
 # --------------------------------------------------------------------------- the form
 
 
-def form_bindings() -> list[BindingType]:
-    return [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
-
-
 class TemplateForm(FormScreen[dict[str, Any] | None]):
     """Add or edit a template; returns the validated values, or None when cancelled.
 
@@ -499,10 +492,7 @@ class TemplateForm(FormScreen[dict[str, Any] | None]):
             yield TextArea("\n".join(row.checklist) if row else "", id="checklist")
             yield Label("", id="checklist-error", classes="field-error")
             yield Label("", id="form-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("template_form.hint"), classes="dialog-hint")
+            yield from form_buttons(t("template_form.hint"))
 
     @staticmethod
     def _end_choice(row: TemplateRow | None) -> str:

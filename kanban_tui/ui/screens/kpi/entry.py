@@ -10,9 +10,8 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from kanban_tui.domain.marketplaces import MARKETPLACES
 from kanban_tui.domain.text import literal
@@ -28,14 +27,7 @@ from kanban_tui.services.kpi_entry import (
 )
 from kanban_tui.services.kpi_words import market_label
 from kanban_tui.ui.bindings import retranslate
-from kanban_tui.ui.screens.forms import FormScreen
-
-
-def form_bindings() -> list[BindingType]:
-    return [
-        Binding("ctrl+s", "save", t("form.save")),
-        Binding("escape", "cancel", t("form.cancel")),
-    ]
+from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 
 
 class KpiEntryForm(FormScreen[Entry | None]):
@@ -88,10 +80,7 @@ class KpiEntryForm(FormScreen[Entry | None]):
                 )
             yield Static(id="kpi-form-hint")
             yield Label("", id="form-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("form.save"), id="save", variant="primary")
-                yield Button(t("form.cancel"), id="cancel")
-            yield Static(t("kpi_form.keys"), classes="dialog-hint")
+            yield from form_buttons(t("kpi_form.keys"))
 
     def on_mount(self) -> None:
         self._metric_changed()
