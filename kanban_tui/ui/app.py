@@ -24,6 +24,7 @@ from kanban_tui.ui.render_cache import install as install_render_cache
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.screens.dialogs import ErrorScreen, HelpScreen
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.writes import Writes
 
 install_render_cache()  # closed screens' rendered lines were kept (see render_cache.py)
 
@@ -60,6 +61,8 @@ class KanbanApp(App[None]):
         self.board = board
         self.settings = settings or config.Settings()
         self.save_settings = save_settings
+        #: the one writer thread every screen's writes go through, and the "saving…" mark
+        self.writes = Writes(self)
         #: the board's actions with the user's keymap applied (bindings, help, palette)
         self.actions = actions if actions is not None else resolve(self.settings.keymap)
         self.runner = ScheduleRunner(
@@ -118,6 +121,7 @@ class KanbanApp(App[None]):
 
     def on_unmount(self) -> None:
         self.runner.shutdown()
+        self.writes.close()  # no write is lost on quit: the queue is finished first
 
     # ---------------------------------------------------------- scheduler
     def request_tick(self, reason: str = "") -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Self, TypeVar
 
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 
+from kanban_tui.ui.screens.base import kanban_app
 from kanban_tui.ui.screens.modal import DialogScreen
 
 ResultType = TypeVar("ResultType")
@@ -22,7 +24,14 @@ class FormScreen(DialogScreen[ResultType]):
     for the screen below; they reach the app unused, which hands them to
     :meth:`take_early_key`: they go to the field the form opens on, in the order typed,
     instead of being lost. Keys from the form's own widgets pass :meth:`on_key` first, so
-    the app can tell them apart (:meth:`owns`)."""
+    the app can tell them apart (:meth:`owns`).
+
+    A form whose opener gave it a store (:meth:`stores`) saves before it closes: ``save``
+    hands what was typed to the app's writer thread (never the UI thread: a lock can hold
+    a write for seconds) and the form stays open, typing still works, until it is stored;
+    then it closes and the opener's ``stored`` runs. When the write fails the form stays
+    open with what was typed and says why; enter again while a save is on its way does
+    nothing. Esc closes the form meanwhile; the save still lands (``stored`` runs)."""
 
     #: The field the form focuses when it opens (default: its first text field).
     FIRST_FIELD: ClassVar[str] = ""
@@ -33,6 +42,39 @@ class FormScreen(DialogScreen[ResultType]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._own_keys = set()
+        self._store: Callable[[Any], Any] | None = None
+        self._stored: Callable[[Any], None] | None = None
+
+    def stores(self, store: Callable[[Any], Any], stored: Callable[[Any], None]) -> Self:
+        """Save through ``store(values)`` in the writer thread, then ``stored(result)`` on
+        the UI thread (see the class docstring); returns the form."""
+        self._store, self._stored = store, stored
+        return self
+
+    def finish(self, values: Any) -> None:
+        """The form's values are valid: dismiss with them, or when it has a store, save
+        them first (the form closes when they are stored)."""
+        store, stored = self._store, self._stored
+        if store is None or stored is None:
+            self.dismiss(values)
+            return
+
+        def done(result: Any) -> None:
+            if self.is_active:
+                self.dismiss(None)
+            stored(result)
+
+        kanban_app(self).writes.run(self, lambda: store(values), done, self.store_failed)
+
+    @property
+    def saving(self) -> bool:
+        """Whether this form's save is on its way."""
+        return kanban_app(self).writes.busy(self)
+
+    def store_failed(self, error: BaseException) -> None:
+        """The save failed: the form stays open with what was typed; the error dialog
+        says why (forms with a line for it override this)."""
+        kanban_app(self).writes.show_failure(error)
 
     def _first_field(self) -> Widget | None:
         found = self.query(self.FIRST_FIELD or "Input, TextArea")
