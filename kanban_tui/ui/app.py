@@ -180,6 +180,15 @@ class KanbanApp(App[None]):
         if self.screen is not board:  # e.g. the KPI pane over the board
             self.screen.post_message(DataChanged())
 
+    def written(self) -> None:
+        """A write made on a screen that has closed since was stored: repaint the board
+        (our own commits do not move ``data_version``)."""
+        board = next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
+        if board is not None and board.is_mounted:
+            board.refresh_from_outside()
+        if self.screen is not board:
+            self.screen.post_message(DataChanged())
+
     def _mark_offline(self, offline: bool) -> None:
         """Show (or clear) the offline mark on the board, if it is up and it changed."""
         board = next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)

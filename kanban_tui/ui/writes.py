@@ -30,6 +30,7 @@ from kanban_tui.i18n import t
 if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
+    from textual.widget import Widget
 
 T = TypeVar("T")
 
@@ -110,10 +111,15 @@ class Writes:
         work: Callable[[], T],
         done: Callable[[T], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
+        screen: Widget | None = None,
     ) -> bool:
         """Queue ``work`` in the writer thread; ``done(result)`` runs on the UI thread when
         it is stored, ``failed(error)`` when it fails (default: the error dialog, one line).
-        False, and nothing queued, while a write with the same ``key`` is on its way."""
+        False, and nothing queued, while a write with the same ``key`` is on its way.
+
+        With ``screen``: when the write ends after that screen was closed, ``done`` and
+        ``failed`` are not called (they would paint a screen that is gone); the board is
+        read again instead (the app's ``written``), and a failure shows the error dialog."""
         if key in self._keys:
             return False
         self._keys.add(key)
@@ -122,7 +128,12 @@ class Writes:
         def back(result: Any, error: BaseException | None) -> None:
             self._keys.discard(key)
             self.end()
-            if error is not None:
+            if screen is not None and not screen.is_mounted:
+                if error is not None:
+                    self.show_failure(error)
+                else:
+                    self.written()
+            elif error is not None:
                 (failed or self.show_failure)(error)
             elif done is not None:
                 done(result)
@@ -140,6 +151,13 @@ class Writes:
         self.begin()
         self.submit(job)
         return True
+
+    def written(self) -> None:
+        """A write from a screen that is closed now has ended: the app repaints the board
+        (the screen's own callback already read it before the write was stored)."""
+        hook = getattr(self.app, "written", None)
+        if hook is not None:
+            hook()
 
     def show_failure(self, error: BaseException) -> None:
         """The error dialog with the failure's first line."""

@@ -48,5 +48,6 @@ class AppScreen(Screen[ResultType]):
     ) -> bool:
         """``work()`` in the app's writer thread, then ``done(result)`` here; a failure
         shows the error dialog (one line) unless ``failed`` takes it. False while a write
-        with the same ``key`` is on its way (see :class:`~kanban_tui.ui.writes.Writes`)."""
-        return self.kanban.writes.run(key, work, done, failed)
+        with the same ``key`` is on its way (see :class:`~kanban_tui.ui.writes.Writes`;
+        when this screen is closed before the write ends, the board is read again)."""
+        return self.kanban.writes.run(key, work, done, failed, screen=self)
