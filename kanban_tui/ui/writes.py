@@ -29,6 +29,7 @@ from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
     from textual.timer import Timer
     from textual.widget import Widget
 
@@ -88,6 +89,7 @@ class Writes:
         self._open = 0
         self._timer: Timer | None = None
         self._mark: SavingMark | None = None
+        self._following = False
         #: Set while no write is on its way (what :meth:`idle` waits for).
         self._idle = asyncio.Event()
         self._idle.set()
@@ -216,5 +218,17 @@ class Writes:
         self._timer = None
         if not self._open or self._mark is not None:
             return
+        if not self._following:  # the mark moves to whichever screen comes on show
+            self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+            self._following = True
         self._mark = SavingMark()
         self.app.screen.mount(self._mark)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        old = self._mark
+        if old is None or old.parent is screen:
+            return
+        if old.is_attached:
+            old.remove()
+        self._mark = SavingMark()
+        screen.mount(self._mark)
