@@ -1,7 +1,7 @@
 """Writes off the UI thread (issues 11 and 12): a write that waits on a lock or on a server
 that is away never freezes the board; a quiet "saving…" mark shows while it waits; a second
-key on the same thing does not apply twice (space twice, enter twice); a failed write says why in one line and keeps
-what was typed."""
+key on the same thing does not apply twice (space twice, enter twice); a failed write says
+why in one line and keeps what was typed."""
 
 from __future__ import annotations
 
