@@ -103,11 +103,6 @@ class FormScreen(DialogScreen[ResultType]):
         # the form is the key: enter again while its save is on its way does nothing
         writes.run(self, work, done, failed)
 
-    @property
-    def saving(self) -> bool:
-        """Whether this form's save is on its way."""
-        return kanban_app(self).writes.busy(self)
-
     def store_failed(self, error: BaseException) -> None:
         """The save failed: the form stays open with what was typed; the error dialog
         says why (forms with a line for it say it there, see :meth:`fail_in_form`)."""
