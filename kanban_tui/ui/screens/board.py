@@ -90,7 +90,7 @@ class BoardScreen(BoardMoves):
             key = "board.done_note" if changed.done else "board.reopened_note"
             self.notify(t(key, title=shorten(changed.title)), markup=False)
 
-        # the card changes on the board once stored; d again meanwhile does nothing
+        # the card changes on the board once stored; space again meanwhile does nothing
         self._write(("card", card.id), lambda: self.service.toggle_done(card.id), stored)
 
     def action_new_card(self) -> None:
