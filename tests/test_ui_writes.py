@@ -165,6 +165,31 @@ async def test_a_failed_save_keeps_the_form_open_with_what_was_typed(db, clock, 
     assert card.title == column_card.title  # not changed in the database
 
 
+async def test_a_failed_goal_save_says_why_on_the_form(db, clock, monkeypatch):
+    from kanban_tui.ui.screens.goals import GoalForm
+
+    app, board = make_app(db, clock)
+
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise DatabaseError(str(db), "is busy in another program; nothing was changed, try again")
+
+    monkeypatch.setattr(board.kpi, "set_goal", refuse)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("g", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalForm)
+        box = app.screen.query_one("#amount", Input)
+        box.focus()
+        box.value = ""
+        await pilot.press(*"120000", "ctrl+s")
+        await settled(pilot)
+        assert isinstance(app.screen, GoalForm)  # open, with what was typed
+        assert app.screen.query_one("#amount", Input).value == "120000"
+        error = str(app.screen.query_one("#form-error").render())
+        assert "is busy in another program" in error
+
+
 async def test_quick_ticks_of_two_items_both_land(db, clock, monkeypatch):
     from kanban_tui.ui.screens.card_detail import CardDetail
 
