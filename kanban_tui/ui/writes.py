@@ -49,20 +49,8 @@ def one_line(exc: BaseException) -> tuple[str, str]:
 
 
 class SavingMark(Static):
-    """The quiet "saving…" in the top-right corner of the screen on show."""
-
-    DEFAULT_CSS = """
-    SavingMark {
-        position: absolute;
-        overlay: screen;
-        width: auto;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $text-muted;
-        text-style: italic;
-    }
-    """
+    """The quiet "saving…" in the top-right corner of the screen on show (its style is in
+    ``app.tcss``: over the screen, moving nothing under it)."""
 
     def __init__(self) -> None:
         super().__init__(Text(t("writes.saving")), id="saving-mark")
