@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from kanban_tui.domain.models import Column
 from kanban_tui.errors import DatabaseError
+from kanban_tui.services.session import open_board
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ErrorScreen
 from kanban_tui.ui.writes import SavingMark
@@ -248,5 +249,47 @@ async def test_a_form_submitted_while_the_server_is_away(pg_cluster, pg_url, clo
             await pilot_until(pilot, landed, "the card saved once the server is back")
             await settled(pilot)
             assert not marked(app)
+    finally:
+        board.close()
+
+
+async def test_an_edit_the_server_never_takes_is_told_and_kept(
+    pg_cluster, pg_url, clock, monkeypatch
+):
+    """The server stays away longer than a write retries: one line says the card was not
+    stored, and the form still holds what was typed."""
+    from kanban_tui.storage import database
+
+    monkeypatch.setattr(database, "SERVER_RETRY_SECONDS", 0.5)
+    app, board = make_app(pg_url, clock, refresh_seconds=1.0)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            topbar = app.screen.query_one("#topbar")
+            pg_cluster.stop()
+            try:
+                await pilot_until(
+                    pilot, lambda: "offline — retrying" in topbar.render().plain, "offline"
+                )
+                await pilot.press("n")
+                await pilot.press(*"Never stored", "enter")
+                await pilot_until(
+                    pilot, lambda: isinstance(app.screen, ErrorScreen), "the error dialog"
+                )
+                message = str(app.screen.query_one("#error-message").render()).strip()
+                assert "cannot be reached or written" in message
+                assert "nothing was changed" in message and "\n" not in message
+                await pilot.press("escape")
+                await pilot.pause()
+                assert isinstance(app.screen, CardForm)
+                assert app.screen.query_one("#title", Input).value == "Never stored"
+                assert not marked(app)
+            finally:
+                pg_cluster.start()
+        check = open_board(pg_url, settings=None, clock=clock, interactive=False)
+        try:  # told "nothing was changed": nothing was
+            assert "Never stored" not in [c.title for c in check.cards.list_cards(Column.DAILY)]
+        finally:
+            check.close()
     finally:
         board.close()
