@@ -274,7 +274,12 @@ async def test_an_edit_the_server_never_takes_is_told_and_kept(
                 await pilot.press("n")
                 await pilot.press(*"Never stored", "enter")
                 await pilot_until(
-                    pilot, lambda: isinstance(app.screen, ErrorScreen), "the error dialog"
+                    pilot,
+                    lambda: (
+                        isinstance(app.screen, ErrorScreen)
+                        and bool(app.screen.query("#error-message"))
+                    ),
+                    "the error dialog",
                 )
                 message = str(app.screen.query_one("#error-message").render()).strip()
                 assert "cannot be reached or written" in message
