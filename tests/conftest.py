@@ -75,6 +75,18 @@ def snap_compare(snap_compare, monkeypatch: pytest.MonkeyPatch):
 
     def compare(app, *args, **kwargs):
         app.notify = lambda *_args, **_kwargs: None
+        before = kwargs.get("run_before")
+        if before is not None:
+            # the keys' writes run in the app's writer thread: the shot is taken once they
+            # are stored and shown (and the "saving…" mark of a slow one is gone)
+            async def run_before(pilot):
+                await before(pilot)
+                writes = getattr(pilot.app, "writes", None)
+                if writes is not None:
+                    await writes.idle()
+                    await pilot.pause()
+
+            kwargs["run_before"] = run_before
         return snap_compare(app, *args, **kwargs)
 
     return compare

@@ -318,7 +318,7 @@ async def test_errors_show_in_the_error_modal(db, clock):
         form = app.screen
         form.query_one("#title", Input).value = "edited"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)  # the write runs in the writer thread
         assert isinstance(app.screen, ErrorScreen)
         assert "no such card" in str(app.screen.query_one("#error-message").render())
         await pilot.press("escape")

@@ -29,6 +29,7 @@ def db(tmp_path: Path) -> Path:
 
 
 async def _settle(pilot) -> None:
+    await pilot.app.writes.idle()  # the keys' writes are stored and shown
     await pilot.pause()
     pilot.app.clear_notifications()
     await pilot.pause()

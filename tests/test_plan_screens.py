@@ -77,6 +77,7 @@ async def retype(pilot, selector: str, text: str) -> None:
 
 async def press(pilot, *keys: str) -> None:
     await pilot.press(*keys)
+    await pilot.app.writes.idle()  # what the keys wrote (in the writer thread) is stored
     await pilot.pause()
 
 

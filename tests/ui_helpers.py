@@ -74,11 +74,13 @@ def shown_titles(view: ColumnView) -> list[str]:
 
 
 async def settled(pilot: object) -> None:
-    """Wait until the board's optimistic moves are stored and their checks have run."""
+    """Wait until the board's optimistic moves and every other write of the UI (they run
+    in the app's writer thread) are stored and their screens have shown the outcome."""
     app = pilot.app  # type: ignore[attr-defined]
     for candidate in app.screen_stack:
         if isinstance(candidate, BoardScreen):
             candidate.settle()
+    await app.writes.idle()
     await pilot.pause()  # type: ignore[attr-defined]
 
 

@@ -27,6 +27,7 @@ from kanban_tui.ui.render_cache import install as install_render_cache
 from kanban_tui.ui.screens.board import BoardScreen
 from kanban_tui.ui.screens.dialogs import ErrorScreen, HelpScreen
 from kanban_tui.ui.screens.forms import FormScreen
+from kanban_tui.ui.writes import Writes
 
 install_render_cache()  # closed screens' rendered lines were kept (see render_cache.py)
 
@@ -70,6 +71,8 @@ class KanbanApp(App[None]):
         self.board = board
         self.settings = settings or config.Settings()
         self.save_settings = save_settings
+        #: the one writer thread every screen's writes go through, and the "saving…" mark
+        self.writes = Writes(self)
         #: the board's actions with the user's keymap applied (bindings, help, palette)
         self.actions = actions if actions is not None else resolve(self.settings.keymap)
         self.runner = ScheduleRunner(
@@ -146,6 +149,7 @@ class KanbanApp(App[None]):
         if self._frozen:  # what the app made can be collected again once it is gone
             self._frozen = False
             gc.unfreeze()
+        self.writes.close()  # no write is lost on quit: the queue is finished first
 
     # ---------------------------------------------------------- scheduler
     def request_tick(self, reason: str = "") -> None:
@@ -202,6 +206,15 @@ class KanbanApp(App[None]):
         if board.is_mounted:
             board.refresh_from_outside()
         if self.screen is not board:  # e.g. the KPI pane over the board
+            self.screen.post_message(DataChanged())
+
+    def written(self) -> None:
+        """A write made on a screen that has closed since was stored: repaint the board
+        (our own commits do not move ``data_version``)."""
+        board = next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
+        if board is not None and board.is_mounted:
+            board.refresh_from_outside()
+        if self.screen is not board:
             self.screen.post_message(DataChanged())
 
     def _mark_offline(self, offline: bool) -> None:

@@ -3,7 +3,7 @@ error guard (a refused action is shown in the error dialog, never as a traceback
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.message_pump import MessagePump
@@ -38,3 +38,16 @@ class AppScreen(Screen[ResultType]):
         except KanbanError as exc:
             self.kanban.show_error(exc.title, exc.message)
             return None
+
+    def _write(
+        self,
+        key: Hashable,
+        work: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool:
+        """``work()`` in the app's writer thread, then ``done(result)`` here; a failure
+        shows the error dialog (one line) unless ``failed`` takes it. False while a write
+        with the same ``key`` is on its way (see :class:`~kanban_tui.ui.writes.Writes`;
+        when this screen is closed before the write ends, the board is read again)."""
+        return self.kanban.writes.run(key, work, done, failed, screen=self)

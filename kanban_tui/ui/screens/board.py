@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -15,13 +17,23 @@ from kanban_tui.domain.text import shorten
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import duration
 from kanban_tui.i18n import language, t
-from kanban_tui.services.board import categories_matching
+from kanban_tui.services.board import CardRow, categories_matching
 from kanban_tui.services.templates import TemplateService
 from kanban_tui.ui.screens.board_moves import BoardMoves, MoveOutcome
 from kanban_tui.ui.screens.board_view import NARROW, NARROW_FOOTER, bindings, load_bar
 from kanban_tui.ui.screens.card_form import CardForm
 from kanban_tui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from kanban_tui.ui.widgets.column import ColumnView
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What the card form stored: the card, and what its Repeat field did (a note to
+    show, or why the rule was refused — the card is stored either way)."""
+
+    card: CardRow
+    note: str = ""
+    error: KanbanError | None = None
 
 
 class BoardScreen(BoardMoves):
@@ -48,46 +60,54 @@ class BoardScreen(BoardMoves):
         if card is None:
             return
         view = self.column
-        moved = self._guard(lambda: self.service.reorder(card.id, delta))
-        if moved is None:
-            return
-        if moved.position == card.position:
-            at_edge = view.cursor + delta < 0 or view.cursor + delta >= view.count
-            if not at_edge:  # the line between the pinned urgent cards and the rest
-                key = (
-                    "board.urgent_stays_up" if card.priority == "urgent" else "board.urgent_pinned"
-                )
-                self.notify(t(key), severity="warning")
-            return
-        self.reload(moved.column, focus=moved.id)
+        at_edge = view.cursor + delta < 0 or view.cursor + delta >= view.count
+
+        def stored(moved: CardRow) -> None:
+            if moved.position == card.position:
+                if not at_edge:  # the line between the pinned urgent cards and the rest
+                    key = (
+                        "board.urgent_stays_up"
+                        if card.priority == "urgent"
+                        else "board.urgent_pinned"
+                    )
+                    self.notify(t(key), severity="warning")
+                return
+            self.reload(moved.column, focus=moved.id)
+
+        # each press is one step, in order (no key: a second press is meant)
+        self._write(object(), lambda: self.service.reorder(card.id, delta), stored)
 
     def action_toggle_done(self) -> None:
         card = self.column.current
         if card is None:
             return
-        row = self.column.cursor
-        changed = self._guard(lambda: self.service.toggle_done(card.id))
-        if changed is None:
-            return
-        self.reload(card.column, changed.column)
-        self.column.cursor = min(row, max(0, self.column.count - 1))
-        key = "board.done_note" if changed.done else "board.reopened_note"
-        self.notify(t(key, title=shorten(changed.title)), markup=False)
+        view, row = self.column, self.column.cursor
+
+        def stored(changed: CardRow) -> None:
+            self.reload(card.column, changed.column)
+            if self.column is view:  # the cursor stays on the row the card left
+                view.cursor = min(row, max(0, view.count - 1))
+            key = "board.done_note" if changed.done else "board.reopened_note"
+            self.notify(t(key, title=shorten(changed.title)), markup=False)
+
+        # the card changes on the board once stored; space again meanwhile does nothing
+        self._write(("card", card.id), lambda: self.service.toggle_done(card.id), stored)
 
     def action_new_card(self) -> None:
         column = self.column.column if self.column.column.is_open else Column.DAILY
 
-        def created(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
+        def store(values: dict[str, Any]) -> Saved:
+            values = dict(values)
             repeat = values.pop("repeat", "")
-            card = self._guard(lambda: self.service.add(values, column))
-            if card is not None:
-                self._apply_repeat(card.id, repeat, "")
-                self.reload(column, focus=card.id)
+            card = self.service.add(values, column)
+            return self._store_repeat(card, repeat, "")
+
+        def stored(saved: Saved) -> None:
+            self._repeat_told(saved)
+            self.reload(column, focus=saved.card.id)
 
         form = CardForm(None, t(f"column.{column.value}"), today=self.service.today())
-        self.app.push_screen(form, created)
+        self.app.push_screen(form.stores(store, stored))
 
     def action_edit_card(self, card_only: bool = False) -> None:
         """Edit the focused card; "Set next month's targets" opens the Goals screen on next
@@ -102,55 +122,67 @@ class BoardScreen(BoardMoves):
             return
         current_rule = template.rule if template is not None and template.active else ""
 
-        def saved(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
+        def store(values: dict[str, Any]) -> Saved:
+            values = dict(values)
             repeat = values.pop("repeat", "")
             changes = {k: v for k, v in values.items() if getattr(card, k) != v}
-            if changes:
-                updated = self._guard(lambda: self.service.edit(card.id, changes))
-                if updated is None:
-                    return
-            self._apply_repeat(card.id, repeat, current_rule)
+            updated = self.service.edit(card.id, changes) if changes else card
+            return self._store_repeat(updated, repeat, current_rule)
+
+        def stored(saved: Saved) -> None:
+            self._repeat_told(saved)
             self.reload(focus=card.id)
 
         form = CardForm(card, today=self.service.today(), repeat=current_rule)
-        self.app.push_screen(form, saved)
+        self.app.push_screen(form.stores(store, stored))
 
     @property
     def templates(self) -> TemplateService:
         """The template service of the open board (for the card form's Repeat field)."""
         return self.kanban.board.templates
 
-    def _apply_repeat(self, card_id: int, rule: str, before: str) -> None:
-        """Create, change or pause the card's recurring template from the Repeat field."""
+    def _store_repeat(self, card: CardRow, rule: str, before: str) -> Saved:
+        """Create, change or pause the card's recurring template from the Repeat field
+        (in the writer thread, after the card is stored: a refused rule is told, the card
+        stays stored)."""
         if rule == before:
-            return
+            return Saved(card)
         market = self.kanban.settings.default_marketplace
-        if rule:
-            row = self._guard(lambda: self.templates.make_recurring(card_id, rule, market))
-            if row is not None:
-                self.notify(t("board.repeating", rule=row.describe(language())), markup=False)
-        else:
-            self._guard(lambda: self.templates.stop_recurring(card_id))
-            self.notify(t("board.not_repeating"))
+        try:
+            if rule:
+                row = self.templates.make_recurring(card.id, rule, market)
+                return Saved(card, t("board.repeating", rule=row.describe(language())))
+            self.templates.stop_recurring(card.id)
+        except KanbanError as exc:
+            return Saved(card, error=exc)
+        return Saved(card, t("board.not_repeating"))
+
+    def _repeat_told(self, saved: Saved) -> None:
+        if saved.error is not None:
+            self.kanban.show_error(saved.error.title, saved.error.message)
+        elif saved.note:
+            self.notify(saved.note, markup=False)
 
     def action_delete_card(self) -> None:
         card = self.column.current
         if card is None:
             return
 
+        def deleted(_: CardRow) -> None:
+            self.reload(card.column)
+            self.notify(t("board.deleted_note", title=shorten(card.title)), markup=False)
+
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            if self._guard(lambda: self.service.delete(card.id)) is not None:
-                self.reload(card.column)
-                self.notify(t("board.deleted_note", title=shorten(card.title)), markup=False)
+            if yes:
+                self._write(("card", card.id), lambda: self.service.delete(card.id), deleted)
 
         self.app.push_screen(ConfirmScreen(t("board.confirm_delete", title=card.title)), answered)
 
     def _history(self, step: str) -> None:
-        result = self._guard(getattr(self.service, step))
+        # each u is one step back, in order (no key: a second u is meant)
+        self._write(object(), getattr(self.service, step), partial(self._history_done, step))
+
+    def _history_done(self, step: str, result: tuple[str, int | None] | None) -> None:
         if result is None:
             if not self.service.history.done and step == "undo":
                 self.notify(t("board.nothing_to_undo"), severity="warning")
@@ -230,17 +262,19 @@ class BoardScreen(BoardMoves):
         card = self.column.current
         if card is None:
             return
-        changed = self._guard(lambda: self.service.toggle_timer(card.id))
-        if changed is None:
-            return
-        if changed.timer_started_at is not None:
-            self.notify(t("load.timer_started", title=shorten(changed.title)), markup=False)
-        else:
-            time = duration(changed.spent_minutes - card.spent_minutes)
-            self.notify(
-                t("load.timer_stopped", title=shorten(changed.title), time=time), markup=False
-            )
-        self.reload(changed.column, focus=changed.id)
+
+        def stored(changed: CardRow) -> None:
+            if changed.timer_started_at is not None:
+                self.notify(t("load.timer_started", title=shorten(changed.title)), markup=False)
+            else:
+                time = duration(changed.spent_minutes - card.spent_minutes)
+                self.notify(
+                    t("load.timer_stopped", title=shorten(changed.title), time=time), markup=False
+                )
+            self.reload(changed.column, focus=changed.id)
+
+        # t again while the first is on its way does nothing (it would stop what it starts)
+        self._write(("card", card.id), lambda: self.service.toggle_timer(card.id), stored)
 
     def action_copy_card(self) -> None:
         """The focused card's title (and notes) to the clipboard: the terminal's, or the
@@ -258,10 +292,13 @@ class BoardScreen(BoardMoves):
             self.notify(t("load.nothing"))
             return
         ids = [row.id for row in load.suggestions]
-        moved = self._guard(lambda: self.service.defer(ids))
-        if moved:
-            self.reload(Column.DAILY, Column.WEEKLY)
-            self.notify(t("load.deferred", count=len(moved)))
+
+        def stored(moved: list[CardRow]) -> None:
+            if moved:
+                self.reload(Column.DAILY, Column.WEEKLY)
+                self.notify(t("load.deferred", count=len(moved)))
+
+        self._write("defer", lambda: self.service.defer(ids), stored)
 
     def action_playbook(self) -> None:
         from kanban_tui.services import playbooks
@@ -271,13 +308,14 @@ class BoardScreen(BoardMoves):
         if book is None:
             return
 
+        def opened(card: CardRow) -> None:
+            self.reload(Column.DAILY, focus=card.id)
+            self.notify(t("playbooks.opened", title=shorten(card.title)), markup=False)
+
         def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            card = self._guard(lambda: playbooks.open_incident(self.service, book, key))
-            if card is not None:
-                self.reload(Column.DAILY, focus=card.id)
-                self.notify(t("playbooks.opened", title=shorten(card.title)), markup=False)
+            if key is not None:
+                work = partial(playbooks.open_incident, self.service, book, key)
+                self._write(("playbook", key), work, opened)
 
         self.app.push_screen(PlaybookPicker(book), chosen)
 

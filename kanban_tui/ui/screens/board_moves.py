@@ -4,7 +4,7 @@ checked against the database when stored and rolled back (with a toast) when not
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import TypeVar
@@ -67,8 +67,8 @@ class BoardMoves(BoardView):
         self, service: BoardService, actions: tuple[NamedAction, ...] = BOARD_ACTIONS
     ) -> None:
         super().__init__(service, actions)
-        #: The one writer thread of optimistic moves, their futures and count (UI thread).
-        self._writer: ThreadPoolExecutor | None = None
+        #: The last optimistic move handed to the app's writer thread (one queue for every
+        #: write of the UI, see ``ui/writes.py``), the moves not yet handed, their count.
         self._last_write: Future[None] | None = None
         self._unsent: list[Callable[[], None]] = []
         self._pending = 0
@@ -167,17 +167,17 @@ class BoardMoves(BoardView):
             self.post_message(self.MoveStored(outcome, card.column, planned))
 
         self._pending += 1
+        self.kanban.writes.begin()  # the "saving…" mark if it takes longer than a frame
         self._unsent.append(write)
         self.call_after_refresh(self._send_writes)
 
     def _send_writes(self) -> None:
-        """Hand the queued writes to the one writer thread (it runs them in order)."""
+        """Hand the queued writes to the app's writer thread (it runs them in order)."""
         if not self._unsent:
             return
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="board-moves")
+        writes = self.kanban.writes
         for write in self._unsent:
-            self._last_write = self._writer.submit(write)
+            self._last_write = writes.submit(write)
         self._unsent.clear()
 
     def settle(self) -> None:
@@ -190,6 +190,7 @@ class BoardMoves(BoardView):
     @on(MoveStored)
     def _move_stored(self, event: MoveStored) -> None:
         self._pending -= 1
+        self.kanban.writes.end()
         outcome = event.outcome
         if outcome is not None:
             moved = outcome.card
@@ -216,6 +217,7 @@ class BoardMoves(BoardView):
     @on(MoveFailed)
     def _move_failed(self, event: MoveFailed) -> None:
         self._pending -= 1
+        self.kanban.writes.end()
         self._epoch += 1
         self._misplaced.clear()
         self.reload()
@@ -228,6 +230,5 @@ class BoardMoves(BoardView):
 
     def on_unmount(self) -> None:
         """No move is lost on quit: the writer finishes the queue first."""
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
-            self._writer = None
+        self._send_writes()
+        self.kanban.writes.wait()

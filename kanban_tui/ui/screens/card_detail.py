@@ -3,6 +3,8 @@ last lines of its history (who did what)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -12,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kanban_tui.domain.text import literal, one_line
+from kanban_tui.domain.text import checklist_items, literal, one_line
 from kanban_tui.errors import KanbanError
 from kanban_tui.format import duration
 from kanban_tui.i18n import t
@@ -98,29 +100,49 @@ class CardDetail(DialogScreen[None]):
         shown = [t("activity.title")] + [f"  {literal(line.line(today))}" for line in lines]
         return Text("\n".join(shown) if lines else t("activity.none"), style="dim")
 
-    def _save(self, items: list[dict[str, Any]], highlight: int | None = None) -> None:
-        try:
-            self.card = self.service.set_checklist(self.card.id, items)
-        except KanbanError as exc:
-            kanban_app(self).show_error(exc.title, exc.message)
-            return
-        self.redraw(highlight)
+    def _save(
+        self,
+        key: Hashable,
+        change: Callable[[list[dict[str, Any]]], None],
+        highlight: int | None = None,
+    ) -> None:
+        """Change the checklist in the app's writer thread, on the list as stored then (so
+        quick ticks of two items both land); shown once stored. A second key on the same
+        item while its write is on its way does nothing (``key``)."""
+        service, card_id = self.service, self.card.id
+
+        def work() -> CardRow:
+            items = checklist_items(service.card(card_id).checklist)
+            change(items)
+            return service.set_checklist(card_id, items)
+
+        def stored(card: CardRow) -> None:
+            self.card = card
+            self.redraw(highlight)
+
+        kanban_app(self).writes.run(("checklist", card_id, key), work, stored, screen=self)
 
     def action_tick(self) -> None:
         index = self.query_one(OptionList).highlighted
-        items = self.items
-        if index is None or not items:
+        if index is None or not self.items:
             return
-        items[index]["done"] = not items[index].get("done")
-        self._save(items, index)
+
+        def tick(items: list[dict[str, Any]]) -> None:
+            if index < len(items):
+                items[index]["done"] = not items[index].get("done")
+
+        self._save(("item", index), tick, index)
 
     def action_remove(self) -> None:
         index = self.query_one(OptionList).highlighted
-        items = self.items
-        if index is None or not items:
+        if index is None or not self.items:
             return
-        del items[index]
-        self._save(items, index)
+
+        def remove(items: list[dict[str, Any]]) -> None:
+            if index < len(items):
+                del items[index]
+
+        self._save(("item", index), remove, index)
 
     def action_add(self) -> None:
         box = self.query_one("#new-item", Input)
@@ -133,19 +155,22 @@ class CardDetail(DialogScreen[None]):
         event.input.add_class("hidden")
         self.query_one(OptionList).focus()
         if text:
-            items = [*self.items, {"text": text, "done": False}]
-            self._save(items, len(items) - 1)
+            new = {"text": text, "done": False}
+            self._save(object(), lambda items: items.append(new), len(self.items))
 
     def on_option_list_option_selected(self) -> None:
         self.action_tick()
 
     def action_timer(self) -> None:
-        try:
-            self.card = self.service.toggle_timer(self.card.id)
-        except KanbanError as exc:
-            kanban_app(self).show_error(exc.title, exc.message)
-            return
-        self.redraw()
+        card_id = self.card.id
+
+        def stored(card: CardRow) -> None:
+            self.card = card
+            self.redraw()
+
+        # the board's key for the card: T here and t there do not both toggle it
+        work = partial(self.service.toggle_timer, card_id)
+        kanban_app(self).writes.run(("card", card_id), work, stored, screen=self)
 
     def action_close(self) -> None:
         box = self.query_one("#new-item", Input)

@@ -205,4 +205,4 @@ class CardForm(FormScreen[dict[str, Any] | None]):
             first = next(iter(errors))
             self.query_one("#repeat-rule" if first == "repeat" else f"#{first}").focus()
             return
-        self.dismiss({**fields.model_dump(), "repeat": rule})
+        self.finish({**fields.model_dump(), "repeat": rule})

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Self, TypeVar
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
+from kanban_tui.domain.text import literal
 from kanban_tui.i18n import t
+from kanban_tui.ui.screens.base import kanban_app
 from kanban_tui.ui.screens.modal import DialogScreen
+from kanban_tui.ui.writes import one_line
 
 ResultType = TypeVar("ResultType")
+T = TypeVar("T")
 
 
 def form_bindings() -> list[BindingType]:
@@ -44,7 +51,14 @@ class FormScreen(DialogScreen[ResultType]):
     for the screen below; they reach the app unused, which hands them to
     :meth:`take_early_key`: they go to the field the form opens on, in the order typed,
     instead of being lost. Keys from the form's own widgets pass :meth:`on_key` first, so
-    the app can tell them apart (:meth:`owns`)."""
+    the app can tell them apart (:meth:`owns`).
+
+    A form whose opener gave it a store (:meth:`stores`) saves before it closes: ``save``
+    hands what was typed to the app's writer thread (never the UI thread: a lock can hold
+    a write for seconds) and the form stays open, typing still works, until it is stored;
+    then it closes and the opener's ``stored`` runs. When the write fails the form stays
+    open with what was typed and says why; enter again while a save is on its way does
+    nothing. Esc closes the form meanwhile; the save still lands (``stored`` runs)."""
 
     #: The field the form focuses when it opens (default: its first text field).
     FIRST_FIELD: ClassVar[str] = ""
@@ -55,6 +69,72 @@ class FormScreen(DialogScreen[ResultType]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._own_keys = set()
+        self._store: Callable[[Any], Any] | None = None
+        self._stored: Callable[[Any], None] | None = None
+        self._opener: Screen[Any] | None = None
+
+    def stores(self, store: Callable[[Any], Any], stored: Callable[[Any], None]) -> Self:
+        """Save through ``store(values)`` in the writer thread, then ``stored(result)`` on
+        the UI thread (see the class docstring); returns the form."""
+        self._store, self._stored = store, stored
+        self._opener = self.app.screen  # the screen that opens the form
+        return self
+
+    def finish(self, values: Any) -> None:
+        """The form's values are valid: dismiss with them, or when it has a store, save
+        them first (the form closes when they are stored)."""
+        store, stored = self._store, self._stored
+        if store is None or stored is None:
+            self.dismiss(values)
+            return
+        opener = self._opener
+
+        def done(result: Any) -> None:
+            if self.is_active:
+                self.dismiss(None)
+            if opener is None or opener.is_mounted:
+                stored(result)
+            else:  # closed meanwhile (esc here, then the screen below)
+                kanban_app(self).writes.written()
+
+        self._save_with(lambda: store(values), done)
+
+    def save_through(self, work: Callable[[], T], then: Callable[[T], Any] | None = None) -> None:
+        """For a form that writes itself: ``work()`` in the writer thread, then dismiss
+        with ``then(result)`` (default: the result). The form stays open meanwhile and
+        when it fails (:meth:`store_failed`)."""
+
+        def done(result: T) -> None:
+            shown: Any = then(result) if then is not None else result
+            if self.is_active:
+                self.dismiss(shown)
+            else:  # closed meanwhile: the screen below reads again
+                kanban_app(self).writes.written()
+
+        self._save_with(work, done)
+
+    def _save_with(self, work: Callable[[], T], done: Callable[[T], None]) -> None:
+        writes = kanban_app(self).writes
+
+        def failed(error: BaseException) -> None:
+            if self.is_mounted:
+                self.store_failed(error)
+            else:
+                writes.show_failure(error)
+
+        # the form is the key: enter again while its save is on its way does nothing
+        writes.run(self, work, done, failed)
+
+    def store_failed(self, error: BaseException) -> None:
+        """The save failed: the form stays open with what was typed; the error dialog
+        says why (forms with a line for it say it there, see :meth:`fail_in_form`)."""
+        kanban_app(self).writes.show_failure(error)
+
+    def fail_in_form(self, error: BaseException) -> None:
+        """A failed save told on the form's own error line (``#form-error``), one line."""
+        title, message = one_line(error)
+        text = f"{title}: {message}" if message else title
+        self.query_one("#form-error", Label).update(Text(literal(text)))
 
     def _first_field(self) -> Widget | None:
         found = self.query(self.FIRST_FIELD or "Input, TextArea")

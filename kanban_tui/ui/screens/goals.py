@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from rich import box
@@ -23,7 +24,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from kanban_tui.domain.text import literal
-from kanban_tui.errors import KanbanError
 from kanban_tui.format import grouped
 from kanban_tui.i18n import t
 from kanban_tui.services.goals import (
@@ -447,13 +447,13 @@ class GoalForm(FormScreen[bool | None]):
             first = next(name for name in self.FIELDS if name in errors)
             self.query_one("#weight-1" if first == "weights" else f"#{first}").focus()
             return
-        try:
-            self.service.set_goal(self.year, values.amount, values.currency, values.weights)
-        except KanbanError as exc:
-            message = f"{exc.title}: {exc.message}" if exc.message else exc.title
-            self.query_one("#form-error", Label).update(Text(literal(message)))
-            return
-        self.dismiss(True)
+        work = partial(
+            self.service.set_goal, self.year, values.amount, values.currency, values.weights
+        )
+        self.save_through(work, lambda _: True)
+
+    def store_failed(self, error: BaseException) -> None:
+        self.fail_in_form(error)
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from rich.cells import cell_len
@@ -34,12 +35,14 @@ from kanban_tui.services.kpi_words import kpi_names, listed
 from kanban_tui.services.review import (
     NOTE_MAX,
     WINDOW_DAYS,
+    Notes,
     Review,
     ReviewRow,
     ReviewService,
     parse_period,
 )
 from kanban_tui.services.session import Board
+from kanban_tui.services.templates import TemplateRow
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens import review_side as side
 from kanban_tui.ui.screens.base import AppScreen
@@ -446,27 +449,34 @@ class ReviewScreen(AppScreen[None]):
         row = self._live(self.current)
         if row is None:
             return
-        if self._guard(lambda: self.service.decide(row.template_id, decision)) is None:
-            return
-        self.kept.add(row.template_id)
-        self.reload(focus=row.template_id)
-        self.notify(t("review_screen.kept_note", title=one_line(row.title)), markup=False)
+
+        def stored(_: object) -> None:
+            self.kept.add(row.template_id)
+            self.reload(focus=row.template_id)
+            self.notify(t("review_screen.kept_note", title=one_line(row.title)), markup=False)
+
+        work = partial(self.service.decide, row.template_id, decision)
+        self._write(("template", row.template_id), work, stored)
 
     def action_pause(self) -> None:
         row = self._live(self.current)
         if row is None:
             return
+        work: Callable[[], object]
         if row.state == "paused":
-            done = self._guard(lambda: self.board.templates.set_active(row.template_id, True))
+            work = partial(self.board.templates.set_active, row.template_id, True)
             key = "review_screen.resumed_note"
         else:
-            done = self._guard(lambda: self.service.decide(row.template_id, "pause"))
+            work = partial(self.service.decide, row.template_id, "pause")
             key = "review_screen.paused_note"
-        if done is None:
-            return
-        self.kept.discard(row.template_id)
-        self.reload(focus=row.template_id)
-        self.notify(t(key, title=one_line(row.title)), markup=False)
+
+        def stored(_: object) -> None:
+            self.kept.discard(row.template_id)
+            self.reload(focus=row.template_id)
+            self.notify(t(key, title=one_line(row.title)), markup=False)
+
+        # p again while the first is on its way does nothing (it would undo it)
+        self._write(("template", row.template_id), work, stored)
 
     def action_delete(self) -> None:
         row = self._live(self.current)
@@ -474,21 +484,22 @@ class ReviewScreen(AppScreen[None]):
             return
         title = one_line(row.title)
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            if self._guard(lambda: self.service.decide(row.template_id, "delete")) is None:
-                return
+        def deleted(_: object) -> None:
             self.kept.discard(row.template_id)
             self.reload(focus=row.template_id)
             self.notify(t("review_screen.deleted_note", title=title), markup=False)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                work = partial(self.service.decide, row.template_id, "delete")
+                self._write(("template", row.template_id), work, deleted)
 
         self.app.push_screen(
             ConfirmScreen(t("review_screen.confirm_delete", title=title)), answered
         )
 
     def action_edit(self) -> None:
-        from kanban_tui.ui.screens.templates import TemplateForm
+        from kanban_tui.ui.screens.templates import TemplateForm, template_changes
 
         row = self._live(self.current)
         if row is None:
@@ -497,23 +508,21 @@ class ReviewScreen(AppScreen[None]):
         if template is None:
             return
 
-        def saved(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            before = template.fields()
-            changes = {k: v for k, v in values.items() if before.get(k) != v}
-            if not changes:
-                return
-            changes["on_period_end"] = values["on_period_end"]
-            edited = self._guard(lambda: self.board.templates.edit(template.id, changes))
+        templates = self.board.templates
+
+        def store(values: dict[str, Any]) -> TemplateRow | None:
+            changes = template_changes(template, values)
+            return templates.edit(template.id, changes) if changes else None
+
+        def saved(edited: TemplateRow | None) -> None:
             if edited is not None:
                 self.reload(focus=edited.id)
                 self.notify(
                     t("templates_screen.saved_note", title=edited.title(self.lang)), markup=False
                 )
 
-        form = TemplateForm(template, self.board.templates.clock, self.lang, template.marketplace)
-        self.app.push_screen(form, saved)
+        form = TemplateForm(template, templates.clock, self.lang, template.marketplace)
+        self.app.push_screen(form.stores(store, saved))
 
     def action_note(self) -> None:
         review = self.review
@@ -521,16 +530,13 @@ class ReviewScreen(AppScreen[None]):
             return
         period, label = review.period, review.label
 
-        def written(text: str | None) -> None:
-            if text is None:
-                return
-            notes = self._guard(lambda: self.service.save_note(period, text))
-            if notes is not None:
-                self.reload()
-                key = "review_screen.note_saved" if notes.text else "review_screen.note_removed"
-                self.notify(t(key, period=one_line(label)), markup=False)
+        def written(notes: Notes) -> None:
+            self.reload()
+            key = "review_screen.note_saved" if notes.text else "review_screen.note_removed"
+            self.notify(t(key, period=one_line(label)), markup=False)
 
-        self.app.push_screen(NoteForm(label, review.notes.text), written)
+        store = partial(self.service.save_note, period)
+        self.app.push_screen(NoteForm(label, review.notes.text).stores(store, written))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -570,7 +576,7 @@ class NoteForm(FormScreen[str | None]):
             message = t("note_form.too_long", max=NOTE_MAX)
             self.query_one("#note-error", Label).update(Text(message))
             return
-        self.dismiss(text)
+        self.finish(text)
 
 
 __all__ = ["NoteForm", "ReviewScreen", "window_start"]

@@ -261,12 +261,18 @@ class SettingsScreen(FormScreen[None]):
             if first is not None:
                 self.query_one(f"#{first}").focus()
             return
-        try:
-            config.save(chosen)
-        except OSError as exc:
-            message = t("settings_screen.not_saved", error=str(exc))
-            self.query_one("#form-error", Label).update(Text(literal(message)))
+        # the file is written in the app's writer thread, like every other write
+        self.save_through(lambda: config.save(chosen), lambda _: self._apply(chosen))
+
+    def store_failed(self, error: BaseException) -> None:
+        if not isinstance(error, OSError):
+            self.fail_in_form(error)
             return
+        message = t("settings_screen.not_saved", error=str(error))
+        self.query_one("#form-error", Label).update(Text(literal(message)))
+
+    def _apply(self, chosen: config.Settings) -> None:
+        """The file is saved: the running app takes the new settings."""
         language_changed = chosen.language != self.settings.language
         for name in config.Settings.model_fields:
             value = getattr(chosen, name)
@@ -275,7 +281,6 @@ class SettingsScreen(FormScreen[None]):
         self.app.notify(t("settings_screen.saved"))
         if language_changed:
             self.app.notify(t("settings_screen.language_later"))
-        self.dismiss(None)
 
     def action_cancel(self) -> None:
         if (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,6 +73,17 @@ def _cropped(text: str, width: int, style: str = "") -> Text:
     shown = Text(one_line(text), style=style)
     shown.truncate(width, overflow="ellipsis")
     return shown
+
+
+def template_changes(row: TemplateRow, values: dict[str, Any]) -> dict[str, Any]:
+    """What the template form changed of ``row`` (empty: nothing). The form resolved
+    "default" against the rule it shows; that choice is sent too, or the service would
+    re-derive it whenever the rule changed."""
+    before = row.fields()
+    changes = {k: v for k, v in values.items() if before.get(k) != v}
+    if changes:
+        changes["on_period_end"] = values["on_period_end"]
+    return changes
 
 
 def completion(row: TemplateRow) -> str:
@@ -280,52 +292,43 @@ class TemplatesScreen(AppScreen[None]):
             self.table.action_cursor_up()
 
     def action_add(self) -> None:
-        def created(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            row = self._guard(lambda: self.service.add(values))
-            if row is not None:
-                self.reload(focus=row.id)
-                self.notify(
-                    t("templates_screen.added_note", title=row.title(self.lang)), markup=False
-                )
+        def created(row: TemplateRow) -> None:
+            self.reload(focus=row.id)
+            self.notify(t("templates_screen.added_note", title=row.title(self.lang)), markup=False)
 
-        self.app.push_screen(self._form(None), created)
+        self.app.push_screen(self._form(None).stores(self.service.add, created))
 
     def action_edit(self) -> None:
         current = self.current
         if current is None:
             return
 
-        def saved(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            before = current.fields()
-            changes = {k: v for k, v in values.items() if before.get(k) != v}
-            if not changes:
-                return
-            # The form resolved "default" against the rule it shows; send that choice too,
-            # or the service would re-derive it whenever the rule changed.
-            changes["on_period_end"] = values["on_period_end"]
-            row = self._guard(lambda: self.service.edit(current.id, changes))
+        def store(values: dict[str, Any]) -> TemplateRow | None:
+            changes = template_changes(current, values)
+            return self.service.edit(current.id, changes) if changes else None
+
+        def saved(row: TemplateRow | None) -> None:
             if row is not None:
                 self.reload(focus=row.id)
                 self.notify(
                     t("templates_screen.saved_note", title=row.title(self.lang)), markup=False
                 )
 
-        self.app.push_screen(self._form(current), saved)
+        self.app.push_screen(self._form(current).stores(store, saved))
 
     def action_toggle_active(self) -> None:
         current = self.current
         if current is None:
             return
-        row = self._guard(lambda: self.service.set_active(current.id, not current.active))
-        if row is None:
-            return
-        self.reload(focus=row.id)
-        key = "templates_screen.resumed_note" if row.active else "templates_screen.paused_note"
-        self.notify(t(key, title=row.title(self.lang)), markup=False)
+
+        def stored(row: TemplateRow) -> None:
+            self.reload(focus=row.id)
+            key = "templates_screen.resumed_note" if row.active else "templates_screen.paused_note"
+            self.notify(t(key, title=row.title(self.lang)), markup=False)
+
+        # p again while the first is on its way does nothing (it would undo it)
+        work = partial(self.service.set_active, current.id, not current.active)
+        self._write(("template", current.id), work, stored)
 
     def action_delete(self) -> None:
         current = self.current
@@ -333,12 +336,14 @@ class TemplatesScreen(AppScreen[None]):
             return
         title = one_line(current.title(self.lang))
 
+        def deleted(_: object) -> None:
+            self.reload()
+            self.notify(t("templates_screen.deleted_note", title=title), markup=False)
+
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            if self._guard(lambda: self.service.delete(current.id)) is not None:
-                self.reload()
-                self.notify(t("templates_screen.deleted_note", title=title), markup=False)
+            if yes:
+                work = partial(self.service.delete, current.id)
+                self._write(("template", current.id), work, deleted)
 
         self.app.push_screen(
             ConfirmScreen(t("templates_screen.confirm_delete", title=title)), answered
@@ -584,4 +589,4 @@ class TemplateForm(FormScreen[dict[str, Any] | None]):
             return
         values = fields.model_dump()
         values["at"] = fields.at.strftime("%H:%M")
-        self.dismiss(values)
+        self.finish(values)

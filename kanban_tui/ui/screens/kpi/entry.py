@@ -5,6 +5,7 @@ ODR): layout and keys only; what may be entered and how it is stored are
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -15,12 +16,12 @@ from textual.widgets import Input, Label, Select, Static
 
 from kanban_tui.domain.marketplaces import MARKETPLACES
 from kanban_tui.domain.text import literal
-from kanban_tui.errors import KanbanError
 from kanban_tui.i18n import t
 from kanban_tui.services.kpi import KpiService
 from kanban_tui.services.kpi_entry import (
     MANUAL_METRICS,
     Entry,
+    Recorded,
     parse_entry,
     record,
     value_kind,
@@ -118,21 +119,24 @@ class KpiEntryForm(FormScreen[Entry | None]):
             self.query_one(f"#{first}").focus()
             return
         board = getattr(self.app, "board", None)
-        try:
-            # one call: store the value, then a KPI in breach becomes an urgent card at once
-            done = record(
-                self.service,
-                entry,
-                self.marketplace,
-                board.check_alerts if board is not None else None,
-            )
-        except KanbanError as exc:
-            message = f"{exc.title}: {exc.message}" if exc.message else exc.title
-            self.query_one("#form-error", Label).update(Text(literal(message)))
-            return
+        # one call, in the writer thread: store the value, then a KPI in breach becomes an
+        # urgent card at once
+        work = partial(
+            record,
+            self.service,
+            entry,
+            self.marketplace,
+            board.check_alerts if board is not None else None,
+        )
+        self.save_through(work, self._recorded)
+
+    def _recorded(self, done: Recorded) -> Entry:
         if done.alerts_created:
             self.app.notify(t("alerts.created", count=done.alerts_created))
-        self.dismiss(done.entry)
+        return done.entry
+
+    def store_failed(self, error: BaseException) -> None:
+        self.fail_in_form(error)
 
 
 __all__ = ["Entry", "KpiEntryForm", "form_bindings"]
