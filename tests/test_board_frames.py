@@ -17,6 +17,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from kanban_tui.domain.models import Column
+from kanban_tui.ui import writes
 from kanban_tui.ui.widgets import column as column_module
 from kanban_tui.ui.widgets.column import CARD_HEIGHT
 from tests.ui_helpers import column, make_app, settled
@@ -136,10 +137,15 @@ def apply(screen: list[list[Cell]], update: Any) -> None:
                     screen[y][x + offset] = cell
 
 
-async def test_a_moves_partial_frames_leave_the_screen_a_full_render_would_paint(db, clock):
+async def test_a_moves_partial_frames_leave_the_screen_a_full_render_would_paint(
+    db, clock, monkeypatch: pytest.MonkeyPatch
+):
     """The board draws only the widgets an update touches (ui/compositor.py): the terminal,
     updated frame by frame, shows what a full render of the same moment shows, and the
     columns a move leaves alone are not asked for a line."""
+    # the "saving…" mark (a layout pass when a write outlasts a frame, as it does on a
+    # loaded machine) is tested in test_ui_writes; here it would repaint every column
+    monkeypatch.setattr(writes, "FRAME_SECONDS", 3600.0)
     app, _ = make_app(db, clock)
     terminal: list[list[Cell]] = []
     partial = 0

@@ -16,7 +16,7 @@ from kanban_tui.cli.dispatch import DISPATCH
 from tests.process_helpers import Result, in_process_cli
 
 COMMANDS = (
-    "add, list, move, done, reopen, delete, edit, tick, templates, kpi, backup, restore, "
+    "add, list, move, done, reopen, delete, edit, history, tick, templates, kpi, backup, restore, "
     "doctor, keys, goal, report, export, db, whoami, serve"
 )
 
