@@ -190,15 +190,19 @@ class BoardService:
                 separators=(",", ":"),
             )
         since = None if include_all else self.done_since()
-        parts: list[str] = []
+        shown = titles.fixed_titles()
+        parts: list[bytes] = []
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
                 view = repo.View(done_since=since, assignee=assignee)
-                found = repo.json_rows(session, current, view, titles.fixed_titles())
+                found = repo.json_rows(session, current, view, shown)
                 odd = [card_id for card_id, text in found if text is None]
                 fallback = json_by_id(session, odd) if odd else {}
-                parts.extend(text if text is not None else fallback[i] for i, text in found)
-        return "[" + ",".join(parts) + "]"
+                parts.extend(
+                    text if text is not None else fallback[i].encode() for i, text in found
+                )
+        # text another program stored as invalid UTF-8 reads as U+FFFD, as everywhere else
+        return (b"[" + b",".join(parts) + b"]").decode("utf-8", "replace")
 
     def incidents(self) -> list[CardRow]:
         """Incident cards (from playbooks), newest first."""
