@@ -282,7 +282,7 @@ def json_rows(
     formats those few from their stored values."""
     text = _json_text(tuple((titles or {}).items()))
     statement = select(_CARD.id, text).where(*_conditions(column, view)).order_by(*_order(column))
-    return [(row[0], row[1]) for row in session.execute(statement)]
+    return [(row[0], row[1]) for row in session.execute(statement).all()]
 
 
 def row_of(session: Session, card: Card, view: View) -> int:
