@@ -12,13 +12,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
-from kanban_tui.domain.validation import CardFields, CardPatch
 from kanban_tui.errors import KanbanError, MovedElsewhere, NotFoundError, ValidationFailed
 from kanban_tui.i18n import t
 from kanban_tui.services import titles
@@ -29,9 +27,11 @@ from kanban_tui.services.card_rows import (
     json_by_id,
     json_from_stored,
 )
-from kanban_tui.services.messages import field_errors
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
+
+if TYPE_CHECKING:
+    from kanban_tui.domain.validation import CardFields, CardPatch
 
 UNDO_LIMIT = 200
 Clock = Callable[[], datetime]
@@ -242,6 +242,8 @@ class BoardService:
         position: int | None = None,
         source: Source = Source.MANUAL,
     ) -> CardRow:
+        from kanban_tui.domain.validation import CardFields
+
         values = _validate(CardFields, fields)
         if not column.is_open:
             raise KanbanError(column.value, "new cards go to Daily, Weekly or Monthly")
@@ -275,6 +277,8 @@ class BoardService:
     def edit(self, card_id: int, changes: CardPatch | dict[str, Any]) -> CardRow:
         """Change the fields given. A new title of a keyed card (plan, alert, playbook)
         makes it a title as typed; the same title as shown keeps the key."""
+        from kanban_tui.domain.validation import CardPatch
+
         patch = _validate(CardPatch, changes)
         given = patch.model_dump(exclude_unset=True)
         if "title" in given:
@@ -530,6 +534,12 @@ class BoardService:
 
 
 def _validate(model: type[Any], values: Any) -> Any:
+    """``values`` as ``model`` (the writes' pydantic models, imported by the writes only: a
+    listing builds no validation object)."""
+    from pydantic import ValidationError
+
+    from kanban_tui.services.messages import field_errors
+
     if isinstance(values, model):
         return values
     try:
