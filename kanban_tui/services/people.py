@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from kanban_tui.domain.models import NAME_MAX
 from kanban_tui.errors import UsageError
 
 ENV_USER = "SELLER_KANBAN_USER"
@@ -26,8 +27,6 @@ class Me:
 def clean_name(value: str, field: str = "--assignee") -> str | None:
     """A person's name as stored: trimmed; empty means nobody. Refuses control characters
     and names over :data:`NAME_MAX` characters."""
-    from kanban_tui.domain.validation import NAME_MAX  # (its pydantic models: writes only)
-
     name = value.strip()
     if not name:
         return None

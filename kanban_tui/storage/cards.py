@@ -341,7 +341,8 @@ def move(session: Session, card: Card, column: Column, position: int | None) -> 
     session.flush()
     target_size = length(session, column) - (1 if card.column is column else 0)
     target = target_size if position is None else max(0, min(position, target_size))
-    _shift(session, column, target, +1)
+    if target < target_size:  # (at the end nothing moves down: no UPDATE)
+        _shift(session, column, target, +1)
     card.column = column
     card.position = target
     session.add(card)
@@ -352,7 +353,8 @@ def insert(session: Session, card: Card, column: Column, position: int | None) -
     """Add a new (or restored) card to ``column`` at ``position``."""
     size = length(session, column)
     target = size if position is None else max(0, min(position, size))
-    _shift(session, column, target, +1)
+    if target < size:  # (at the end nothing moves down: no UPDATE)
+        _shift(session, column, target, +1)
     card.column = column
     card.position = target
     session.add(card)
