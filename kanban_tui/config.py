@@ -1,5 +1,5 @@
 """The user's settings: one typed model (:class:`Settings`), read from ``config.toml`` and
-from the environment (by pydantic-settings).
+from the environment.
 
 Precedence, highest first: command-line options, ``SELLER_KANBAN_*`` environment
 variables (every setting has one: ``SELLER_KANBAN_`` + the key in capitals, and
@@ -15,14 +15,14 @@ only :func:`load` reads the environment and the file.
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kanban_tui import locations
 from kanban_tui.errors import ConfigError
@@ -144,42 +144,28 @@ def _field_of(name: str) -> str:
 
 
 def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    """The settings given as ``SELLER_KANBAN_*`` variables, by key, not yet validated.
+    """The settings given as ``SELLER_KANBAN_*`` variables, by key, not yet validated (that
+    is :class:`Settings`' work, naming the variable): any case, empty means unset, a table
+    (``fx_rates``, ``keymap``) as JSON; other variables are ignored.
 
-    pydantic-settings reads them (any case, empty means unset, tables as JSON); it is
-    imported only when such a variable is set, as its import (every provider it has: AWS,
-    Azure, GCP, secrets …) would otherwise cost every scripted command its start-up time.
-    """
-    names = {name for field in Settings.model_fields for name in _variables(field)}
-    if not any(value and name.upper() in names for name, value in environ.items()):
-        return {}
-    from pydantic.fields import FieldInfo
-    from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
-
-    class Variables(BaseSettings):
-        model_config = SettingsConfigDict(
-            env_prefix=ENV_PREFIX, case_sensitive=False, env_ignore_empty=True, extra="ignore"
-        )
-
-    class Source(EnvSettingsSource):
-        def _load_env_vars(self) -> Mapping[str, str | None]:
-            return {name.lower(): value for name, value in environ.items() if value}
-
-    # the same keys and types as Settings (a table is JSON), without bounds: those are
-    # Settings' to check, with the variable named
-    fields: dict[str, Any] = {
-        field: (
-            info.annotation,
-            FieldInfo(default=None, validation_alias=AliasChoices(*_OTHER_NAMES[field]))
-            if field in _OTHER_NAMES
-            else FieldInfo(default=None),
-        )
-        for field, info in Settings.model_fields.items()
-    }
-    from pydantic import create_model
-
-    model = create_model("SellerKanbanVariables", __base__=Variables, **fields)
-    values = {_field_of(key): value for key, value in Source(model)().items()}
+    Read here rather than by pydantic-settings: its import (every provider it has: AWS,
+    Azure, GCP, secrets …) cost a scripted command with ``SELLER_KANBAN_USER`` set more
+    than the command itself."""
+    given = {name.upper(): value for name, value in environ.items() if value}
+    values: dict[str, Any] = {}
+    for field, info in Settings.model_fields.items():
+        name = next((name for name in _variables(field) if name in given), None)
+        if name is None:
+            continue
+        value: Any = given[name]
+        if get_origin(info.annotation) is dict:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ConfigError(
+                    name, f"is not JSON, e.g. '{{\"JPY\": 0.0067}}' (got {value!r})"
+                ) from None
+        values[field] = value
     if isinstance(values.get("language"), str):
         from kanban_tui.i18n import normalise
 
@@ -224,13 +210,7 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
         settings = Settings.model_validate(file_values)
     except ValidationError as exc:
         raise _describe(exc, str(path)) from None
-    try:
-        overrides = _environment(environ)
-    except ValueError as exc:  # pydantic-settings: a table-valued variable that is not JSON
-        found = re.search(r'field "(\w+)"', str(exc))
-        name = variable(found.group(1)) if found else ENV_PREFIX + "*"
-        got = next((v for k, v in environ.items() if k.upper() == name), "")
-        raise ConfigError(name, f"is not JSON, e.g. '{{\"JPY\": 0.0067}}' (got {got!r})") from None
+    overrides = _environment(environ)
     if not overrides:
         return settings
     try:

@@ -138,7 +138,7 @@ def apply(screen: list[list[Cell]], update: Any) -> None:
 
 
 async def test_a_moves_partial_frames_leave_the_screen_a_full_render_would_paint(
-    db, clock, monkeypatch: pytest.MonkeyPatch
+    db, clock, monkeypatch
 ):
     """The board draws only the widgets an update touches (ui/compositor.py): the terminal,
     updated frame by frame, shows what a full render of the same moment shows, and the

@@ -414,6 +414,19 @@ def test_console_script_points_at_main() -> None:
 
 #: What a scripted command must not load: the board's UI stack and the scheduler.
 HEAVY = ("textual", "apscheduler", "plotext", "kanban_tui.ui", "kanban_tui.scheduler")
+#: What a scripting command on an up-to-date database does not need either: the schema
+#: machinery (Alembic, the old migration steps), pydantic-settings, the recurrence, template,
+#: tick and KPI modules.
+NOT_FOR_SCRIPTS = (
+    "alembic",
+    "pydantic_settings",
+    "kanban_tui.storage.migrations",
+    "kanban_tui.domain.recurrence",
+    "kanban_tui.domain.kpi",
+    "kanban_tui.services.kpi",
+    "kanban_tui.services.templates",
+    "kanban_tui.services.tick",
+)
 
 
 @pytest.mark.parametrize(
@@ -449,6 +462,57 @@ def test_scripting_commands_import_no_ui_or_scheduler(tmp_path: Path, argv) -> N
     assert "kanban_tui.cli" in imported  # importtime did report
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY or m.startswith(HEAVY))
     assert heavy == []
+    unneeded = sorted(m for m in imported if m.startswith(NOT_FOR_SCRIPTS))
+    assert unneeded == []
+    # only the command's own group of the CLI; pydantic validation models only for a write
+    assert not {"kanban_tui.cli.kpi", "kanban_tui.cli.templates", "kanban_tui.cli.app"} & imported
+    writes = argv[0] == "add"
+    assert ("kanban_tui.domain.validation" in imported) == writes
+
+
+def _statements(run: Callable[[], object]) -> list[str]:
+    """The SQL statements ``run`` sends (transaction control left out)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_scripted_add_sends_only_the_statements_it_needs(cli, backend) -> None:
+    """A cron job's ``add`` on an up-to-date database: one version check, one read of the
+    file's facts, the count of the column, the INSERT and the row it prints. Appending
+    moves no card down, so no UPDATE; no migration, no tick."""
+    assert cli("add", "first")[0] == 0  # a new database: the plan is loaded, today ticked
+    found = _statements(lambda: cli("add", "Reply to the A-to-z claim", "--estimate", "20"))
+    kinds = [statement.split(None, 1)[0].upper() for statement in found]
+    assert kinds.count("INSERT") == 1 and "UPDATE" not in kinds and "DELETE" not in kinds
+    assert sum(" meta" in statement for statement in found) == 1
+    assert not any(
+        "period_record" in statement or "FROM template" in statement for statement in found
+    )  # no tick
+    if backend == "sqlite":
+        assert len(found) == 6, found
+
+
+def test_a_scripted_listing_reads_each_column_once_and_writes_nothing(cli, backend) -> None:
+    assert cli("list")[0] == 0
+    found = _statements(lambda: cli("list", "--json", "--all"))
+    kinds = {statement.split(None, 1)[0].upper() for statement in found}
+    assert kinds <= {"SELECT"}, found
+    assert sum(" meta" in statement for statement in found) == 1
+    card_reads = [statement for statement in found if "FROM card" in statement]
+    assert len(card_reads) == (4 if backend == "sqlite" else len(card_reads))
 
 
 def test_list_json_is_compact_in_a_pipe(tmp_path: Path) -> None:

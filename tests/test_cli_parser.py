@@ -123,3 +123,56 @@ def test_every_command_has_a_handler() -> None:
     parser = build_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(DISPATCH) == {None, *sub.choices}
+
+
+def _top_commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_the_dispatch_table_names_the_group_that_registers_each_command() -> None:
+    """``DISPATCH`` says which group to import for a command; it must be the group whose
+    ``register`` adds that command and whose ``HANDLERS`` run it."""
+    from kanban_tui.cli import dispatch
+
+    found: dict[str | None, str] = {None: DISPATCH[None]}
+    for name in dispatch._GROUPS:
+        common = dispatch.common_options()
+        parser, commands = dispatch.top_parser(common, "0")
+        group = dispatch._group(name)
+        group.register(commands)
+        for command in _top_commands(parser):
+            assert command not in found, f"{command} registered twice"
+            found[command] = name
+            assert command in group.HANDLERS
+    assert found == DISPATCH
+    assert None in dispatch._group(DISPATCH[None]).HANDLERS
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["add", "Reply", "--estimate", "15", "--json"],
+        ["--db", "x.db", "list", "--json", "--all"],
+        ["--lang", "zh", "move", "3", "--to", "weekly"],
+        ["--la", "en", "done", "3"],
+        ["--db=x.db", "kpi", "show", "--month", "2026-11"],
+        ["templates", "add", "Check", "--rule", "daily"],
+        ["tick", "--json"],
+        ["serve", "--port", "8001"],
+    ],
+)
+def test_a_command_is_parsed_with_its_group_alone_as_with_every_group(argv: list[str]) -> None:
+    """A script's ``add`` builds only the cards group's parser (what it costs to build
+    forty is most of a cron call's parsing); the result is the same."""
+    from kanban_tui.cli.dispatch import command_of
+
+    group = DISPATCH[command_of(argv)]
+    alone = build_parser(argv)
+    assert set(_top_commands(alone)) == {c for c, g in DISPATCH.items() if g == group and c}
+    assert alone.parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-h", "add"], ["bogus"], ["--version"]])
+def test_without_a_known_command_every_group_is_in_the_parser(argv: list[str]) -> None:
+    assert set(_top_commands(build_parser(argv))) == {c for c in DISPATCH if c is not None}

@@ -7,21 +7,9 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from kanban_tui.cli import (
-    app,
-    cards,
-    data,
-    db,
-    goals,
-    keys,
-    kpi,
-    people,
-    report,
-    templates,
-    tick,
-)
 from kanban_tui.cli.args import check_text_arguments, db_location, language
 from kanban_tui.cli.parser import Parser, common_options, top_parser
 from kanban_tui.errors import KanbanError
@@ -35,18 +23,75 @@ BoardHandler = Callable[["Board", argparse.Namespace], None]
 #: A command that decides itself what it opens; returns the exit code.
 Handler = Callable[[argparse.Namespace, "Settings", str], int]
 
-#: The command groups, in the order ``--help`` lists their commands.
-_GROUPS = (cards, tick, templates, kpi, data, keys, goals, report, db, people, app)
+#: The command groups (modules of this package), in the order ``--help`` lists their commands.
+_GROUPS = (
+    "cards", "tick", "templates", "kpi", "data", "keys", "goals", "report", "db", "people", "app",
+)  # fmt: skip
+#: Groups whose handlers work on the open board (:data:`BoardHandler`); the others'
+#: handlers decide themselves what they open (:data:`Handler`).
+_BOARD_GROUPS = frozenset(("cards", "tick", "templates", "kpi", "goals", "report"))
+
+#: Command name (None: no command, the board) → the group that registers and runs it. Only
+#: the group of the command given is imported and put in the parser (a script's ``add``
+#: builds one command's parser, not forty); ``tests/test_cli_parser.py`` checks this table
+#: against what the groups register.
+DISPATCH: dict[str | None, str] = {
+    **dict.fromkeys(("add", "list", "move", "done", "reopen", "delete", "edit"), "cards"),
+    "tick": "tick",
+    "templates": "templates",
+    "kpi": "kpi",
+    **dict.fromkeys(("backup", "restore", "doctor"), "data"),
+    "keys": "keys",
+    "goal": "goals",
+    **dict.fromkeys(("report", "export"), "report"),
+    "db": "db",
+    "whoami": "people",
+    **dict.fromkeys((None, "serve"), "app"),
+}
 
 
-def build_parser() -> Parser:
+def _group(name: str) -> Any:
+    return import_module(f"kanban_tui.cli.{name}")
+
+
+#: The top level's options that take a value.
+_VALUED = ("--db", "--lang")
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv`` (the first argument that is not an option or the value
+    of ``--db`` / ``--lang``), or None when there is none or help comes before it."""
+    values = iter(argv)
+    for arg in values:
+        if arg.startswith("--") and len(arg) > 2 and any(o.startswith(arg) for o in _VALUED):
+            next(values, None)  # the value of --db / --lang (or of an abbreviation: --la)
+        elif arg in ("-h", "--help", "--"):
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The whole parser; with ``argv`` naming a known command, only that command's group
+    (what parsing those arguments needs: the top level's options, and the group's own
+    commands and help)."""
     from kanban_tui import __version__
 
     common = common_options()
     parser, commands = top_parser(common, __version__)
-    for group in _GROUPS:
-        group.register(commands)
+    command = command_of(argv) if argv is not None else None
+    only = DISPATCH.get(command) if command is not None else None
+    for name in _GROUPS if only is None else (only,):
+        _group(name).register(commands)
     return parser
+
+
+def handler(command: str | None) -> Handler:
+    """What runs ``command`` (imports its group)."""
+    name = DISPATCH[command]
+    run = _group(name).HANDLERS[command]
+    return _on_board(run) if name in _BOARD_GROUPS else run
 
 
 def _on_board(handler: BoardHandler) -> Handler:
@@ -58,7 +103,7 @@ def _on_board(handler: BoardHandler) -> Handler:
         from kanban_tui.services.session import open_board
 
         # `tick --now T` is "pretend it is T" for everything, the first-run plan load included
-        now = tick.parse_now(args.now) if args.command == "tick" else None
+        now = _group("tick").parse_now(args.now) if args.command == "tick" else None
         clock = (lambda: now) if now is not None else system_clock
         location = db_location(args)
         if getattr(args, "output", None):
@@ -76,18 +121,6 @@ def _on_board(handler: BoardHandler) -> Handler:
     return run
 
 
-#: Command name (None: no command, the board) → what runs it.
-DISPATCH: dict[str | None, Handler] = {
-    **{name: _on_board(handler) for group in (cards, tick, templates, kpi, goals, report)
-       for name, handler in group.HANDLERS.items()},
-    **data.HANDLERS,
-    **keys.HANDLERS,
-    **db.HANDLERS,
-    **people.HANDLERS,
-    **app.HANDLERS,
-}  # fmt: skip
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from kanban_tui import config
@@ -101,9 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         lang = language(argv, settings.language)
         set_language(lang)
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
         check_text_arguments(args)
-        return DISPATCH[args.command](args, settings, lang)
+        return handler(args.command)(args, settings, lang)
     except KanbanError as exc:
         from kanban_tui.domain.text import literal
 

@@ -18,6 +18,9 @@ SCHEMA_VERSION = 4
 #: Written to the SQLite header (``PRAGMA application_id``) so a file can be recognised
 #: as ours before any table is read. The bytes spell "SKbn".
 APPLICATION_ID = 0x534B626E
+#: Longest person's name (an assignee, the user; checked by ``validation`` and by
+#: ``services.people`` without building the validation models).
+NAME_MAX = 64
 
 
 class Column(StrEnum):

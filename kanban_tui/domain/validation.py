@@ -7,14 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from kanban_tui.domain.models import Priority
+from kanban_tui.domain.models import NAME_MAX, Priority
 
 TITLE_MAX = 200
 NOTES_MAX = 10_000
 CATEGORY_MAX = 40
 ESTIMATE_MAX = 480
-#: Longest person's name (an assignee, the user).
-NAME_MAX = 64
 #: The years a date the user gives may fall in (``tick --now``, KPI dates, months,
 #: windows, goals): plans, periods and reviews are computed well beyond them.
 YEARS = (1971, 2199)

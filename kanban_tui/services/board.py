@@ -12,14 +12,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from kanban_tui.domain.models import COLUMNS, OPEN_COLUMNS, Card, Column, Priority, Source
 from kanban_tui.domain.text import checklist_items
-from kanban_tui.domain.validation import CardFields, CardPatch
 from kanban_tui.errors import KanbanError, MovedElsewhere, NotFoundError, ValidationFailed
 from kanban_tui.i18n import LANGUAGES, t
 from kanban_tui.services import titles
@@ -31,10 +29,12 @@ from kanban_tui.services.card_rows import (
     json_by_id,
     json_from_stored,
 )
-from kanban_tui.services.messages import field_errors
 from kanban_tui.storage import activity
 from kanban_tui.storage import cards as repo
 from kanban_tui.storage.database import Database
+
+if TYPE_CHECKING:
+    from kanban_tui.domain.validation import CardFields, CardPatch
 
 UNDO_LIMIT = 200
 Clock = Callable[[], datetime]
@@ -195,15 +195,19 @@ class BoardService:
                 separators=(",", ":"),
             )
         since = None if include_all else self.done_since()
-        parts: list[str] = []
+        shown = titles.fixed_titles()
+        parts: list[bytes] = []
         with self.db.read() as session:
             for current in COLUMNS if column is None else (column,):
                 view = repo.View(done_since=since, assignee=assignee)
-                found = repo.json_rows(session, current, view, titles.fixed_titles())
+                found = repo.json_rows(session, current, view, shown)
                 odd = [card_id for card_id, text in found if text is None]
                 fallback = json_by_id(session, odd) if odd else {}
-                parts.extend(text if text is not None else fallback[i] for i, text in found)
-        return "[" + ",".join(parts) + "]"
+                parts.extend(
+                    text if text is not None else fallback[i].encode() for i, text in found
+                )
+        # text another program stored as invalid UTF-8 reads as U+FFFD, as everywhere else
+        return (b"[" + b",".join(parts) + b"]").decode("utf-8", "replace")
 
     def incidents(self) -> list[CardRow]:
         """Incident cards (from playbooks), newest first."""
@@ -282,6 +286,8 @@ class BoardService:
         position: int | None = None,
         source: Source = Source.MANUAL,
     ) -> CardRow:
+        from kanban_tui.domain.validation import CardFields
+
         values = _validate(CardFields, fields)
         if not column.is_open:
             raise KanbanError(column.value, "new cards go to Daily, Weekly or Monthly")
@@ -315,6 +321,8 @@ class BoardService:
     def edit(self, card_id: int, changes: CardPatch | dict[str, Any]) -> CardRow:
         """Change the fields given. A new title of a keyed card (plan, alert, playbook)
         makes it a title as typed; the same title as shown keeps the key."""
+        from kanban_tui.domain.validation import CardPatch
+
         patch = _validate(CardPatch, changes)
         given = patch.model_dump(exclude_unset=True)
         if "title" in given:
@@ -605,6 +613,12 @@ def _is_step(key: str, stored: str, text: str) -> bool:
 
 
 def _validate(model: type[Any], values: Any) -> Any:
+    """``values`` as ``model`` (the writes' pydantic models, imported by the writes only: a
+    listing builds no validation object)."""
+    from pydantic import ValidationError
+
+    from kanban_tui.services.messages import field_errors
+
     if isinstance(values, model):
         return values
     try:

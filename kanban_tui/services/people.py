@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from kanban_tui.domain.validation import NAME_MAX
+from kanban_tui.domain.models import NAME_MAX
 from kanban_tui.errors import UsageError
 
 ENV_USER = "SELLER_KANBAN_USER"

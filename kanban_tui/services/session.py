@@ -96,18 +96,30 @@ def open_board(
     from kanban_tui.i18n import language
 
     db = open_database(location)
-    lang = _card_language(db, language(), remember=False)
+    facts = _facts(db)  # one read of what the file says about itself
+    lang = facts.get(CARD_LANGUAGE) or language()
     from kanban_tui.services.people import whoami
 
     actor = whoami(settings).name
     cards = BoardService(db, clock, actor=actor)
     board = Board(db=db, cards=cards, settings=settings, card_language=lang)
-    added = load_default_plan(board)
+    added = 0 if PLAN_LOADED in facts else load_default_plan(board)
     if added:  # a new database: its first language is remembered, never changed after
         _card_language(db, lang, remember=True)
     if interactive or added:
         board.first_tick = board.templates.tick()
     return board
+
+
+def _facts(db: Database) -> dict[str, str]:
+    """The ``meta`` rows :func:`open_board` reads (the cards' language, the plan marker),
+    by a Core select: opening a board for a script's ``list`` sets up no ORM mapping."""
+    from sqlalchemy import select
+
+    table: Any = Meta.__table__  # type: ignore[attr-defined]
+    wanted = select(table.c.key, table.c.value).where(table.c.key.in_((CARD_LANGUAGE, PLAN_LOADED)))
+    with db.read() as session:
+        return {str(key): str(value) for key, value in session.execute(wanted).all()}
 
 
 def _card_language(db: Database, lang: str, *, remember: bool) -> str:

@@ -22,7 +22,6 @@ from functools import cache
 from typing import Any
 
 from kanban_tui.i18n import LANGUAGES, language, t_in
-from kanban_tui.services import kpi_words
 
 ALERT = "alert"
 PLAN = "plan:"
@@ -145,6 +144,8 @@ def kpi_name(kpi: str, measured: bool, lang: str) -> str:
     definition = _definitions().get(kpi)
     if definition is None:
         return kpi
+    from kanban_tui.services import kpi_words  # (KPI words: only for alert cards)
+
     return kpi_words.kpi_name(definition, lang, measured=measured)
 
 

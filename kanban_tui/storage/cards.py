@@ -8,14 +8,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    LargeBinary,
     and_,
     case,
+    cast,
     func,
     literal,
+    literal_column,
     null,
     or_,
     type_coerce,
@@ -46,39 +50,44 @@ class View:
     assignee: str | None = None
 
 
+#: The card table's columns. The read paths below select from the table (SQLAlchemy Core),
+#: so a listing builds no ORM object and never configures the mappers.
+_CARD: Any = Card.__table__.c  # type: ignore[attr-defined]
+
+
 def _conditions(column: Column, view: View) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [col(Card.column) == column]
+    conditions: list[ColumnElement[bool]] = [_CARD.column == column]
     if column is Column.DONE and view.done_since is not None:
-        conditions.append(col(Card.done_at) >= view.done_since)
+        conditions.append(_CARD.done_at >= view.done_since)
     if view.urgent_only:
-        conditions.append(col(Card.priority) == Priority.URGENT)
+        conditions.append(_CARD.priority == Priority.URGENT)
     if view.assignee is not None:
-        conditions.append(col(Card.assignee) == view.assignee)
+        conditions.append(_CARD.assignee == view.assignee)
     needle = view.text.strip()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         matches = [
-            col(Card.title).ilike(pattern, escape="\\"),
-            col(Card.category).ilike(pattern, escape="\\"),
-            col(Card.notes).ilike(pattern, escape="\\"),
+            _CARD.title.ilike(pattern, escape="\\"),
+            _CARD.category.ilike(pattern, escape="\\"),
+            _CARD.notes.ilike(pattern, escape="\\"),
         ]
         if view.categories:
-            matches.append(col(Card.category).in_(view.categories))
+            matches.append(_CARD.category.in_(view.categories))
         if view.title_keys:
-            matches.append(col(Card.title_key).in_(view.title_keys))
+            matches.append(_CARD.title_key.in_(view.title_keys))
         conditions.append(or_(*matches))
     return conditions
 
 
 def _urgent_last() -> ColumnElement[int]:
     """0 for urgent cards, 1 for the rest: open columns show urgent cards on top."""
-    return case((col(Card.priority) == Priority.URGENT, 0), else_=1)
+    return case((_CARD.priority == Priority.URGENT, 0), else_=1)
 
 
 def _order(column: Column) -> list[ColumnElement[Any]]:
     if column is Column.DONE:
-        return [col(Card.position).desc()]
-    return [_urgent_last(), col(Card.position).asc()]
+        return [_CARD.position.desc()]
+    return [_urgent_last(), _CARD.position.asc()]
 
 
 def summary(session: Session, column: Column, view: View) -> tuple[int, int]:
@@ -157,33 +166,26 @@ def _stamp_regular(stored: Any) -> ColumnElement[bool]:
     formatted in Python (see :func:`json_rows`)."""
     return or_(
         stored.is_(None),
-        and_(func.length(stored).in_((19, 26)), func.substr(stored, 11, 1) == " "),
+        and_(
+            func.length(stored).in_([literal_column("19"), literal_column("26")]),
+            func.substr(stored, 11, 1) == literal_column("' '"),
+        ),
     )
 
 
 def _iso_stamp(stored: Any) -> Any:
     """``2026-11-29 16:02:48.416568`` → ``2026-11-29T16:02:48.416568+00:00``, the fraction
-    dropped when it is zero (what ``datetime.isoformat`` prints)."""
-
-    def cat(*parts: Any) -> Any:
-        joined = parts[0]
-        for part in parts[1:]:
-            joined = joined.op("||")(part)
-        return joined
-
-    day, zone = func.substr(stored, 1, 10), literal("+00:00")
-    return case(
-        (stored.is_(None), null()),
-        (
-            func.substr(stored, 20) == ".000000",
-            cat(day, literal("T"), func.substr(stored, 12, 8), zone),
-        ),
-        else_=cat(day, literal("T"), func.substr(stored, 12), zone),
+    dropped when it is zero (what ``datetime.isoformat`` prints); NULL stays NULL. Only for
+    stamps :func:`_stamp_regular` accepts (one space, 19 or 26 characters)."""
+    zero = func.substr(stored, 20) == literal_column("'.000000'")
+    whole = func.substr(stored, 1, case((zero, 19), else_=26))
+    return func.replace(whole, literal_column("' '"), literal_column("'T'")).op("||")(
+        literal_column("'+00:00'")
     )
 
 
 def _json_flag(condition: ColumnElement[bool]) -> Any:
-    return func.json(case((condition, literal("true")), else_=literal("false")))
+    return func.json(case((condition, literal_column("'true'")), else_=literal_column("'false'")))
 
 
 #: A checklist the SQL may copy as it is: none, or a JSON array of ``{"text": str, "done":
@@ -202,34 +204,31 @@ _CANONICAL_CHECKLIST = sql_text(
 )
 
 
-def json_rows(
-    session: Session, column: Column, view: View, titles: dict[str, str] | None = None
-) -> list[tuple[int, str | None]]:
-    """Each card the column shows as ``(id, JSON text)``, the text made by SQLite's JSON
-    functions: exactly the object ``CardRow.as_json`` gives, with no Python object per
-    card (``list --json`` of 10,000 cards). ``titles`` gives the shown title of title keys
-    the SQL may put in as they are (plan and playbook cards in the reader's language).
-    The text is None for a row whose stored values
-    the SQL cannot format the same way (an unusual timestamp, a broken checklist): the
-    caller formats those few from their stored values."""
+@lru_cache(maxsize=8)
+def _json_text(titles: tuple[tuple[str, str], ...]) -> Any:
+    """The SQL that makes one card's JSON text (as bytes: the caller joins them and
+    decodes once), or NULL for a row it cannot format exactly as ``CardRow.as_json``.
+    Built once per set of titles (a listing runs it for each column)."""
     raw = {c.name: type_coerce(c, NullType()) for c in Card.__table__.columns}  # type: ignore[attr-defined]
     stamps = ("done_at", "created_at", "updated_at", "missed_at")
     checklist = raw["checklist"]
+    title_key = raw["title_key"]
     regular = and_(
         *(_stamp_regular(raw[name]) for name in stamps),
         _CANONICAL_CHECKLIST,
         # a keyed title is rendered in the reader's language: by the SQL from ``titles``
-        or_(raw["title_key"].is_(None), raw["title_key"].in_(list(titles or {}))),
+        or_(title_key.is_(None), title_key.in_([key for key, _ in titles])),
     )
     title: Any = raw["title"]
     if titles:
-        title = case(
-            *((raw["title_key"] == key, literal(text)) for key, text in titles.items()),
-            else_=raw["title"],
-        )
+        shown = case({key: literal(text) for key, text in titles}, value=title_key, else_=title)
+        title = case((title_key.is_(None), title), else_=shown)
+
+    def blank_null(value: Any) -> Any:
+        return func.nullif(value, literal_column("''"))
 
     def lowered(name: str) -> Any:
-        return func.nullif(func.lower(raw[name]), "")
+        return blank_null(func.lower(raw[name]))
 
     fields: list[tuple[str, Any]] = [
         ("id", raw["id"]),
@@ -240,8 +239,8 @@ def json_rows(
         ("category", raw["category"]),
         ("estimate_minutes", raw["estimate_minutes"]),
         ("priority", lowered("priority")),
-        ("due", func.nullif(raw["due"], "")),
-        ("done", _json_flag(raw["column"] == Column.DONE.name)),
+        ("due", blank_null(raw["due"])),
+        ("done", _json_flag(raw["column"] == literal_column(f"'{Column.DONE.name}'"))),
         ("done_at", _iso_stamp(raw["done_at"])),
         ("created_at", _iso_stamp(raw["created_at"])),
         ("updated_at", _iso_stamp(raw["updated_at"])),
@@ -250,12 +249,12 @@ def json_rows(
         ("template_id", raw["template_id"]),
         ("period_key", raw["period_key"]),
         ("missed", _json_flag(raw["missed_at"].is_not(None))),
-        ("overdue_since", func.nullif(raw["overdue_since"], "")),
+        ("overdue_since", blank_null(raw["overdue_since"])),
         ("missed_at", _iso_stamp(raw["missed_at"])),
         (
             "checklist",
             case(
-                (or_(checklist.is_(None), checklist == ""), func.json_array()),
+                (or_(checklist.is_(None), checklist == literal_column("''")), func.json_array()),
                 else_=func.json(checklist),
             ),
         ),
@@ -263,16 +262,29 @@ def json_rows(
         ("assignee", raw["assignee"]),
         ("created_by", raw["created_by"]),
         ("done_by", raw["done_by"]),
-        ("title_key", raw["title_key"]),
+        ("title_key", title_key),
     ]
     arguments: list[Any] = []
     for name, value in fields:
-        arguments += [literal(name), value]
-    text = case((regular, func.json_object(*arguments)), else_=null())
-    statement = (
-        select(raw["id"], text).where(and_(*_conditions(column, view))).order_by(*_order(column))
-    )
-    return [(int(row[0]), row[1]) for row in session.execute(statement).all()]
+        arguments += [literal_column(f"'{name}'"), value]
+    # CAST to BLOB: the driver hands bytes over as they are, no str per row
+    text = cast(func.json_object(*arguments), LargeBinary)
+    return type_coerce(case((regular, text), else_=null()), NullType())
+
+
+def json_rows(
+    session: Session, column: Column, view: View, titles: dict[str, str] | None = None
+) -> list[tuple[int, bytes | None]]:
+    """Each card the column shows as ``(id, JSON text as UTF-8 bytes)``, the text made by
+    SQLite's JSON functions: exactly the object ``CardRow.as_json`` gives, with no Python
+    object per card (``list --json`` of 10,000 cards). ``titles`` gives the shown title of
+    title keys the SQL may put in as they are (plan and playbook cards in the reader's
+    language). The text is None for a row whose stored values the SQL cannot format the
+    same way (an unusual timestamp, a broken checklist, an alert's title): the caller
+    formats those few from their stored values."""
+    text = _json_text(tuple((titles or {}).items()))
+    statement = select(_CARD.id, text).where(*_conditions(column, view)).order_by(*_order(column))
+    return [(row[0], row[1]) for row in session.execute(statement).all()]
 
 
 def row_of(session: Session, card: Card, view: View) -> int:
@@ -331,7 +343,8 @@ def move(session: Session, card: Card, column: Column, position: int | None) -> 
     session.flush()
     target_size = length(session, column) - (1 if card.column is column else 0)
     target = target_size if position is None else max(0, min(position, target_size))
-    _shift(session, column, target, +1)
+    if target < target_size:  # (at the end nothing moves down: no UPDATE)
+        _shift(session, column, target, +1)
     card.column = column
     card.position = target
     session.add(card)
@@ -342,7 +355,8 @@ def insert(session: Session, card: Card, column: Column, position: int | None) -
     """Add a new (or restored) card to ``column`` at ``position``."""
     size = length(session, column)
     target = size if position is None else max(0, min(position, size))
-    _shift(session, column, target, +1)
+    if target < size:  # (at the end nothing moves down: no UPDATE)
+        _shift(session, column, target, +1)
     card.column = column
     card.position = target
     session.add(card)

@@ -659,7 +659,6 @@ def _build_schema(connection: Any) -> None:
 
 def _initialise(db: Database, version: int | None) -> None:
     from kanban_tui.storage import revisions
-    from kanban_tui.storage.migrations import bring_up_to_date
 
     if version is None:
         db.transact(lambda session: _build_schema(session.connection()))
@@ -683,5 +682,7 @@ def _initialise(db: Database, version: int | None) -> None:
         live = db.target.path
         kind = f"before-upgrade-v{version}" if found is None else f"before-upgrade-{found}"
         check_upgrade(backup_to(live, copy_path(live, kind)), version)
+    from kanban_tui.storage.migrations import bring_up_to_date
+
     # (a v2 file from before Alembic only gets the baseline stamped: nothing is rewritten)
     bring_up_to_date(db, version)
