@@ -131,7 +131,7 @@ class KpiScreen(PaneText):
                 yield DataTable(id="kpi-asins", cursor_type="row", show_cursor=False)
                 yield Static(id="kpi-pacing")
                 yield Static(id="kpi-parts")
-        yield KanbanFooter()
+        yield KanbanFooter(first=("add", "marketplace", ("month(-1)", "month(1)")))
 
     def on_unmount(self) -> None:
         # a signal keeps its subscribers alive: without this every closed pane would stay
