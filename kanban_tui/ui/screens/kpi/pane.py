@@ -51,6 +51,7 @@ from kanban_tui.ui.widgets.kpi import (
     KpiTiles,
     TrendChart,
 )
+from kanban_tui.ui.widgets.wrapped import CellWrapped
 
 
 def pane_bindings() -> list[BindingType]:
@@ -366,7 +367,7 @@ class KpiScreen(PaneText):
         table.display = title.display = bool(rows)
         if not rows:
             return
-        title.update(Text(t("kpi_pane.asin_title", count=len(rows)), style="bold"))
+        title.update(CellWrapped(Text(t("kpi_pane.asin_title", count=len(rows)), style="bold")))
         definitions = self.service.definitions
         for row in rows:
             chosen = row.asin == self.asin
