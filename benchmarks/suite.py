@@ -73,6 +73,7 @@ FULL = {
         "resize_every": 45,
         "import_every": 60,
         "screen_every": 2,
+        "warm_up": True,
     },
 }
 QUICK = {
@@ -104,6 +105,7 @@ QUICK = {
         "resize_every": 45,
         "import_every": 60,
         "screen_every": 2,
+        "warm_up": True,
     },
 }
 

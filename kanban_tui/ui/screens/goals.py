@@ -146,7 +146,7 @@ class GoalsScreen(AppScreen[None]):
                 yield Static(id="goals-table")
             with side:
                 yield Static(id="goals-weeks")
-        yield KanbanFooter()
+        yield KanbanFooter(first=("edit", ("year(-1)", "year(1)")))
 
     def on_mount(self) -> None:
         self.fit(self.app.size.width)

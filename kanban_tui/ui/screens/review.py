@@ -185,7 +185,9 @@ class ReviewScreen(AppScreen[None]):
                 yield Static(id="review-kpis")
                 yield Static(id="review-incidents")
                 yield Static(id="review-note")
-        yield KanbanFooter()
+        yield KanbanFooter(
+            first=("decide('keep')", "pause", "edit", "delete", "note", ("period(-1)", "period(1)"))
+        )
 
     def on_mount(self) -> None:
         self.query_one("#review-side", VerticalScroll).can_focus = False

@@ -21,6 +21,9 @@ class CellWrapped:
     def __init__(self, text: Text) -> None:
         self.text = text
 
+    def __str__(self) -> str:  # the plain text, as ``str(Text)`` gives it
+        return str(self.text)
+
     def lines(self, width: int) -> list[Text]:
         shown: list[Text] = []
         for line in self.text.split("\n", allow_blank=True):

@@ -51,6 +51,7 @@ from kanban_tui.ui.widgets.kpi import (
     KpiTiles,
     TrendChart,
 )
+from kanban_tui.ui.widgets.wrapped import CellWrapped
 
 
 def pane_bindings() -> list[BindingType]:
@@ -131,7 +132,7 @@ class KpiScreen(PaneText):
                 yield DataTable(id="kpi-asins", cursor_type="row", show_cursor=False)
                 yield Static(id="kpi-pacing")
                 yield Static(id="kpi-parts")
-        yield KanbanFooter()
+        yield KanbanFooter(first=("add", "marketplace", ("month(-1)", "month(1)")))
 
     def on_unmount(self) -> None:
         # a signal keeps its subscribers alive: without this every closed pane would stay
@@ -378,7 +379,7 @@ class KpiScreen(PaneText):
         table.display = title.display = bool(rows)
         if not rows:
             return
-        title.update(Text(t("kpi_pane.asin_title", count=len(rows)), style="bold"))
+        title.update(CellWrapped(Text(t("kpi_pane.asin_title", count=len(rows)), style="bold")))
         definitions = self.service.definitions
         for row in rows:
             chosen = row.asin == self.asin

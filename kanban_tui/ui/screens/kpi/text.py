@@ -36,6 +36,7 @@ from kanban_tui.services.kpi_words import (
 from kanban_tui.services.kpi_words import month_label as _month_label
 from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.widgets.kpi import KpiTiles, TileView
+from kanban_tui.ui.widgets.wrapped import CellWrapped
 
 IMPORT_COMMAND = "seller-kanban kpi import FILE --marketplace {code}"
 GOAL_COMMAND = "seller-kanban goal set AMOUNT --year {year} --currency {currency}"
@@ -187,7 +188,7 @@ class PaneText(AppScreen[None]):
             lines.append("\n" + literal(note), style="dim italic")
         for extra in self.detail_extras(key, tile):
             lines.append("\n" + extra)
-        return lines
+        return CellWrapped(lines)  # Chinese breaks between characters, not only at spaces
 
     def formula_words(self, definition: KpiDefinition) -> str:
         assert definition.formula is not None
