@@ -491,18 +491,20 @@ def _statements(run: Callable[[], object]) -> list[str]:
 
 def test_a_scripted_add_sends_only_the_statements_it_needs(cli, backend) -> None:
     """A cron job's ``add`` on an up-to-date database: one version check, one read of the
-    file's facts, the count of the column, the INSERT and the row it prints. Appending
-    moves no card down, so no UPDATE; no migration, no tick."""
+    file's facts, the count of the column, the INSERT, its line in the card's history and
+    the row it prints. Appending moves no card down, so no UPDATE; no migration, no tick."""
     assert cli("add", "first")[0] == 0  # a new database: the plan is loaded, today ticked
     found = _statements(lambda: cli("add", "Reply to the A-to-z claim", "--estimate", "20"))
     kinds = [statement.split(None, 1)[0].upper() for statement in found]
-    assert kinds.count("INSERT") == 1 and "UPDATE" not in kinds and "DELETE" not in kinds
+    inserts = [statement for statement in found if statement.upper().startswith("INSERT")]
+    assert len(inserts) == 2 and "INTO activity" in inserts[1], inserts
+    assert "UPDATE" not in kinds and "DELETE" not in kinds
     assert sum(" meta" in statement for statement in found) == 1
     assert not any(
         "period_record" in statement or "FROM template" in statement for statement in found
     )  # no tick
     if backend == "sqlite":
-        assert len(found) == 6, found
+        assert len(found) == 7, found
 
 
 def test_a_scripted_listing_reads_each_column_once_and_writes_nothing(cli, backend) -> None:
