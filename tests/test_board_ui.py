@@ -352,7 +352,7 @@ async def test_the_chinese_palette_is_chinese_throughout(db, clock):
     from textual.command import CommandInput, CommandPalette
 
     app, _ = make_app(db, clock, lang="zh")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(200, 50)) as pilot:  # wide: the palette key is shown
         await pilot.pause()
         footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
         assert "命令" in footer and "palette" not in footer

@@ -36,7 +36,9 @@ _BOARD_GROUPS = frozenset(("cards", "tick", "templates", "kpi", "goals", "report
 #: builds one command's parser, not forty); ``tests/test_cli_parser.py`` checks this table
 #: against what the groups register.
 DISPATCH: dict[str | None, str] = {
-    **dict.fromkeys(("add", "list", "move", "done", "reopen", "delete", "edit"), "cards"),
+    **dict.fromkeys(
+        ("add", "list", "move", "done", "reopen", "delete", "edit", "history"), "cards"
+    ),
     "tick": "tick",
     "templates": "templates",
     "kpi": "kpi",
