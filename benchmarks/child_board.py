@@ -61,11 +61,11 @@ def _probe(app):
             _phases["run_to_first_frame"] = now - _T_READY_ABS
             _out(f"PAINTED {now - _T0:.6f} frame={state['frames']}")
 
-    app._display = probed
+    app._display = probed  # the probe: every frame looked at
     return state
 
 
-_phases = {}
+_phases: dict[str, float] = {}
 
 
 def _phase(name, since):
@@ -88,7 +88,7 @@ if MODE == "floor":
         def compose(self):
             yield Static(NEEDLE)
 
-    app = Floor()
+    app: App = Floor()
     _t = _phase("app_init", _t)
 elif MODE == "app":
     from kanban_tui.config import Settings

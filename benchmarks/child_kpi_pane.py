@@ -54,7 +54,7 @@ settings = Settings()
 board = open_board(DB, settings)
 app = KanbanApp(board, settings=settings, language="en", save_settings=False)
 
-frames = []  # (time, screen class name)
+frames: list[tuple[float, str]] = []  # (time, screen class name)
 _display = app._display
 
 
@@ -68,7 +68,7 @@ def _probed_display(screen, renderable):
     frames.append((perf(), type(screen).__name__))
 
 
-app._display = _probed_display
+app._display = _probed_display  # type: ignore[method-assign]  # the probe: every frame timed
 
 
 class BenchEmpty(Screen):
@@ -84,8 +84,8 @@ def _pop_empty():
         app.pop_screen()
 
 
-app.action_bench_push = _push_empty
-app.action_bench_pop = _pop_empty
+app.action_bench_push = _push_empty  # type: ignore[attr-defined]  # a probe patched onto the app
+app.action_bench_pop = _pop_empty  # type: ignore[attr-defined]  # a probe patched onto the app
 app.bind("f11", "bench_push", show=False)
 app.bind("f10", "bench_pop", show=False)
 

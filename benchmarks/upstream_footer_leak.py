@@ -27,8 +27,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.widgets._footer import FooterKey
 
+#: the footer under test: Textual's, or ours with ``--fixed``
+FooterClass: type[Footer] = Footer
 if "--fixed" in sys.argv:
-    from kanban_tui.ui.widgets.footer import KanbanFooter as Footer
+    from kanban_tui.ui.widgets.footer import KanbanFooter
+
+    FooterClass = KanbanFooter
 
 
 def rss_mb() -> float:
@@ -51,7 +55,7 @@ class Main(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("main")
-        yield Footer()
+        yield FooterClass()
 
 
 class Repro(App[None]):
