@@ -70,23 +70,31 @@ def snap_compare(snap_compare, monkeypatch: pytest.MonkeyPatch):
     failed that way), so here it shows or hides on events only (focus and keys show it)."""
     from textual.widgets import Input, TextArea
 
+    from kanban_tui.ui.app import KanbanApp
+    from tests.ui_helpers import started
+
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
     def compare(app, *args, **kwargs):
         app.notify = lambda *_args, **_kwargs: None
         before = kwargs.get("run_before")
-        if before is not None:
-            # the keys' writes run in the app's writer thread: the shot is taken once they
-            # are stored and shown (and the "saving…" mark of a slow one is gone)
-            async def run_before(pilot):
-                await before(pilot)
-                writes = getattr(pilot.app, "writes", None)
-                if writes is not None:
-                    await writes.idle()
-                    await pilot.pause()
 
-            kwargs["run_before"] = run_before
+        # the board's start-up alert check runs in a thread after the first frame and may
+        # add an alert card: the keys are pressed once it has landed, whatever the load;
+        # the keys' writes run in the app's writer thread: the shot is taken once they are
+        # stored and shown (and the "saving…" mark of a slow one is gone)
+        async def run_before(pilot):
+            if isinstance(pilot.app, KanbanApp):
+                await started(pilot)
+            if before is not None:
+                await before(pilot)
+            writes = getattr(pilot.app, "writes", None)
+            if writes is not None:
+                await writes.idle()
+                await pilot.pause()
+
+        kwargs["run_before"] = run_before
         return snap_compare(app, *args, **kwargs)
 
     return compare

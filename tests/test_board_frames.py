@@ -20,7 +20,7 @@ from kanban_tui.domain.models import Column
 from kanban_tui.ui import writes
 from kanban_tui.ui.widgets import column as column_module
 from kanban_tui.ui.widgets.column import CARD_HEIGHT
-from tests.ui_helpers import column, make_app, settled
+from tests.ui_helpers import column, make_app, settled, started
 
 SIZE = (120, 40)
 
@@ -86,7 +86,7 @@ async def test_the_collector_waits_for_the_first_frame_and_skips_the_start_up_he
 
         app._display = probed
         async with app.run_test(size=SIZE) as pilot:
-            await settled(pilot)
+            await started(pilot)
             assert before_frame == [0]  # no collection between the app's start and its frame
             assert gc.isenabled()
             assert gc.get_freeze_count() > 10_000  # the start-up heap, frozen
@@ -94,6 +94,14 @@ async def test_the_collector_waits_for_the_first_frame_and_skips_the_start_up_he
         assert gc.get_freeze_count() == 0  # given back when the app is gone
     finally:
         gc.callbacks.remove(count)
+
+
+def test_a_board_made_but_never_run_leaves_the_collector_on(db, clock):
+    """The collector is paused while the board starts (above), not when it is made: a board
+    made and then not run (a failed start, a test) must not leave the process without one."""
+    assert gc.isenabled()
+    make_app(db, clock)
+    assert gc.isenabled()
 
 
 def test_the_ui_does_not_import_the_scheduler_library_until_it_starts():
@@ -174,6 +182,7 @@ async def test_a_moves_partial_frames_leave_the_screen_a_full_render_would_paint
         return real(self, crop)
 
     async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)  # the start-up alert check repaints every column when it lands
         await settled(pilot)
         for keys in (("j", "shift+right"), ("shift+right",), ("left", "shift+left"), ("space",)):
             if keys != ("space",):  # a move: count the widgets asked for lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections.abc import Callable
@@ -82,6 +83,18 @@ async def settled(pilot: object) -> None:
             candidate.settle()
     await app.writes.idle()
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def started(pilot: Any) -> None:
+    """Wait until the board's start-up work after its first frame is done: the collector
+    back on, the scheduler started, the risk-alert check run and its cards shown. Until
+    then an alert card can land at a moment that depends on the machine's load."""
+    app = pilot.app
+    try:
+        await asyncio.wait_for(app.started_up.wait(), PATIENCE)
+    except TimeoutError:
+        raise AssertionError("gave up waiting: the board's start-up alert check") from None
+    await pilot.pause()
 
 
 async def pilot_until(pilot: Any, condition: Callable[[], bool], what: str) -> None:

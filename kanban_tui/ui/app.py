@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterable
 from functools import partial
@@ -59,13 +60,7 @@ class KanbanApp(App[None]):
         actions: tuple[NamedAction, ...] | None = None,
     ) -> None:
         set_language(language)
-        # Start-up makes hundreds of thousands of objects that live as long as the app (the
-        # stylesheet, the DOM, the board's rows): the collector would go over them again
-        # and again before the first frame. It is paused until that frame is painted, and
-        # what exists then is frozen (gc.freeze): later collections, which otherwise stop a
-        # move for tens of milliseconds now and then, only go over what was made since.
-        self._collector_paused = gc.isenabled()
-        gc.disable()
+        self._collector_paused = False
         super().__init__()
         retranslate(self, screen_bindings())
         self.board = board
@@ -73,6 +68,9 @@ class KanbanApp(App[None]):
         self.save_settings = save_settings
         #: the one writer thread every screen's writes go through, and the "saving…" mark
         self.writes = Writes(self)
+        #: set once the start-up work after the first frame (the scheduler started, the
+        #: risk-alert check run and its cards shown) is done; tests and benchmarks wait on it
+        self.started_up = asyncio.Event()
         #: the board's actions with the user's keymap applied (bindings, help, palette)
         self.actions = actions if actions is not None else resolve(self.settings.keymap)
         self.runner = ScheduleRunner(
@@ -83,6 +81,16 @@ class KanbanApp(App[None]):
         )
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+
+    def on_load(self) -> None:
+        """Start-up makes hundreds of thousands of objects that live as long as the app (the
+        stylesheet, the DOM, the board's rows): the collector would go over them again and
+        again before the first frame. It is paused from here (the app running: an app made
+        and never run leaves it alone) until that frame is painted, and what exists then is
+        frozen (gc.freeze): later collections, which otherwise stop a move for tens of
+        milliseconds now and then, only go over what was made since."""
+        self._collector_paused = gc.isenabled()
+        gc.disable()
 
     def on_mount(self) -> None:
         self.push_screen(BoardScreen(self.board.cards, self.actions))
@@ -157,6 +165,7 @@ class KanbanApp(App[None]):
         self.run_worker(self._tick_worker, thread=True, group="tick", exclusive=True)
 
     def _tick_worker(self, tick: bool = True) -> None:
+        """A tick (``tick``) or only the risk-alert check (the one at start-up)."""
         result = self.board.templates.tick() if tick else TickResult()
         alerts = self.board.check_alerts()
         if alerts.created or alerts.updated or alerts.recovered:
@@ -164,6 +173,8 @@ class KanbanApp(App[None]):
         self.call_from_thread(self._ticked, result)
         if alerts.created:
             self.call_from_thread(self.notify, t("alerts.created", count=len(alerts.created)))
+        if not tick:
+            self.call_from_thread(self.started_up.set)
 
     def _ticked(self, result: TickResult) -> None:
         self.runner.plan()
