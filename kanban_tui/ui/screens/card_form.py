@@ -21,6 +21,7 @@ from kanban_tui.services.board import CardRow
 from kanban_tui.services.messages import field_errors, rule_error_text
 from kanban_tui.ui.bindings import retranslate
 from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
+from kanban_tui.ui.widgets.text_area import FieldArea
 
 FIELDS = (
     "title",
@@ -147,7 +148,7 @@ class CardForm(FormScreen[dict[str, Any] | None]):
                 classes="" if self.repeat and self.repeat not in known else "hidden",
             )
             yield Label(t("form.notes"))
-            yield TextArea(card.notes if card else "", id="notes", soft_wrap=True)
+            yield FieldArea(card.notes if card else "", id="notes", soft_wrap=True)
             yield Label("", id="notes-error", classes="field-error")
             yield from form_buttons(t("form.hint"))
 

@@ -50,6 +50,7 @@ from kanban_tui.ui.screens.dialogs import ConfirmScreen
 from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 from kanban_tui.ui.screens.review_side import rate_text
 from kanban_tui.ui.widgets.footer import KanbanFooter
+from kanban_tui.ui.widgets.text_area import FieldArea
 
 #: The default plan's four-weekly review ("pdca-evaluation") counts its windows from here.
 ANCHOR = date(2026, 1, 5)
@@ -563,7 +564,7 @@ class NoteForm(FormScreen[str | None]):
             title = t("note_form.title", period=one_line(self.label))
             yield Static(Text(title), classes="dialog-title")
             yield Static(t("note_form.prompt"), classes="field-note")
-            yield TextArea(self.text, id="note-text")
+            yield FieldArea(self.text, id="note-text")
             yield Label("", id="note-error", classes="field-error")
             yield from form_buttons(t("note_form.hint"))
 

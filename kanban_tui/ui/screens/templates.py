@@ -36,6 +36,7 @@ from kanban_tui.ui.screens.base import AppScreen
 from kanban_tui.ui.screens.dialogs import ConfirmScreen
 from kanban_tui.ui.screens.forms import FormScreen, form_bindings, form_buttons
 from kanban_tui.ui.widgets.footer import KanbanFooter
+from kanban_tui.ui.widgets.text_area import FieldArea
 
 #: Widths of the table's columns (in cells), so long titles and rules never push the
 #: numbers off a 120-column terminal; the line under the table shows them in full.
@@ -494,7 +495,7 @@ class TemplateForm(FormScreen[dict[str, Any] | None]):
                     "priority",
                 )
             yield Label(t("template_form.checklist"))
-            yield TextArea("\n".join(row.checklist) if row else "", id="checklist")
+            yield FieldArea("\n".join(row.checklist) if row else "", id="checklist")
             yield Label("", id="checklist-error", classes="field-error")
             yield Label("", id="form-error", classes="field-error")
             yield from form_buttons(t("template_form.hint"))
