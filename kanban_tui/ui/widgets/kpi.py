@@ -8,6 +8,7 @@ content, never markup.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,12 +16,14 @@ from decimal import Decimal
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
@@ -208,34 +211,73 @@ class ChartColors:
 
 
 class TrendChart(PlotextPlot):
-    """A plotext chart of one KPI; it rebuilds from its spec at every size."""
+    """A plotext chart of one KPI; it rebuilds from its spec at every size.
 
-    #: Charts drawn before, kept for going back (``]`` to a month read before, ``↑``, the
-    #: next marketplace): plotext takes tens of milliseconds to draw one.
-    DRAWN_KEPT = 48
+    What plotext drew is kept as the lines to paint (a Line API widget): a chart drawn
+    before — ``]`` back to a month read before, ``↑`` to the KPI before, the next
+    marketplace round again — is painted without plotext, without parsing its ANSI output
+    and without rendering that text again, so such a key press costs the chart nothing.
+    """
+
+    #: Charts drawn before, kept for going back, least recently shown dropped first (one
+    #: chart at 160×48 is ~30 lines of a few dozen segments: ~100 kB each).
+    DRAWN_KEPT = 32
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.chart_spec: ChartSpec | None = None
         self.chart_colors: ChartColors | None = None
-        self._drawn: dict[tuple[object, ...], RenderResult] = {}
+        self._drawn: OrderedDict[tuple[object, ...], tuple[Text, list[Strip]]] = OrderedDict()
+        self._spec_texts: tuple[ChartSpec | None, str] | None = None
+        #: How many charts plotext drew (the guard tests count them, never time them).
+        self.builds = 0
 
     def draw(self, spec: ChartSpec, colors: ChartColors) -> None:
         self.chart_spec = spec
         self.chart_colors = colors
         self.refresh()
 
+    def _spec_text(self, spec: ChartSpec | None) -> str:
+        # the spec's lists make it unhashable: its repr is the key, made once per spec
+        made = self._spec_texts
+        if made is None or made[0] is not spec:
+            made = self._spec_texts = (spec, repr(spec))
+        return made[1]
+
+    def _key(self, spec: ChartSpec | None, colors: ChartColors | None) -> tuple[object, ...]:
+        return (self._spec_text(spec), colors, self.size, self.app.theme, self.visual_style)
+
+    def is_drawn(self, spec: ChartSpec, colors: ChartColors) -> bool:
+        """Whether ``spec`` at the current size and theme is kept (painting it is free)."""
+        return self._key(spec, colors) in self._drawn
+
     def render(self) -> RenderResult:
+        return self._kept()[0]
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._kept()[1]
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _kept(self) -> tuple[Text, list[Strip]]:
         # Built for the current size and theme, so the ticks always suit them (a resize or
         # a theme change repaints); the same chart at the same size is drawn once.
-        key = (repr(self.chart_spec), self.chart_colors, self.size, self.app.theme)
+        key = self._key(self.chart_spec, self.chart_colors)
         found = self._drawn.get(key)
-        if found is None:
-            self._build()
-            found = super().render()
-            if len(self._drawn) >= self.DRAWN_KEPT:
-                self._drawn.pop(next(iter(self._drawn)))
-            self._drawn[key] = found
+        if found is not None:
+            self._drawn.move_to_end(key)
+            return found
+        self._build()
+        text = super().render()
+        assert isinstance(text, Text)  # plotext's ANSI drawing, parsed
+        width, height = self.size
+        # what Textual's own render path makes of the text (``Widget._render_content``)
+        lines = Visual.to_strips(self, visualize(self, text), width, height, self.visual_style)
+        self.builds += 1
+        self._drawn[key] = found = (text, lines)
+        while len(self._drawn) > self.DRAWN_KEPT:
+            self._drawn.popitem(last=False)
         return found
 
     def _build(self) -> None:

@@ -96,6 +96,9 @@ class KpiScreen(PaneText):
         self.default_marketplace = (default_marketplace or "US").upper()
         self.keys = list(service.definitions)
         self.selected = 0
+        #: A key press left the chart for the next frame (plotext had not drawn it yet).
+        self.chart_waiting = False
+        self._chart_scheduled = False
         self.range = RANGES[0]
         #: The ASIN whose KPIs the tiles show; None for the whole store.
         self.asin: str | None = None
@@ -200,7 +203,7 @@ class KpiScreen(PaneText):
         self._update_head()
         self._update_side()
         if chart:
-            self.draw_chart()
+            self.draw_chart(defer=True)
         else:
             self.query_one("#kpi-chart-title", Static).update(
                 Text(self.chart_title(), style="bold")
@@ -267,24 +270,50 @@ class KpiScreen(PaneText):
         """What the chart draws for the selected KPI and range; None when it has no point."""
         return self.data.chart(self.key, self.month, self.marketplace, self.range, self.figures)
 
-    def draw_chart(self) -> None:
+    def draw_chart(self, defer: bool = False) -> None:
+        """Draw the selected KPI's chart. ``defer``: a chart plotext has not drawn yet (at
+        this size and theme) follows in the next frame, so the key's own frame shows the
+        tiles, the header and the side panel at once; until then the chart box keeps its
+        previous chart and title. A chart drawn before is painted in the key's frame."""
         chart = self.query_one("#kpi-chart", TrendChart)
+        if defer and not self.data.has_chart(
+            self.key, self.month, self.marketplace, self.range, self.figures
+        ):
+            self._wait_for_chart()  # the series are computed off the key's frame too
+            return
+        spec = self._guard_or(self.chart_spec, None)
+        colors = ChartColors.from_theme(self.app.theme_variables)
+        if defer and spec is not None and not chart.is_drawn(spec, colors):
+            self._wait_for_chart()
+            return
+        self.chart_waiting = False
         empty = self.query_one("#kpi-chart-empty", Static)
         legend = self.query_one("#kpi-legend", Static)
         self.query_one("#kpi-chart-title", Static).update(Text(self.chart_title(), style="bold"))
-        spec = self._guard_or(self.chart_spec, None)
         if spec is None:
             chart.display = False
             legend.display = False
             empty.display = True
             empty.update(self.empty_text())
             return
-        colors = ChartColors.from_theme(self.app.theme_variables)
         chart.display = True
         legend.display = True
         empty.display = False
         chart.draw(spec, colors)
         legend.update(self.legend(spec, colors))
+
+    def _wait_for_chart(self) -> None:
+        self.chart_waiting = True
+        if not self._chart_scheduled:
+            self._chart_scheduled = True
+            self.call_after_refresh(self._draw_waiting)
+
+    def _draw_waiting(self) -> None:
+        """The chart a key press left for the next frame (the latest state's only: keys
+        pressed in between never draw the charts they passed)."""
+        self._chart_scheduled = False
+        if self.chart_waiting and self.is_attached:
+            self.draw_chart()
 
     def legend(self, spec: ChartSpec, colors: ChartColors) -> Text:
         items: list[tuple[str, str, str]] = [
@@ -341,7 +370,7 @@ class KpiScreen(PaneText):
         self.query_one("#kpi-tiles", KpiTiles).select(index)
         self._show_selected_tile()
         self.query_one("#kpi-detail", Static).update(self.detail_renderable())
-        self.draw_chart()
+        self.draw_chart(defer=True)
 
     def action_select(self, delta: int) -> None:
         self.select(self.selected + delta)
@@ -404,7 +433,7 @@ class KpiScreen(PaneText):
     def action_range(self) -> None:
         self.range = RANGES[(RANGES.index(self.range) + 1) % len(RANGES)]
         self._update_head()
-        self.draw_chart()
+        self.draw_chart(defer=True)
 
     def action_add(self) -> None:
         metric = METRIC_OF_KPI.get(self.key, MANUAL_METRICS[0])
