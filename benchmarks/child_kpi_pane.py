@@ -26,7 +26,9 @@ first frame that also shows the chart of the new state (a chart plotext has not 
 at that size follows the key's frame: ``KpiScreen.chart_waiting``; a chart drawn before is
 in the key's frame, then ``chart`` = ``first``), ``settled`` = key → last frame of the
 press, ``pilot`` = press + pause, ``first_cpu`` = process CPU time from the key to the
-first frame, ``cpu`` = process CPU time of the press and pause.
+first frame, ``cpu`` = process CPU time of the press and pause, ``gc`` = seconds the
+garbage collector ran during the press and ``gc_full`` its collections of the oldest
+generation.
 
 Before and after the openings block (after ``gc.collect()``): ``VmRSS``, the objects the
 collector tracks, the ``KpiScreen`` instances still alive once closed, and the detached
@@ -98,6 +100,21 @@ app.bind("f11", "bench_push", show=False)
 app.bind("f10", "bench_pop", show=False)
 
 
+#: Seconds the garbage collector ran, and its collections of the oldest generation.
+collector = {"seconds": 0.0, "full": 0, "started": 0.0}
+
+
+def _collector_probe(phase, info):
+    if phase == "start":
+        collector["started"] = perf()
+    else:
+        collector["seconds"] += perf() - collector["started"]
+        collector["full"] += info["generation"] == 2
+
+
+gc.callbacks.append(_collector_probe)
+
+
 def memory():
     """After a full collection: RSS, closed panes and footer keys still in memory."""
     gc.collect()
@@ -116,6 +133,7 @@ def memory():
 async def timed_press(pilot, key, target):
     """One press; ``target``: the screen class whose first frame counts."""
     frames.clear()
+    gc_seconds, gc_full = collector["seconds"], collector["full"]
     cpu_start = cpu()
     start = perf()
     await pilot.press(key)
@@ -130,12 +148,14 @@ async def timed_press(pilot, key, target):
         "chart": (charted[0][0] - start) if charted else float("nan"),
         "settled": (frames[-1][0] - start) if frames else float("nan"),
         "frames": len(frames),
+        "gc": collector["seconds"] - gc_seconds,
+        "gc_full": collector["full"] - gc_full,
         "cpu": cpu() - cpu_start,
     }
 
 
 def collect(samples):
-    keys = ("pilot", "first", "first_cpu", "chart", "settled", "frames", "cpu")
+    keys = ("pilot", "first", "first_cpu", "chart", "settled", "frames", "cpu", "gc", "gc_full")
     return {k: [s[k] for s in samples] for k in keys}
 
 
