@@ -152,3 +152,53 @@ def test_the_view_model_drops_its_least_recently_used_answers(monkeypatch) -> No
     assert len(view._cache) == CACHE_SIZE
     assert made.count(0) == 1  # kept, never made again
     assert ("n", CACHE_SIZE + 99) in view._cache and ("n", 1) not in view._cache
+
+
+SPECS = [
+    ChartSpec(  # a month of days: values, the rolling mean, last month, a target band
+        size=30,
+        values=[[(x, 100.0 + 7 * (x % 5)) for x in range(12)], [(x, 90.0) for x in (20, 21)]],
+        rolling=[[(x, 104.0 + x / 10) for x in range(12)]],
+        previous=[[(x, 80.0 + x) for x in range(30)]],
+        targets=[95.0, 120.0],
+        xticks=[(n, str(n + 1)) for n in range(30)],
+    ),
+    ChartSpec(  # twelve months and a goal that steps
+        size=12,
+        values=[[(x, 1000.0 * x) for x in range(12)]],
+        target_steps=[(x, 5000.0 + 100 * x) for x in range(12)],
+        xticks=[(x, f"{x + 1:02d}") for x in range(12)],
+    ),
+    ChartSpec(size=31, values=[[(3, 12.5)]], ylabel="percent"),  # one point, a share
+]
+
+
+async def test_the_chart_reads_plotext_as_its_ansi_output_would() -> None:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    from kanban_tui.ui.widgets.kpi import plotext_text
+
+    class ChartApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TrendChart(id="chart")
+
+    app = ChartApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        chart = app.query_one(TrendChart)
+        await pilot.pause()
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            for spec in SPECS:
+                chart.draw(spec, COLORS)
+                chart._build()
+                plot = chart.plt
+                plot.plotsize(chart.size.width, chart.size.height)
+                plot._set_size(chart.size.width, chart.size.height)
+                plot.theme(chart._get_plotext_theme_name(app.theme))
+                read = plotext_text(plot)
+                parsed = Text.from_ansi(plot.build())
+                assert read.plain == parsed.plain
+                assert read.spans == parsed.spans and len(parsed.spans) > 20
+                assert len(read.plain.splitlines()) == chart.size.height
