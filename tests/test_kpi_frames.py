@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable
 
 from kanban_tui.services.kpi_view import CACHE_SIZE, KpiView
 from kanban_tui.ui.screens.kpi import KpiScreen
-from kanban_tui.ui.widgets.kpi import ChartColors, ChartSpec, TrendChart
+from kanban_tui.ui.widgets.kpi import ChartSpec, TrendChart, plotext_text
 from tests.test_kpi_ui import SIZE, import_may, open_pane
+from tests.test_render_caches import COLORS, ChartApp
 from tests.ui_helpers import make_app
-
-COLORS = ChartColors(
-    values=(200, 0, 0), rolling=(0, 200, 0), target=(0, 0, 200), previous=(9, 9, 9)
-)
 
 
 def counting(method: Any, calls: list[int]) -> Any:
@@ -116,12 +114,6 @@ async def test_a_chart_not_drawn_yet_follows_the_frame_of_the_key(db, clock):
 
 
 async def test_kept_charts_are_bounded() -> None:
-    from textual.app import App, ComposeResult
-
-    class ChartApp(App[None]):
-        def compose(self) -> ComposeResult:
-            yield TrendChart(id="chart")
-
     app = ChartApp()
     async with app.run_test(size=(80, 24)) as pilot:
         chart = app.query_one(TrendChart)
@@ -174,10 +166,7 @@ SPECS = [
 
 
 async def test_the_chart_reads_plotext_as_its_ansi_output_would() -> None:
-    from rich.text import Text
     from textual.app import App, ComposeResult
-
-    from kanban_tui.ui.widgets.kpi import plotext_text
 
     class ChartApp(App[None]):
         def compose(self) -> ComposeResult:
