@@ -223,9 +223,10 @@ class TrendChart(PlotextPlot):
     and without rendering that text again, so such a key press costs the chart nothing.
     """
 
-    #: Charts drawn before, kept for going back, least recently shown dropped first (one
-    #: chart at 160×48 is ~30 lines of a few dozen segments: ~100 kB each).
-    DRAWN_KEPT = 32
+    #: Charts drawn before, kept for going back (every KPI of a month and then some),
+    #: least recently shown dropped first. One chart at 160×48 is ~240 kB (its lines
+    #: ~180 kB, its text ~60 kB): at most ~6 MB while the pane is open, freed with it.
+    DRAWN_KEPT = 24
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
