@@ -19,6 +19,7 @@ from textual.widgets import DataTable
 
 from kanban_tui.services.kpi_view import CACHE_SIZE, KpiView
 from kanban_tui.ui.screens.kpi import KpiScreen
+from kanban_tui.ui.screens.kpi import pane as pane_module
 from kanban_tui.ui.widgets.kpi import ChartSpec, TrendChart, plotext_text
 from tests.test_kpi_ui import SIZE, import_may, open_pane
 from tests.test_render_caches import COLORS, ChartApp
@@ -36,6 +37,13 @@ def counting(method: Any, calls: list[int]) -> Any:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "board.db"
+
+
+@pytest.fixture(autouse=True)
+def no_idle_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pane draws no chart ahead on its own here (the tests count the charts drawn;
+    ``prepare_next`` is called where it is the subject)."""
+    monkeypatch.setattr(pane_module, "PREPARE_AFTER", 3600.0)
 
 
 @asynccontextmanager
@@ -65,7 +73,7 @@ async def test_going_back_to_a_kpi_paints_the_lines_kept(db, clock):
         # very lines painted before are painted now
         again = [chart.render_line(y) for y in range(chart.size.height)]
         assert all(a is b for a, b in zip(first, again, strict=True))
-        assert chart.builds <= builds + 1  # the second KPI's chart, at most
+        assert chart.builds == builds + 1  # the second KPI's chart
 
 
 async def test_choosing_an_asin_marks_it_without_building_the_table_again(db, clock):
@@ -191,3 +199,18 @@ async def test_the_chart_reads_plotext_as_its_ansi_output_would() -> None:
                 assert read.plain == parsed.plain
                 assert read.spans == parsed.spans and len(parsed.spans) > 20
                 assert len(read.plain.splitlines()) == chart.size.height
+
+
+async def test_an_idle_pane_draws_the_next_kpis_chart_ahead(db, clock):
+    async with may_pane(db, clock) as (pilot, screen):
+        chart = screen.query_one(TrendChart)
+        shown = chart.chart_spec
+        builds = chart.builds
+        assert screen.prepare_next()  # what the idle timer calls
+        assert chart.builds == builds + 1 and chart.chart_spec is shown  # kept, not shown
+        screen.action_select(1)  # ↓: its chart in the key's own frame
+        assert not screen.chart_waiting and chart.chart_spec == screen.chart_spec()
+        await pilot.pause()
+        assert chart.builds == builds + 1
+        assert screen.prepare_next() and chart.builds == builds + 2  # the third KPI's
+        assert not screen.prepare_next()  # both neighbours kept

@@ -242,6 +242,15 @@ class TrendChart(PlotextPlot):
         self.chart_colors = colors
         self.refresh()
 
+    def prepare(self, spec: ChartSpec, colors: ChartColors) -> None:
+        """Draw ``spec`` at the current size and keep its lines without showing it."""
+        shown = self.chart_spec, self.chart_colors
+        self.chart_spec, self.chart_colors = spec, colors
+        try:
+            self._kept()
+        finally:
+            self.chart_spec, self.chart_colors = shown
+
     def _spec_text(self, spec: ChartSpec | None) -> str:
         # the spec's lists make it unhashable: its repr is the key, made once per spec
         made = self._spec_texts

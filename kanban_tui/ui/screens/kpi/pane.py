@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -19,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from kanban_tui.domain.kpi import format_value
@@ -72,6 +74,8 @@ def pane_bindings() -> list[BindingType]:
 #: Below this many rows the pane is short: the chart comes first and the tiles below it
 #: scroll (two rows of tiles shown, the selected one always in view).
 SHORT_BELOW = 36
+#: Seconds without a new chart before the pane draws the next KPI's chart ahead.
+PREPARE_AFTER = 0.6
 #: Below this many columns the side panel narrows so the chart keeps most of the width.
 NARROW_BELOW = 100
 
@@ -105,6 +109,7 @@ class KpiScreen(PaneText):
         #: A key press left the chart for the next frame (plotext had not drawn it yet).
         self.chart_waiting = False
         self._chart_scheduled = False
+        self._prepare_timer: Timer | None = None
         self.range = RANGES[0]
         #: The ASIN whose KPIs the tiles show; None for the whole store.
         self.asin: str | None = None
@@ -309,12 +314,43 @@ class KpiScreen(PaneText):
         empty.display = False
         chart.draw(spec, colors)
         legend.update(self.legend(spec, colors))
+        self._idle_then_prepare()
 
     def _wait_for_chart(self) -> None:
         self.chart_waiting = True
         if not self._chart_scheduled:
             self._chart_scheduled = True
             self.call_after_refresh(self._draw_waiting)
+
+    def _idle_then_prepare(self) -> None:
+        """After :data:`PREPARE_AFTER` seconds without a new chart: :meth:`prepare_next`."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_AFTER, self.prepare_next)
+
+    def prepare_next(self) -> bool:
+        """While the pane idles, draw the chart of the KPI after the selected one (then of
+        the one before) ahead, kept but not shown, so ``↓`` (``↑``) paints it in its own
+        frame. One chart per idle step (a key pressed meanwhile goes first); True when it
+        drew one."""
+        self._prepare_timer = None
+        chart = self.query_one("#kpi-chart", TrendChart)
+        if not (self.is_current and chart.display and chart.size.area):
+            return False
+        colors = ChartColors.from_theme(self.app.theme_variables)
+        for index in (self.selected + 1, self.selected - 1):
+            if not 0 <= index < len(self.keys):
+                continue
+            key = self.keys[index]
+            chart_of = partial(
+                self.data.chart, key, self.month, self.marketplace, self.range, self.figures
+            )
+            spec = self._guard_or(chart_of, None)
+            if spec is not None and not chart.is_drawn(spec, colors):
+                chart.prepare(spec, colors)
+                self._idle_then_prepare()
+                return True
+        return False
 
     def _draw_waiting(self) -> None:
         """The chart a key press left for the next frame (the latest state's only: keys
