@@ -102,10 +102,9 @@ class KpiScreen(PaneText):
         self.keys = list(service.definitions)
         self.selected = 0
         #: The ASIN rows the table shows and the ASIN marked in them (the same rows are
-        #: not built again), and how many times the table was built (the guard tests).
+        #: not built again).
         self._asins_shown: list[AsinRow] | None = None
         self._asin_marked: str | None = None
-        self.table_builds = 0
         #: A key press left the chart for the next frame (plotext had not drawn it yet).
         self.chart_waiting = False
         self._chart_scheduled = False
@@ -468,7 +467,6 @@ class KpiScreen(PaneText):
                 self._asin_marked = self.asin
             return
         self._asins_shown, self._asin_marked = list(rows), self.asin
-        self.table_builds += 1
         title = self.query_one("#kpi-asin-title", Static)
         table.clear()
         table.display = title.display = bool(rows)
