@@ -21,8 +21,14 @@ the type of the screen it shows. Then, each press being ``await pilot.press(key)
   many ``]`` (next month: read before, from the pane's cache), then ``↓`` through the KPIs
   and ``↑`` back (the chart and side panel redrawn for another KPI).
 
-Per press: ``first`` = key → first frame showing the target screen, ``settled`` = key →
-last frame of the press, ``pilot`` = press + pause, ``cpu`` = process CPU time.
+Per press: ``first`` = key → first frame showing the target screen, ``chart`` = key →
+first frame that also shows the chart of the new state (a chart plotext has not drawn yet
+at that size follows the key's frame: ``KpiScreen.chart_waiting``; a chart drawn before is
+in the key's frame, then ``chart`` = ``first``), ``settled`` = key → last frame of the
+press, ``pilot`` = press + pause, ``first_cpu`` = process CPU time from the key to the
+first frame, ``cpu`` = process CPU time of the press and pause, ``gc`` = seconds the
+garbage collector ran during the press and ``gc_full`` its collections of the oldest
+generation.
 
 Before and after the openings block (after ``gc.collect()``): ``VmRSS``, the objects the
 collector tracks, the ``KpiScreen`` instances still alive once closed, and the detached
@@ -54,7 +60,10 @@ settings = Settings()
 board = open_board(DB, settings)
 app = KanbanApp(board, settings=settings, language="en", save_settings=False)
 
-frames: list[tuple[float, str]] = []  # (time, screen class name)
+#: (time, screen class name, whether the frame shows the pane's chart for its state: False
+#: while a key press left the chart for the next frame, ``KpiScreen.chart_waiting``,
+#: process CPU time)
+frames: list[tuple[float, str, bool, float]] = []
 _display = app._display
 
 
@@ -65,7 +74,8 @@ def _probed_display(screen, renderable):
     render = getattr(renderable, "render_segments", None)
     if render is not None:
         render(app.console)
-    frames.append((perf(), type(screen).__name__))
+    ready = not getattr(screen, "chart_waiting", False)
+    frames.append((perf(), type(screen).__name__, ready, cpu()))
 
 
 app._display = _probed_display  # type: ignore[method-assign]  # the probe: every frame timed
@@ -90,6 +100,21 @@ app.bind("f11", "bench_push", show=False)
 app.bind("f10", "bench_pop", show=False)
 
 
+#: Seconds the garbage collector ran, and its collections of the oldest generation.
+collector = {"seconds": 0.0, "full": 0, "started": 0.0}
+
+
+def _collector_probe(phase, info):
+    if phase == "start":
+        collector["started"] = perf()
+    else:
+        collector["seconds"] += perf() - collector["started"]
+        collector["full"] += info["generation"] == 2
+
+
+gc.callbacks.append(_collector_probe)
+
+
 def memory():
     """After a full collection: RSS, closed panes and footer keys still in memory."""
     gc.collect()
@@ -108,23 +133,29 @@ def memory():
 async def timed_press(pilot, key, target):
     """One press; ``target``: the screen class whose first frame counts."""
     frames.clear()
+    gc_seconds, gc_full = collector["seconds"], collector["full"]
     cpu_start = cpu()
     start = perf()
     await pilot.press(key)
     await pilot.pause()
     end = perf()
-    shown = [t for t, name in frames if target is None or name == target]
+    shown = [f for f in frames if target is None or f[1] == target]
+    charted = [f for f in shown if f[2]]
     return {
         "pilot": end - start,
-        "first": (shown[0] - start) if shown else float("nan"),
+        "first": (shown[0][0] - start) if shown else float("nan"),
+        "first_cpu": (shown[0][3] - cpu_start) if shown else float("nan"),
+        "chart": (charted[0][0] - start) if charted else float("nan"),
         "settled": (frames[-1][0] - start) if frames else float("nan"),
         "frames": len(frames),
+        "gc": collector["seconds"] - gc_seconds,
+        "gc_full": collector["full"] - gc_full,
         "cpu": cpu() - cpu_start,
     }
 
 
 def collect(samples):
-    keys = ("pilot", "first", "settled", "frames", "cpu")
+    keys = ("pilot", "first", "first_cpu", "chart", "settled", "frames", "cpu", "gc", "gc_full")
     return {k: [s[k] for s in samples] for k in keys}
 
 
@@ -151,7 +182,7 @@ def diagnostics(pane):
         kept = getattr(chart, "_drawn", None)
         if kept is not None:  # the chart keeps what plotext drew: time plotext itself
             kept.clear()
-        chart.render()
+        chart.render_line(0)  # plotext, its ANSI parsed, the lines rendered
 
     return {
         "KpiService.month (this and last month)": timed(lambda: service.month(month, market)),
@@ -160,8 +191,8 @@ def diagnostics(pane):
         ),
         "KpiScreen.reload, cache cleared": timed(uncached),
         "KpiScreen.reload, cached": timed(pane.reload),
-        "TrendChart.render (plotext, month chart)": timed(drawn_again),
-        "TrendChart.render, drawn before (kept)": timed(chart.render),
+        "TrendChart lines (plotext, month chart)": timed(drawn_again),
+        "TrendChart lines, drawn before (kept)": timed(lambda: chart.render_line(0)),
     }
 
 

@@ -338,6 +338,18 @@ def kpi_pane(ctx: Context) -> Figure:
                 ok,
             )
         )
+        # a chart plotext has not drawn yet follows the key's frame: when it is painted
+        if "chart" in result[key]:
+            charted = result[key]["chart"]
+            fig.rows.append(
+                Row(
+                    "  key → frame with the chart, p50 / p95",
+                    pair(_med(charted), _p95(charted)),
+                    "",
+                    "",
+                    "(info)",
+                )
+            )
     ups = result["kpi_up"]["first"]
     fig.notes.append(
         f"{built.observations:,} observations ({built.first_day} → {built.last_day}; "
@@ -360,6 +372,22 @@ def kpi_pane(ctx: Context) -> Figure:
         f"; CPU per opening p50 {ms(_med(result['open']['cpu']))} (floor "
         f"{ms(_med(result['floor']['cpu']))})"
     )
+    if "first_cpu" in result["month_back"]:
+        cpu_rows = [
+            f"{mark} {pair(_med(result[name]['first_cpu']), _p95(result[name]['first_cpu']))}"
+            for mark, name in (
+                ("[", "month_back"),
+                ("]", "month_forward"),
+                ("↓", "kpi_down"),
+                ("m", "marketplace"),
+            )
+        ]
+        fig.notes.append(
+            "CPU from the key to its frame, p50 / p95: " + ", ".join(cpu_rows) + "; a chart "
+            "plotext has not drawn yet (at this size and theme) is drawn right after the key's "
+            "frame, which shows the new tiles, header and side panel: 'key → frame with the "
+            "chart' times that; the collector waits until the key's frame is painted"
+        )
     memory = result.get("memory")
     if memory:
         before, after = memory["before"], memory["after"]

@@ -10,7 +10,7 @@ observations are read once and every KPI's series is computed from them.
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -40,7 +40,9 @@ from kanban_tui.services.kpi import (
 MARGIN_PARTS = ("sales", "cogs", "fees", "ad_spend")
 #: The chart's ranges, in the order ``r`` cycles through them.
 RANGES = ("month", "quarter", "year")
-#: How many results :class:`KpiView` keeps before it starts again.
+#: How many results :class:`KpiView` keeps; past that the least recently used go first
+#: (a month and marketplace is about fifty of them: its figures, rows, sums, ASINs and a
+#: series and a chart per KPI shown).
 CACHE_SIZE = 512
 
 T = TypeVar("T")
@@ -131,18 +133,22 @@ class KpiView:
         #: figures, the ASIN rows, the chart and the next month's comparison.
         self._reads: dict[Hashable, Any] = {}
         self.service = service.remembering(self._reads)
-        self._cache: dict[Hashable, Any] = {}
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
 
     def clear(self) -> None:
         self._cache.clear()
         self._reads.clear()
 
     def _get(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key not in self._cache:
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()
-            self._cache[key] = make()
-        return self._cache[key]
+        cache = self._cache
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        made = make()
+        cache[key] = made
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+        return made
 
     @property
     def definitions(self) -> dict[str, KpiDefinition]:
@@ -253,12 +259,32 @@ class KpiView:
         return months, values
 
     # ------------------------------------------------------------------- chart
+    def _chart_key(
+        self, key: str, month: str, market: str, span: str, figures: MonthFigures
+    ) -> Hashable:
+        # the chart takes from the month's figures the KPI's target and the currency only
+        return ("chart", key, month, market, span, figures.tiles[key].target, figures.currency)
+
+    def has_chart(
+        self, key: str, month: str, market: str, span: str, figures: MonthFigures
+    ) -> bool:
+        """Whether :meth:`chart` has this answer already (asking again costs nothing)."""
+        return self._chart_key(key, month, market, span, figures) in self._cache
+
     def chart(
         self, key: str, month: str, market: str, span: str, figures: MonthFigures
     ) -> ChartSpec | None:
         """What the chart draws for KPI ``key`` over ``span`` (month, quarter or year)
         ending with ``month``; None when it has no point. ``figures`` are the month's
         (their target and currency)."""
+        return self._get(
+            self._chart_key(key, month, market, span, figures),
+            lambda: self._chart(key, month, market, span, figures),
+        )
+
+    def _chart(
+        self, key: str, month: str, market: str, span: str, figures: MonthFigures
+    ) -> ChartSpec | None:
         definition = self.definitions[key]
         scale = 100 if definition.unit == "ratio" else 1
         ylabel = "percent" if definition.unit == "ratio" else "plain"

@@ -8,19 +8,26 @@ content, never markup.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
+from plotext._utility import colors_to_ansi as plotext_ansi
+from rich.ansi import AnsiDecoder
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
@@ -208,34 +215,87 @@ class ChartColors:
 
 
 class TrendChart(PlotextPlot):
-    """A plotext chart of one KPI; it rebuilds from its spec at every size."""
+    """A plotext chart of one KPI; it rebuilds from its spec at every size.
 
-    #: Charts drawn before, kept for going back (``]`` to a month read before, ``↑``, the
-    #: next marketplace): plotext takes tens of milliseconds to draw one.
-    DRAWN_KEPT = 48
+    What plotext drew is kept as the lines to paint (a Line API widget): a chart drawn
+    before — ``]`` back to a month read before, ``↑`` to the KPI before, the next
+    marketplace round again — is painted without plotext, without parsing its ANSI output
+    and without rendering that text again, so such a key press costs the chart nothing.
+    """
+
+    #: Charts drawn before, kept for going back (every KPI of a month and then some),
+    #: least recently shown dropped first. One chart at 160×48 is ~240 kB (its lines
+    #: ~180 kB, its text ~60 kB): at most ~6 MB while the pane is open, freed with it.
+    DRAWN_KEPT = 24
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.chart_spec: ChartSpec | None = None
         self.chart_colors: ChartColors | None = None
-        self._drawn: dict[tuple[object, ...], RenderResult] = {}
+        self._drawn: OrderedDict[tuple[object, ...], tuple[Text, list[Strip]]] = OrderedDict()
+        self._spec_texts: tuple[ChartSpec | None, str] | None = None
+        #: How many charts plotext drew (the guard tests count them, never time them).
+        self.builds = 0
 
     def draw(self, spec: ChartSpec, colors: ChartColors) -> None:
         self.chart_spec = spec
         self.chart_colors = colors
         self.refresh()
 
+    def prepare(self, spec: ChartSpec, colors: ChartColors) -> None:
+        """Draw ``spec`` at the current size and keep its lines without showing it."""
+        shown = self.chart_spec, self.chart_colors
+        self.chart_spec, self.chart_colors = spec, colors
+        try:
+            self._kept()
+        finally:
+            self.chart_spec, self.chart_colors = shown
+
+    def _spec_text(self, spec: ChartSpec | None) -> str:
+        # the spec's lists make it unhashable: its repr is the key, made once per spec
+        made = self._spec_texts
+        if made is None or made[0] is not spec:
+            made = self._spec_texts = (spec, repr(spec))
+        return made[1]
+
+    def _key(self, spec: ChartSpec | None, colors: ChartColors | None) -> tuple[object, ...]:
+        return (self._spec_text(spec), colors, self.size, self.app.theme, self.visual_style)
+
+    def is_drawn(self, spec: ChartSpec, colors: ChartColors) -> bool:
+        """Whether ``spec`` at the current size and theme is kept (painting it is free)."""
+        return self._key(spec, colors) in self._drawn
+
     def render(self) -> RenderResult:
+        return self._kept()[0]
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._kept()[1]
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _kept(self) -> tuple[Text, list[Strip]]:
         # Built for the current size and theme, so the ticks always suit them (a resize or
         # a theme change repaints); the same chart at the same size is drawn once.
-        key = (repr(self.chart_spec), self.chart_colors, self.size, self.app.theme)
+        key = self._key(self.chart_spec, self.chart_colors)
         found = self._drawn.get(key)
-        if found is None:
-            self._build()
-            found = super().render()
-            if len(self._drawn) >= self.DRAWN_KEPT:
-                self._drawn.pop(next(iter(self._drawn)))
-            self._drawn[key] = found
+        if found is not None:
+            self._drawn.move_to_end(key)
+            return found
+        self._build()
+        width, height = self.size
+        # what ``PlotextPlot.render`` sets before plotext draws
+        plot = self._plot
+        plot.plotsize(width, height)
+        plot._set_size(width, height)
+        plot.theme(self._get_plotext_theme_name(self.app.theme))
+        text = plotext_text(plot)
+        # what Textual's own render path makes of the text (``Widget._render_content``)
+        lines = Visual.to_strips(self, visualize(self, text), width, height, self.visual_style)
+        self.builds += 1
+        self._drawn[key] = found = (text, lines)
+        while len(self._drawn) > self.DRAWN_KEPT:
+            self._drawn.popitem(last=False)
         return found
 
     def _build(self) -> None:
@@ -267,6 +327,38 @@ class TrendChart(PlotextPlot):
         shown = _thin_ticks(spec.xticks, max(self.size.width - 10, 10))
         if shown:
             plt.xticks([x for x, _ in shown], [label for _, label in shown])
+
+
+def plotext_text(plot: Any) -> Text:
+    """plotext's drawing as ``Text.from_ansi(plot.build())`` gives it, read from plotext's
+    matrix of characters and colours: no ANSI text written and parsed again (a third of
+    the cost of a chart). A test holds the two equal for the pane's kinds of charts."""
+    plot._set_sizes()
+    plot._build_matrix()
+    matrix = plot.monitor.matrix
+    text = Text()
+    append = text.append
+    width = matrix.cols
+    for row in reversed(range(matrix.rows)):
+        markers, fore = matrix.marker[row], matrix.fullground[row]
+        styles, back = matrix.style[row], matrix.background[row]
+        start = 0
+        while start < width:
+            colors = (fore[start], styles[start], back[start])
+            end = start + 1
+            while end < width and (fore[end], styles[end], back[end]) == colors:
+                end += 1
+            append("".join(markers[start:end]), _ansi_style(plotext_ansi(*colors)))
+            start = end
+        append("\n")  # plotext ends every row with one, the last too
+    return text
+
+
+@lru_cache(maxsize=256)
+def _ansi_style(codes: str) -> Style | None:
+    """The style rich's ANSI decoder gives text after ``codes`` (None: no style)."""
+    decoded = AnsiDecoder().decode_line(f"{codes}x")
+    return decoded.spans[0].style if decoded.spans else None  # type: ignore[return-value]
 
 
 def _line(plt: object, run: Sequence[tuple[int, float]], color: tuple[int, int, int]) -> None:

@@ -8,8 +8,10 @@ database), and every word about a KPI from :mod:`kanban_tui.services.kpi_words`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -18,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from kanban_tui.domain.kpi import format_value
@@ -71,6 +74,8 @@ def pane_bindings() -> list[BindingType]:
 #: Below this many rows the pane is short: the chart comes first and the tiles below it
 #: scroll (two rows of tiles shown, the selected one always in view).
 SHORT_BELOW = 36
+#: Seconds without a new chart before the pane draws the next KPI's chart ahead.
+PREPARE_AFTER = 0.6
 #: Below this many columns the side panel narrows so the chart keeps most of the width.
 NARROW_BELOW = 100
 
@@ -96,6 +101,14 @@ class KpiScreen(PaneText):
         self.default_marketplace = (default_marketplace or "US").upper()
         self.keys = list(service.definitions)
         self.selected = 0
+        #: The ASIN rows the table shows and the ASIN marked in them (the same rows are
+        #: not built again).
+        self._asins_shown: list[AsinRow] | None = None
+        self._asin_marked: str | None = None
+        #: A key press left the chart for the next frame (plotext had not drawn it yet).
+        self.chart_waiting = False
+        self._chart_scheduled = False
+        self._prepare_timer: Timer | None = None
         self.range = RANGES[0]
         #: The ASIN whose KPIs the tiles show; None for the whole store.
         self.asin: str | None = None
@@ -146,7 +159,9 @@ class KpiScreen(PaneText):
         self.query_one("#kpi-side", VerticalScroll).can_focus = False
         table = self.query_one("#kpi-asins", DataTable)
         table.can_focus = False  # the keys stay with the tiles; i picks an ASIN
-        table.add_columns("", "ASIN", t("kpi_pane.asin_sales"), t("kpi_pane.asin_cvr"), "ACoS")
+        table.add_column("", key="status")
+        table.add_column("ASIN", key="asin")
+        table.add_columns(t("kpi_pane.asin_sales"), t("kpi_pane.asin_cvr"), "ACoS")
         self.query_one("#kpi-tiles", KpiTiles).focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw_chart())
         self.fit(self.app.size.width, self.app.size.height)
@@ -200,7 +215,7 @@ class KpiScreen(PaneText):
         self._update_head()
         self._update_side()
         if chart:
-            self.draw_chart()
+            self.draw_chart(defer=True)
         else:
             self.query_one("#kpi-chart-title", Static).update(
                 Text(self.chart_title(), style="bold")
@@ -267,24 +282,81 @@ class KpiScreen(PaneText):
         """What the chart draws for the selected KPI and range; None when it has no point."""
         return self.data.chart(self.key, self.month, self.marketplace, self.range, self.figures)
 
-    def draw_chart(self) -> None:
+    def draw_chart(self, defer: bool = False) -> None:
+        """Draw the selected KPI's chart. ``defer``: a chart plotext has not drawn yet (at
+        this size and theme) follows in the next frame, so the key's own frame shows the
+        tiles, the header and the side panel at once; until then the chart box keeps its
+        previous chart and title. A chart drawn before is painted in the key's frame."""
         chart = self.query_one("#kpi-chart", TrendChart)
+        if defer and not self.data.has_chart(
+            self.key, self.month, self.marketplace, self.range, self.figures
+        ):
+            self._wait_for_chart()  # the series are computed off the key's frame too
+            return
+        spec = self._guard_or(self.chart_spec, None)
+        colors = ChartColors.from_theme(self.app.theme_variables)
+        if defer and spec is not None and not chart.is_drawn(spec, colors):
+            self._wait_for_chart()
+            return
+        self.chart_waiting = False
         empty = self.query_one("#kpi-chart-empty", Static)
         legend = self.query_one("#kpi-legend", Static)
         self.query_one("#kpi-chart-title", Static).update(Text(self.chart_title(), style="bold"))
-        spec = self._guard_or(self.chart_spec, None)
         if spec is None:
             chart.display = False
             legend.display = False
             empty.display = True
             empty.update(self.empty_text())
             return
-        colors = ChartColors.from_theme(self.app.theme_variables)
         chart.display = True
         legend.display = True
         empty.display = False
         chart.draw(spec, colors)
         legend.update(self.legend(spec, colors))
+        self._idle_then_prepare()
+
+    def _wait_for_chart(self) -> None:
+        self.chart_waiting = True
+        if not self._chart_scheduled:
+            self._chart_scheduled = True
+            self.call_after_refresh(self._draw_waiting)
+
+    def _idle_then_prepare(self) -> None:
+        """After :data:`PREPARE_AFTER` seconds without a new chart: :meth:`prepare_next`."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_AFTER, self.prepare_next)
+
+    def prepare_next(self) -> bool:
+        """While the pane idles, draw the chart of the KPI after the selected one (then of
+        the one before) ahead, kept but not shown, so ``↓`` (``↑``) paints it in its own
+        frame. One chart per idle step (a key pressed meanwhile goes first); True when it
+        drew one."""
+        self._prepare_timer = None
+        chart = self.query_one("#kpi-chart", TrendChart)
+        if not (self.is_current and chart.display and chart.size.area):
+            return False
+        colors = ChartColors.from_theme(self.app.theme_variables)
+        for index in (self.selected + 1, self.selected - 1):
+            if not 0 <= index < len(self.keys):
+                continue
+            key = self.keys[index]
+            chart_of = partial(
+                self.data.chart, key, self.month, self.marketplace, self.range, self.figures
+            )
+            spec = self._guard_or(chart_of, None)
+            if spec is not None and not chart.is_drawn(spec, colors):
+                chart.prepare(spec, colors)
+                self._idle_then_prepare()
+                return True
+        return False
+
+    def _draw_waiting(self) -> None:
+        """The chart a key press left for the next frame (the latest state's only: keys
+        pressed in between never draw the charts they passed)."""
+        self._chart_scheduled = False
+        if self.chart_waiting and self.is_attached:
+            self.draw_chart()
 
     def legend(self, spec: ChartSpec, colors: ChartColors) -> Text:
         items: list[tuple[str, str, str]] = [
@@ -341,9 +413,19 @@ class KpiScreen(PaneText):
         self.query_one("#kpi-tiles", KpiTiles).select(index)
         self._show_selected_tile()
         self.query_one("#kpi-detail", Static).update(self.detail_renderable())
-        self.draw_chart()
+        self.draw_chart(defer=True)
+
+    def hold_collector(self) -> None:
+        """No garbage collection between a key and the frame that shows it: a press makes
+        tens of thousands of short-lived objects, and the collector, run in the middle of
+        it, held that frame back by 5-10 ms, and by 30-70 ms when it went over the whole
+        heap (one press in ten). It runs right after the frame is painted instead."""
+        if gc.isenabled():
+            gc.disable()
+            self.app.call_after_refresh(gc.enable)
 
     def action_select(self, delta: int) -> None:
+        self.hold_collector()
         self.select(self.selected + delta)
 
     @on(KpiTiles.Clicked)
@@ -351,10 +433,12 @@ class KpiScreen(PaneText):
         self.select(event.index)
 
     def action_month(self, delta: int) -> None:
+        self.hold_collector()
         self.month = shift_month(self.month, delta)
         self.reload()
 
     def action_marketplace(self) -> None:
+        self.hold_collector()
         none: list[str] = []
         found = self._guard_or(self.data.marketplaces, none) or [self.default_marketplace]
         if self.marketplace in found:
@@ -372,8 +456,17 @@ class KpiScreen(PaneText):
         return self._guard_or(lambda: self.data.asins(self.month, self.marketplace), none)
 
     def _update_asins(self, rows: list[AsinRow]) -> None:
-        """The month's ASINs, best-selling first: status mark, sales, conversion, ACoS."""
+        """The month's ASINs, best-selling first: status mark, sales, conversion, ACoS.
+        The same rows as shown are not built again: only the chosen ASIN's mark moves."""
         table = self.query_one("#kpi-asins", DataTable)
+        if rows == self._asins_shown:
+            if self.asin != self._asin_marked:
+                for asin in (self._asin_marked, self.asin):
+                    if asin is not None and asin in table.rows:
+                        table.update_cell(asin, "asin", self._asin_cell(asin))
+                self._asin_marked = self.asin
+            return
+        self._asins_shown, self._asin_marked = list(rows), self.asin
         title = self.query_one("#kpi-asin-title", Static)
         table.clear()
         table.display = title.display = bool(rows)
@@ -382,18 +475,21 @@ class KpiScreen(PaneText):
         title.update(CellWrapped(Text(t("kpi_pane.asin_title", count=len(rows)), style="bold")))
         definitions = self.service.definitions
         for row in rows:
-            chosen = row.asin == self.asin
             table.add_row(
                 Text(row.status.symbol, style="bold red" if row.breaches else ""),
-                Text(row.asin, style="reverse" if chosen else ""),
+                self._asin_cell(row.asin),
                 format_value(definitions["sales"], row.sales, None),
                 format_value(definitions["conversion"], row.conversion),
                 format_value(definitions["acos"], row.acos),
                 key=row.asin,
             )
 
+    def _asin_cell(self, asin: str) -> Text:
+        return Text(asin, style="reverse" if asin == self.asin else "")
+
     def action_asin(self) -> None:
         """Show the next ASIN's KPIs in the tiles (after the last one: the whole store)."""
+        self.hold_collector()
         choices: list[str | None] = [None, *(row.asin for row in self.asin_rows())]
         if len(choices) == 1:
             self.notify(t("kpi_pane.no_asins", month=month_label(self.month)), markup=False)
@@ -402,9 +498,10 @@ class KpiScreen(PaneText):
         self.reload()
 
     def action_range(self) -> None:
+        self.hold_collector()
         self.range = RANGES[(RANGES.index(self.range) + 1) % len(RANGES)]
         self._update_head()
-        self.draw_chart()
+        self.draw_chart(defer=True)
 
     def action_add(self) -> None:
         metric = METRIC_OF_KPI.get(self.key, MANUAL_METRICS[0])
