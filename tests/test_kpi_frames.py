@@ -104,7 +104,7 @@ async def test_a_chart_not_drawn_yet_follows_the_frame_of_the_key(db, clock):
     async with may_pane(db, clock) as (pilot, screen):
         chart = screen.query_one(TrendChart)
         before = chart.chart_spec
-        gc.enable()  # an app made and never run earlier in this process may have paused it
+        assert gc.isenabled()  # the board gave the collector back after its first frame
         screen.action_select(1)  # as the key ↓ does
         # the key's frame: the tiles and the detail of the new KPI; the collector waits
         assert screen.selected == 1
