@@ -56,6 +56,28 @@ def test_a_commit_elsewhere_is_seen_and_ones_own_is_not(db_location: str) -> Non
         second.close()
 
 
+def test_a_poll_during_ones_own_commit_does_not_take_it_for_anothers(tmp_path: Any) -> None:
+    """The board polls ``data_version`` on the UI thread while its writes commit in the
+    writer thread: a poll that lands between a commit and its being taken as seen used to
+    report a change, and the whole board reloaded after its own write (under load)."""
+    board = open_board(str(tmp_path / "board.db"), settings=None, interactive=False)
+    try:
+        board.db.changed_elsewhere()  # the baseline
+        record = board.db._own_commit
+        polled: list[bool] = []
+
+        def poll_then_record() -> None:  # the poll, landing right after the commit
+            polled.append(board.db.changed_elsewhere())
+            record()
+
+        board.db._own_commit = poll_then_record  # type: ignore[method-assign]
+        board.cards.add({"title": "My own card"}, Column.DAILY)
+        assert polled == [False]
+        assert not board.db.changed_elsewhere()
+    finally:
+        board.close()
+
+
 async def test_two_boards_on_postgresql_show_each_others_cards(pg_url: str, clock: Any) -> None:
     app, board = make_app(pg_url, clock, refresh_seconds=1.0)
     teammate = open_board(pg_url, settings=None, clock=clock, interactive=False)

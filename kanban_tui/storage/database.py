@@ -338,6 +338,9 @@ class Database:
         self.token = uuid.uuid4().hex
         self._listener: Listener | None = None
         self._listener_lock = threading.Lock()
+        #: held from one of our commits until its ``data_version`` is taken as seen: a poll
+        #: in between would take our own write for someone else's and reload the board
+        self._own_commit_lock = threading.Lock()
 
     @property
     def is_server(self) -> bool:
@@ -372,8 +375,9 @@ class Database:
             try:
                 with Session(self.engine, expire_on_commit=False) as session:
                     result = work(session)
-                    session.commit()
-                self._own_commit()
+                    with self._own_commit_lock:
+                        session.commit()
+                        self._own_commit()
                 return result
             except OperationalError as exc:
                 if is_busy(exc) and attempt < WRITE_RETRIES - 1:
@@ -429,10 +433,15 @@ class Database:
         """True when another process (or connection not ours) committed since last asked."""
         if self.is_server:
             return self.listen().changed()
-        current = self.data_version()
-        changed = self._seen_version is not None and current != self._seen_version
-        self._seen_version = current
-        return changed
+        if not self._own_commit_lock.acquire(blocking=False):
+            return False  # one of our commits is on its way: ask again at the next poll
+        try:
+            current = self.data_version()
+            changed = self._seen_version is not None and current != self._seen_version
+            self._seen_version = current
+            return changed
+        finally:
+            self._own_commit_lock.release()
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits.
