@@ -404,12 +404,15 @@ def test_module_entry_point_version_and_help(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("*.db")), "--help/--version must not create a database"
 
 
-def test_console_script_points_at_main() -> None:
+def test_console_script_points_at_run() -> None:
+    """The process entry (``run``: ``main`` and the exit, tests/test_cli_process.py)."""
+    from kanban_tui.cli import run
+
     with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
         scripts = tomllib.load(handle)["project"]["scripts"]
     module, _, name = scripts["seller-kanban"].partition(":")
     imported = __import__(module, fromlist=[name])
-    assert getattr(imported, name) is main
+    assert getattr(imported, name) is run
 
 
 #: What a scripted command must not load: the board's UI stack and the scheduler.
