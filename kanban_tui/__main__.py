@@ -1,5 +1,3 @@
-import sys
+from kanban_tui.cli import run
 
-from kanban_tui.cli import main
-
-sys.exit(main())
+run()

@@ -404,12 +404,15 @@ def test_module_entry_point_version_and_help(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("*.db")), "--help/--version must not create a database"
 
 
-def test_console_script_points_at_main() -> None:
+def test_console_script_points_at_run() -> None:
+    """The process entry (``run``: ``main`` and the exit, tests/test_cli_process.py)."""
+    from kanban_tui.cli import run
+
     with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
         scripts = tomllib.load(handle)["project"]["scripts"]
     module, _, name = scripts["seller-kanban"].partition(":")
     imported = __import__(module, fromlist=[name])
-    assert getattr(imported, name) is main
+    assert getattr(imported, name) is run
 
 
 #: What a scripted command must not load: the board's UI stack and the scheduler.
@@ -505,6 +508,24 @@ def test_a_scripted_add_sends_only_the_statements_it_needs(cli, backend) -> None
     )  # no tick
     if backend == "sqlite":
         assert len(found) == 7, found
+
+
+def test_a_scripted_done_is_a_move_to_done(cli, backend) -> None:
+    """``done`` reads the card once before its write (not once to see whether it is done
+    and again to move it): no more statements than a ``move``; done again writes nothing."""
+    assert cli("add", "first")[0] == 0
+    ids = [cli("add", title)[1].strip() for title in ("Price check", "Reply to a claim")]
+
+    def card_reads(found: list[str]) -> int:
+        return sum(s.startswith("SELECT") and "FROM card WHERE card.id" in s for s in found)
+
+    moved = _statements(lambda: cli("move", ids[0], "--to", "weekly"))
+    done = _statements(lambda: cli("done", ids[1]))
+    assert len(done) <= len(moved), (done, moved)
+    # where it is, the card inside the write, the row printed
+    assert card_reads(done) == 3 <= card_reads(moved), done
+    again = _statements(lambda: cli("done", ids[1]))
+    assert not any(s.split(None, 1)[0].upper() in ("INSERT", "UPDATE") for s in again)
 
 
 def test_a_scripted_listing_reads_each_column_once_and_writes_nothing(cli, backend) -> None:

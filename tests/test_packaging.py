@@ -36,4 +36,4 @@ def test_wheel_ships_data_catalogs_and_stylesheet(tmp_path):
     assert "kanban_tui/ui/app.tcss" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "seller-kanban = kanban_tui.cli:main" in text
+    assert "seller-kanban = kanban_tui.cli:run" in text

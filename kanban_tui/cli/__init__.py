@@ -18,7 +18,7 @@ from __future__ import annotations
 #: The largest report file ``kpi import`` reads (a year of daily reports is a few MB).
 REPORT_MAX_BYTES = 64 * 1024 * 1024
 
-from kanban_tui.cli.dispatch import build_parser, main  # noqa: E402
+from kanban_tui.cli.dispatch import build_parser, main, run  # noqa: E402
 from kanban_tui.cli.output import wrap_cells  # noqa: E402
 
-__all__ = ["REPORT_MAX_BYTES", "build_parser", "main", "wrap_cells"]
+__all__ = ["REPORT_MAX_BYTES", "build_parser", "main", "run", "wrap_cells"]

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kanban_tui.cli.args import check_text_arguments, db_location, language
 from kanban_tui.cli.parser import Parser, common_options, top_parser
@@ -166,3 +170,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"seller-kanban: database error: {reason}", file=sys.stderr)
         return 1
+
+
+def run() -> NoReturn:
+    """The ``seller-kanban`` process (the console script, ``python -m kanban_tui``):
+    :func:`main`, then the exit.
+
+    A scripting command (everything but the board and ``serve``) is a short process that
+    cron jobs and scripts start in loops. It runs without the cyclic garbage collector —
+    the start-up imports make hundreds of thousands of objects and no garbage cycles, and
+    every collection walked them all — and it ends with :func:`leave`: the output flushed
+    and the ``atexit`` functions run, without the interpreter's teardown of every module
+    and object, which cost as much as a third of such a command's own time. The board
+    keeps both (its threads end normally)."""
+    argv = sys.argv[1:]
+    scripting = DISPATCH.get(command_of(argv), "app") != "app"
+    if scripting:
+        gc.disable()
+    code = main(argv)
+    if scripting:
+        leave(code)
+    sys.exit(code)
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` now: stdout and stderr flushed (a reader that went
+    away: 141, as in :func:`main`), the ``atexit`` functions run, no teardown. With other
+    threads still running it exits normally, which waits for them."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `seller-kanban list | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
+    with suppress(OSError):
+        sys.stderr.flush()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)

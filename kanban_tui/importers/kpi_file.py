@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from kanban_tui import collector
 from kanban_tui.domain.recurrence import marketplace as find_marketplace
 from kanban_tui.errors import UsageError
 from kanban_tui.i18n import t
@@ -21,6 +22,7 @@ from kanban_tui.importers.inventory import InventorySnapshot, is_inventory_repor
 from kanban_tui.importers.reports import ImportResult, future_day, read_report
 
 
+@collector.paused()
 def read_kpi_file(
     raw: bytes,
     *,

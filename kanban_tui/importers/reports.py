@@ -45,6 +45,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from kanban_tui import collector
 from kanban_tui.domain.kpi import MONEY_METRICS, Observation
 from kanban_tui.domain.marketplaces import find as find_marketplace
 from kanban_tui.importers.cells import _Cells, _Seen
@@ -459,6 +460,7 @@ class _Reader(_Cells):
         )
 
 
+@collector.paused()  # 60,000 observations and no cycles among them
 def read_report(
     raw: bytes,
     *,

@@ -456,11 +456,11 @@ class BoardService:
         return self.move(card_id, card.column, neighbour[0].position)
 
     def set_done(self, card_id: int, done: bool) -> CardRow:
-        card = self.card(card_id)
-        if done == card.done:
-            return card
-        if done:
+        if done:  # (a card already done stays as it is: see move)
             return self.move(card_id, Column.DONE)
+        card = self.card(card_id)
+        if not card.done:
+            return card
         return self.move(card_id, card.origin_column or Column.DAILY)
 
     def toggle_done(self, card_id: int) -> CardRow:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
+from kanban_tui import collector
 from kanban_tui.domain.judge import InventoryFigures, PaceJudgment, inventory_figures, judge_pace
 from kanban_tui.domain.kpi import (
     MONEY_METRICS,
@@ -147,6 +148,7 @@ class KpiService(KpiTargetsMixin):
         there = now.astimezone(ZoneInfo(find_marketplace(marketplace).tz)).date()
         return max(now.date(), there)
 
+    @collector.paused()  # tens of thousands of rows, no cycles among them
     def store(
         self, parsed: ParsedFile, *, marketplace: str, dry_run: bool = False
     ) -> ImportSummary:

@@ -14,7 +14,11 @@ from kanban_tui.domain.models import KpiObservation, utcnow
 from kanban_tui.domain.numbers import NumberError, parse_number
 from kanban_tui.domain.validation import NUMBER_MAX
 from kanban_tui.errors import UsageError
+from kanban_tui.storage.bulk import BulkTable
 from kanban_tui.storage.database import Database
+
+#: What makes an observation one: its period, marketplace, scope, metric and source.
+_KEY = ("day", "period_end", "marketplace", "scope", "metric", "source")
 
 
 def upsert(db: Database, observations: Sequence[Observation], dry_run: bool) -> dict[str, int]:
@@ -28,60 +32,30 @@ def upsert(db: Database, observations: Sequence[Observation], dry_run: bool) -> 
     markets = {o.marketplace for o in observations}
 
     def work(session: Session) -> dict[str, int]:
-        # Core statements, not ORM objects: a per-ASIN ads report is tens of thousands
-        # of observations, and one ORM object each cost seconds.
-        from sqlalchemy import bindparam, insert, update
-        from sqlalchemy import select as core_select
-
-        table = KpiObservation.__table__  # type: ignore[attr-defined]
-        c = table.c
-        found = session.execute(
-            core_select(
-                c.id,
-                c.day,
-                c.period_end,
-                c.marketplace,
-                c.scope,
-                c.metric,
-                c.source,
-                c.value,
-                c.currency,
-            ).where(c.day >= first, c.day <= last, c.marketplace.in_(markets))
-        ).all()
-        #: key → (row id, or the index of a pending insert; value text; currency)
+        # the driver's executemany, not ORM objects or Core's per-row processing: a
+        # per-ASIN ads report is 60,000 observations (storage/bulk.py)
+        rows = BulkTable(session, KpiObservation.__table__)  # type: ignore[attr-defined]
+        day, end, when = rows.stored("day"), rows.stored("period_end"), rows.stored("imported_at")
+        found = rows.select(
+            ("id", *_KEY, "value", "currency"),
+            (("day", ">=", first), ("day", "<=", last), ("marketplace", "IN", sorted(markets))),
+        )
+        #: key (as stored) → (row id, or the index of a pending insert; value text; currency)
         existing: dict[tuple[Any, ...], tuple[int | None, int | None, str, str | None]] = {
             tuple(row[1:7]): (row[0], None, row[7], row[8]) for row in found
         }
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        now = utcnow()
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        now = when(utcnow())
         for item in observations:
-            key = (
-                item.day,
-                item.last_day,
-                item.marketplace,
-                item.scope,
-                item.metric,
-                item.source,
-            )
+            start, stop = day(item.day), end(item.last_day)
+            key = (start, stop, item.marketplace, item.scope, item.metric, item.source)
             text = str(item.value)
             known = existing.get(key)
             if known is None:
                 counts["added"] += 1
                 existing[key] = (None, len(inserts), text, item.currency)
-                inserts.append(
-                    {
-                        "day": item.day,
-                        "period_end": item.last_day,
-                        "marketplace": item.marketplace,
-                        "scope": item.scope,
-                        "metric": item.metric,
-                        "value": text,
-                        "source": item.source,
-                        "currency": item.currency,
-                        "imported_at": now,
-                    }
-                )
+                inserts.append((*key, text, item.currency, now))
                 continue
             row_id, pending, value, currency = known
             if currency == item.currency and (value == text or Decimal(value) == item.value):
@@ -90,23 +64,12 @@ def upsert(db: Database, observations: Sequence[Observation], dry_run: bool) -> 
             counts["replaced"] += 1
             existing[key] = (row_id, pending, text, item.currency)
             if pending is not None:  # the same key twice in one file: the last one wins
-                inserts[pending].update(value=text, currency=item.currency)
+                inserts[pending] = (*key, text, item.currency, now)
             else:
-                updates.append({"row_id": row_id, "v": text, "cur": item.currency, "at": now})
+                updates.append((text, item.currency, now, row_id))
         if not dry_run:
-            if inserts:
-                session.execute(insert(table), inserts)
-            if updates:
-                session.execute(
-                    update(table)
-                    .where(c.id == bindparam("row_id"))
-                    .values(
-                        value=bindparam("v"),
-                        currency=bindparam("cur"),
-                        imported_at=bindparam("at"),
-                    ),
-                    updates,
-                )
+            rows.insert((*_KEY, "value", "currency", "imported_at"), inserts)
+            rows.update(("value", "currency", "imported_at"), "id", updates)
         return counts
 
     return db.transact(work)
