@@ -8,7 +8,10 @@ handed back to the UI thread; a failure is shown as one line and changes nothing
 screen.
 
 While any write is on its way for longer than a frame, the screen on show carries a
-"saving…" mark in its top-right corner; it goes when the last write ends. A write has a
+"saving…" mark in its top-right corner; it goes when the last write ends. Each screen gets
+its mark, hidden, as it comes on show (a new screen is painted whole anyway); showing and
+hiding it then repaints only its corner. Mounting it when a write outlasted a frame was a
+layout pass that repainted the whole board in the middle of a move. A write has a
 key (the card, the form): a second write with the same key while the first is on its way
 is refused, so ``d`` twice or enter twice on a form does not apply twice.
 """
@@ -16,6 +19,7 @@ is refused, so ``d`` twice or enter twice on a form does not apply twice.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -50,18 +54,25 @@ def one_line(exc: BaseException) -> tuple[str, str]:
 
 class SavingMark(Static):
     """The quiet "saving…" in the top-right corner of the screen on show (its style is in
-    ``app.tcss``: over the screen, moving nothing under it)."""
+    ``app.tcss``: over the screen, moving nothing under it); hidden while nothing waits."""
 
     def __init__(self) -> None:
         super().__init__(Text(t("writes.saving")), id="saving-mark")
+        self.visible = False  # shown by Writes while a write is on its way
 
     def on_mount(self) -> None:
         self.place()
 
     def place(self) -> None:
-        """Stick to the top-right corner of the screen."""
+        """Stick to the top-right corner of the screen (nothing changes when it is there)."""
         width = cell_len(t("writes.saving")) + 2  # the padding
         self.styles.offset = (max(0, self.screen.size.width - width), 0)
+
+    def show(self, shown: bool) -> None:
+        """Show or hide the mark: a repaint of its own corner, no layout of the screen."""
+        if shown:
+            self.place()
+        self.visible = shown
 
 
 class Writes:
@@ -76,8 +87,12 @@ class Writes:
         #: Writes begun and not yet ended, moves included (UI thread only).
         self._open = 0
         self._timer: Timer | None = None
+        #: The mark on show (on the screen on show), None while hidden.
         self._mark: SavingMark | None = None
-        self._following = False
+        #: Each screen's mark, mounted hidden when the screen first came on show.
+        self._marks: weakref.WeakKeyDictionary[Screen[Any], SavingMark] = (
+            weakref.WeakKeyDictionary()
+        )
         #: Set while no write is on its way (what :meth:`idle` waits for).
         self._idle = asyncio.Event()
         self._idle.set()
@@ -199,24 +214,34 @@ class Writes:
             self._timer = None
         if self._mark is not None:
             mark, self._mark = self._mark, None
-            if mark.is_attached:
-                mark.remove()
+            mark.show(False)
+
+    def follow(self) -> None:
+        """Give each screen its hidden mark as it comes on show (the app calls this when it
+        starts, before its first screen)."""
+        self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+
+    def _mark_of(self, screen: Screen[Any]) -> SavingMark:
+        """The screen's mark, mounted (hidden) if it has none yet."""
+        mark = self._marks.get(screen)
+        if mark is None:
+            mark = self._marks[screen] = SavingMark()
+            screen.mount(mark)
+        return mark
 
     def _show(self) -> None:
         self._timer = None
         if not self._open or self._mark is not None:
             return
-        if not self._following:  # the mark moves to whichever screen comes on show
-            self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
-            self._following = True
-        self._mark = SavingMark()
-        self.app.screen.mount(self._mark)
+        self._mark = self._mark_of(self.app.screen)
+        self._mark.show(True)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
+        """A screen comes on show: it gets its mark; a mark on show moves to it."""
+        mark = self._mark_of(screen)
         old = self._mark
-        if old is None or old.parent is screen:
+        if old is None or old is mark:
             return
-        if old.is_attached:
-            old.remove()
-        self._mark = SavingMark()
-        screen.mount(self._mark)
+        old.show(False)
+        self._mark = mark
+        mark.show(True)

@@ -362,6 +362,16 @@ class ColumnView(ScrollView, can_focus=False):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.count * CARD_HEIGHT)
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """A layout pass of the screen hands every scroll view the virtual size of its
+        layout (the content area), never the column's own (rows × card height, set by the
+        column): Textual took that as a change and redrew all four scrollbars, and so the
+        whole row of columns, at every layout (a toast, the "saving…" mark). The column's
+        own virtual size is compared instead: only a new size redraws."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._lines.clear()
