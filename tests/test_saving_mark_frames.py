@@ -161,3 +161,27 @@ async def test_the_mark_follows_the_screen_on_show(db, clock, monkeypatch):
         await settled(pilot)
         assert not shown(app)
         assert len(board_screen.query(SavingMark)) == 1
+
+
+async def test_a_closed_screen_takes_its_mark_with_it(db, clock):
+    """Each screen's mark goes with the screen: opening and closing dialogs all day keeps
+    no marks (nor their screens) alive."""
+    import gc
+    import weakref
+
+    app, _ = make_app(db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        gone: list[weakref.ref[SavingMark]] = []
+        for _ in range(5):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            marks = list(app.screen.query(SavingMark))
+            assert len(marks) == 1  # the dialog has its own
+            gone.append(weakref.ref(marks[0]))
+            del marks
+            await pilot.press("escape")
+            await pilot.pause()
+        gc.collect()
+        assert [ref() for ref in gone] == [None] * 5
+        assert len(app.screen.query(SavingMark)) == 1  # the board's, still there

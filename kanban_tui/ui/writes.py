@@ -19,13 +19,13 @@ is refused, so ``d`` twice or enter twice on a form does not apply twice.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from kanban_tui.errors import KanbanError
@@ -56,8 +56,10 @@ class SavingMark(Static):
     """The quiet "saving…" in the top-right corner of the screen on show (its style is in
     ``app.tcss``: over the screen, moving nothing under it); hidden while nothing waits."""
 
+    ID = "saving-mark"
+
     def __init__(self) -> None:
-        super().__init__(Text(t("writes.saving")), id="saving-mark")
+        super().__init__(Text(t("writes.saving")), id=self.ID)
         self.visible = False  # shown by Writes while a write is on its way
 
     def on_mount(self) -> None:
@@ -89,10 +91,6 @@ class Writes:
         self._timer: Timer | None = None
         #: The mark on show (on the screen on show), None while hidden.
         self._mark: SavingMark | None = None
-        #: Each screen's mark, mounted hidden when the screen first came on show.
-        self._marks: weakref.WeakKeyDictionary[Screen[Any], SavingMark] = (
-            weakref.WeakKeyDictionary()
-        )
         #: Set while no write is on its way (what :meth:`idle` waits for).
         self._idle = asyncio.Event()
         self._idle.set()
@@ -223,11 +221,12 @@ class Writes:
 
     def _mark_of(self, screen: Screen[Any]) -> SavingMark:
         """The screen's mark, mounted (hidden) if it has none yet."""
-        mark = self._marks.get(screen)
-        if mark is None:
-            mark = self._marks[screen] = SavingMark()
+        try:  # a child of the screen, found by its id (kept nowhere else: it goes with it)
+            return screen.get_child_by_id(SavingMark.ID, SavingMark)
+        except NoMatches:
+            mark = SavingMark()
             screen.mount(mark)
-        return mark
+            return mark
 
     def _show(self) -> None:
         self._timer = None
