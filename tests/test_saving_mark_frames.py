@@ -80,6 +80,19 @@ class Frames:
         }
 
 
+def slow_moves(board: Any, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make a move's write wait until the returned event is set."""
+    release = threading.Event()
+    step = board.cards.step
+
+    def slow_step(*args: Any, **kwargs: Any) -> Any:
+        assert release.wait(60), "the test never released the move"
+        return step(*args, **kwargs)
+
+    monkeypatch.setattr(board.cards, "step", slow_step)
+    return release
+
+
 def shown(app: Any) -> bool:
     return any(mark.visible for mark in app.screen.query(SavingMark))
 
@@ -90,14 +103,7 @@ async def test_showing_and_hiding_the_mark_during_a_move_repaints_only_the_mark(
     # the mark is shown when the test says (its one-frame timer would race the move's frame)
     monkeypatch.setattr(writes, "FRAME_SECONDS", 3600.0)
     app, board = make_app(db, clock)
-    release = threading.Event()
-    step = board.cards.step
-
-    def slow_step(*args: Any, **kwargs: Any) -> Any:
-        assert release.wait(60), "the test never released the move"
-        return step(*args, **kwargs)
-
-    monkeypatch.setattr(board.cards, "step", slow_step)
+    release = slow_moves(board, monkeypatch)
     frames = Frames(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
@@ -135,14 +141,7 @@ async def test_the_mark_follows_the_screen_on_show(db, clock, monkeypatch):
     """A write still on its way when a dialog opens: the mark shows on the dialog, and the
     board's own mark is hidden; each screen keeps one mark however often it shows."""
     app, board = make_app(db, clock)
-    release = threading.Event()
-    step = board.cards.step
-
-    def slow_step(*args: Any, **kwargs: Any) -> Any:
-        assert release.wait(60), "the test never released the move"
-        return step(*args, **kwargs)
-
-    monkeypatch.setattr(board.cards, "step", slow_step)
+    release = slow_moves(board, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
         board_screen = app.screen
