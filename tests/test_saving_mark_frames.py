@@ -163,8 +163,8 @@ async def test_the_mark_follows_the_screen_on_show(db, clock, monkeypatch):
 
 
 async def test_a_closed_screen_takes_its_mark_with_it(db, clock):
-    """Each screen's mark goes with the screen: opening and closing dialogs all day keeps
-    no marks (nor their screens) alive."""
+    """Each full screen's mark goes with the screen: opening and closing screens all day
+    keeps no marks (nor their screens) alive."""
     import gc
     import weakref
 
@@ -173,10 +173,10 @@ async def test_a_closed_screen_takes_its_mark_with_it(db, clock):
         await settled(pilot)
         gone: list[weakref.ref[SavingMark]] = []
         for _ in range(5):
-            await pilot.press("question_mark")
+            await pilot.press("4")  # the week plan, a full screen
             await pilot.pause()
             marks = list(app.screen.query(SavingMark))
-            assert len(marks) == 1  # the dialog has its own
+            assert len(marks) == 1  # the week plan has its own
             gone.append(weakref.ref(marks[0]))
             del marks
             await pilot.press("escape")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rich.cells import cell_len
 from rich.text import Text
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kanban_tui.errors import KanbanError
@@ -212,12 +213,19 @@ class Writes:
             self._timer = None
         if self._mark is not None:
             mark, self._mark = self._mark, None
-            mark.show(False)
+            self._hide(mark)
 
     def follow(self) -> None:
-        """Give each screen its hidden mark as it comes on show (the app calls this when it
-        starts, before its first screen)."""
+        """Give each full screen its hidden mark as it comes on show (the app calls this
+        when it starts, before its first screen)."""
         self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+
+    @staticmethod
+    def _keeps(screen: Screen[Any]) -> bool:
+        """Whether ``screen`` keeps its mark hidden between writes: full screens do; a
+        dialog is centred on its screen, and even a hidden mark would move it a line, so a
+        dialog gets one only while a write is on show (a dialog holds no columns)."""
+        return not isinstance(screen, ModalScreen)
 
     def _mark_of(self, screen: Screen[Any]) -> SavingMark:
         """The screen's mark, mounted (hidden) if it has none yet."""
@@ -228,6 +236,14 @@ class Writes:
             screen.mount(mark)
             return mark
 
+    def _hide(self, mark: SavingMark) -> None:
+        if not mark.is_attached:  # its screen is gone, and the mark with it
+            return
+        if self._keeps(mark.screen):
+            mark.show(False)
+        else:
+            mark.remove()
+
     def _show(self) -> None:
         self._timer = None
         if not self._open or self._mark is not None:
@@ -236,11 +252,14 @@ class Writes:
         self._mark.show(True)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
-        """A screen comes on show: it gets its mark; a mark on show moves to it."""
-        mark = self._mark_of(screen)
+        """A screen comes on show: a full screen gets its mark; a mark on show moves."""
         old = self._mark
-        if old is None or old is mark:
+        if old is None:
+            if self._keeps(screen):
+                self._mark_of(screen)
             return
-        old.show(False)
-        self._mark = mark
-        mark.show(True)
+        mark = self._mark_of(screen)
+        if old is not mark:
+            self._hide(old)
+            self._mark = mark
+            mark.show(True)
