@@ -8,12 +8,14 @@ handed back to the UI thread; a failure is shown as one line and changes nothing
 screen.
 
 While any write is on its way for longer than a frame, the screen on show carries a
-"saving…" mark in its top-right corner; it goes when the last write ends. Each screen gets
-its mark, hidden, as it comes on show (a new screen is painted whole anyway); showing and
-hiding it then repaints only its corner. Mounting it when a write outlasted a frame was a
-layout pass that repainted the whole board in the middle of a move. A write has a
-key (the card, the form): a second write with the same key while the first is on its way
-is refused, so ``d`` twice or enter twice on a form does not apply twice.
+"saving…" mark in its top-right corner; it goes when the last write ends. Each full screen
+gets its mark, hidden, as it comes on show (a new screen is painted whole anyway); showing
+and hiding it then repaints only its corner. Mounting it when a write outlasted a frame was
+a layout pass that repainted the whole board in the middle of a move. A dialog gets its
+mark only while a write is on show (a hidden one would move the centred dialog a line).
+
+A write has a key (the card, the form): a second write with the same key while the first
+is on its way is refused, so ``d`` twice or enter twice on a form does not apply twice.
 """
 
 from __future__ import annotations
