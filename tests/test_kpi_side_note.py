@@ -15,6 +15,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
+from kanban_tui.domain.text import OPENING
 from kanban_tui.services.kpi_words import kpi_note
 from tests.test_kpi_ui import import_may, pane
 from tests.ui_helpers import make_app
@@ -38,7 +39,11 @@ def first_unit(line: str) -> str:
     """What the line above could have taken: a CJK character, or a word."""
     text = line.lstrip()
     word = re.match(r"[\x00-\u2e7f]+?(?=\s|[^\x00-\u2e7f]|$)", text)
-    return word.group(0) if word and word.start() == 0 and word.group(0) else text[:1]
+    unit = word.group(0) if word and word.start() == 0 and word.group(0) else text[:1]
+    if unit and set(unit) <= OPENING and len(text) > len(unit):
+        # no line ends with an opening bracket (kinsoku): it goes down with what follows
+        return unit + first_unit(text[len(unit) :])
+    return unit
 
 
 def assert_filled(lines: list[str], width: int) -> None:

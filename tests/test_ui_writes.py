@@ -32,8 +32,9 @@ def db(tmp_path: Path) -> Path:
 
 
 def marked(app: Any) -> bool:
-    """Whether the screen on show carries the "saving…" mark."""
-    return bool(app.screen.query(SavingMark))
+    """Whether the screen on show shows the "saving…" mark (each screen keeps one, hidden
+    while nothing is being saved)."""
+    return any(mark.visible for mark in app.screen.query(SavingMark))
 
 
 def blocking(

@@ -40,33 +40,62 @@ def one_line(text: str) -> str:
 #: A CJK character: two cells, and a line may break before or after it.
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+#: Kinsoku (the usual CJK line-break rules): no line starts with one of these …
+CLOSING = frozenset("，。、）」』】》〉〕］｝！？：；,.;:!?)]}”’・…ー々〆ゝゞ")
+#: … and no line ends with one of these.
+OPENING = frozenset("（「『【《〈〔［｛“‘([{")
+
+
+def _units(text: str) -> list[tuple[int, int, bool]]:
+    """``text`` as ``(start, end, space)`` pieces a line may break between: a run of
+    spaces, or a word / CJK character together with the opening brackets before it and
+    the closing punctuation after it, spaces between them included (a line never breaks
+    there)."""
+    units: list[tuple[int, int, bool]] = []
+    at = 0
+    word = -1  # the index of the last word's piece in ``units``
+    glued = False  # the last word or character ended with an opening bracket
+    for token in _TOKENS.findall(text):
+        end = at + len(token)
+        if token.isspace():
+            units.append((at, end, True))
+        else:
+            if word >= 0 and (glued or token[0] in CLOSING):  # one piece from that word on
+                del units[word + 1 :]
+                units[word] = (units[word][0], end, False)
+            else:
+                units.append((at, end, False))
+                word = len(units) - 1
+            glued = token[-1] in OPENING
+        at = end
+    return units
 
 
 def line_breaks(text: str, width: int) -> list[int]:
     """Where a one-line ``text`` wrapped to ``width`` terminal cells starts each new line
     (indexes into ``text``): a CJK character is two cells and a line may break between any
-    two of them; other words break at spaces; a word wider than the line is cut by cells."""
+    two of them, except that no line starts with closing punctuation (，。）」！…) and none
+    ends with an opening bracket (（「“(…); other words break at spaces; a word (or such a
+    group) wider than the line is cut by cells."""
     from rich.cells import cell_len
 
     width = max(width, 2)
     breaks: list[int] = []
     used = 0
-    at = 0
-    for token in _TOKENS.findall(text):
-        if token.isspace():
-            used += cell_len(token)
-            at += len(token)
+    for start, end, space in _units(text):
+        piece = text[start:end]
+        if space:
+            used += cell_len(piece)
             continue
-        if used and used + cell_len(token) > width:
-            breaks.append(at)
+        if used and used + cell_len(piece) > width:
+            breaks.append(start)
             used = 0
-        for char in token:  # a word wider than a whole line is cut by cells
+        for at, char in enumerate(piece, start):  # wider than a whole line: cut by cells
             size = cell_len(char)
             if used and used + size > width:
                 breaks.append(at)
                 used = 0
             used += size
-            at += 1
     return breaks
 
 

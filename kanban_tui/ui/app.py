@@ -93,6 +93,7 @@ class KanbanApp(App[None]):
         gc.disable()
 
     def on_mount(self) -> None:
+        self.writes.follow()  # each screen gets its hidden "saving…" mark as it shows
         self.push_screen(BoardScreen(self.board.cards, self.actions))
         self.board.db.changed_elsewhere()  # the baseline
         every = self.settings.refresh_seconds

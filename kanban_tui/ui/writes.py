@@ -8,9 +8,14 @@ handed back to the UI thread; a failure is shown as one line and changes nothing
 screen.
 
 While any write is on its way for longer than a frame, the screen on show carries a
-"saving…" mark in its top-right corner; it goes when the last write ends. A write has a
-key (the card, the form): a second write with the same key while the first is on its way
-is refused, so ``d`` twice or enter twice on a form does not apply twice.
+"saving…" mark in its top-right corner; it goes when the last write ends. Each full screen
+gets its mark, hidden, as it comes on show (a new screen is painted whole anyway); showing
+and hiding it then repaints only its corner. Mounting it when a write outlasted a frame was
+a layout pass that repainted the whole board in the middle of a move. A dialog gets its
+mark only while a write is on show (a hidden one would move the centred dialog a line).
+
+A write has a key (the card, the form): a second write with the same key while the first
+is on its way is refused, so ``d`` twice or enter twice on a form does not apply twice.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kanban_tui.errors import KanbanError
@@ -50,18 +57,27 @@ def one_line(exc: BaseException) -> tuple[str, str]:
 
 class SavingMark(Static):
     """The quiet "saving…" in the top-right corner of the screen on show (its style is in
-    ``app.tcss``: over the screen, moving nothing under it)."""
+    ``app.tcss``: over the screen, moving nothing under it); hidden while nothing waits."""
+
+    ID = "saving-mark"
 
     def __init__(self) -> None:
-        super().__init__(Text(t("writes.saving")), id="saving-mark")
+        super().__init__(Text(t("writes.saving")), id=self.ID)
+        self.visible = False  # shown by Writes while a write is on its way
 
     def on_mount(self) -> None:
         self.place()
 
     def place(self) -> None:
-        """Stick to the top-right corner of the screen."""
+        """Stick to the top-right corner of the screen (nothing changes when it is there)."""
         width = cell_len(t("writes.saving")) + 2  # the padding
         self.styles.offset = (max(0, self.screen.size.width - width), 0)
+
+    def show(self, shown: bool) -> None:
+        """Show or hide the mark: a repaint of its own corner, no layout of the screen."""
+        if shown:
+            self.place()
+        self.visible = shown
 
 
 class Writes:
@@ -76,8 +92,8 @@ class Writes:
         #: Writes begun and not yet ended, moves included (UI thread only).
         self._open = 0
         self._timer: Timer | None = None
+        #: The mark on show (on the screen on show), None while hidden.
         self._mark: SavingMark | None = None
-        self._following = False
         #: Set while no write is on its way (what :meth:`idle` waits for).
         self._idle = asyncio.Event()
         self._idle.set()
@@ -199,24 +215,53 @@ class Writes:
             self._timer = None
         if self._mark is not None:
             mark, self._mark = self._mark, None
-            if mark.is_attached:
-                mark.remove()
+            self._hide(mark)
+
+    def follow(self) -> None:
+        """Give each full screen its hidden mark as it comes on show (the app calls this
+        when it starts, before its first screen)."""
+        self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+
+    @staticmethod
+    def _keeps(screen: Screen[Any]) -> bool:
+        """Whether ``screen`` keeps its mark hidden between writes: full screens do; a
+        dialog is centred on its screen, and even a hidden mark would move it a line, so a
+        dialog gets one only while a write is on show (a dialog holds no columns)."""
+        return not isinstance(screen, ModalScreen)
+
+    def _mark_of(self, screen: Screen[Any]) -> SavingMark:
+        """The screen's mark, mounted (hidden) if it has none yet."""
+        try:  # a child of the screen, found by its id (kept nowhere else: it goes with it)
+            return screen.get_child_by_id(SavingMark.ID, SavingMark)
+        except NoMatches:
+            mark = SavingMark()
+            screen.mount(mark)
+            return mark
+
+    def _hide(self, mark: SavingMark) -> None:
+        if not mark.is_attached:  # its screen is gone, and the mark with it
+            return
+        if self._keeps(mark.screen):
+            mark.show(False)
+        else:
+            mark.remove()
 
     def _show(self) -> None:
         self._timer = None
         if not self._open or self._mark is not None:
             return
-        if not self._following:  # the mark moves to whichever screen comes on show
-            self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
-            self._following = True
-        self._mark = SavingMark()
-        self.app.screen.mount(self._mark)
+        self._mark = self._mark_of(self.app.screen)
+        self._mark.show(True)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
+        """A screen comes on show: a full screen gets its mark; a mark on show moves."""
         old = self._mark
-        if old is None or old.parent is screen:
+        if old is None:
+            if self._keeps(screen):
+                self._mark_of(screen)
             return
-        if old.is_attached:
-            old.remove()
-        self._mark = SavingMark()
-        screen.mount(self._mark)
+        mark = self._mark_of(screen)
+        if old is not mark:
+            self._hide(old)
+            self._mark = mark
+            mark.show(True)

@@ -54,9 +54,11 @@ WIDE_FROM = 160
 #: Rows read at a time: a 100-line terminal shows 33, so the first frame reads one page.
 PAGE_SIZE = 32
 #: Painted lines kept for reuse (a move shifts rows: their lines are drawn already), per
-#: column and per kind (painted, styled): a few screens of a tall terminal. 4,096 made the
-#: 8-hour soak end at 174 MB instead of 125 MB (lines of a day's refreshes kept alive).
+#: column: a few screens of a tall terminal. 4,096 made the 8-hour soak end at 174 MB
+#: instead of 125 MB (lines of a day's refreshes kept alive).
 LINE_CACHE = 256
+#: Styled lines kept per column (see :class:`LineStylesCache`).
+STYLED_CACHE = 256
 
 #: ``(column, offset, limit) -> rows`` and ``column -> (count, minutes)``; given by the screen.
 RowSource = Callable[[Column, int, int], list[CardRow]]
@@ -138,7 +140,7 @@ class LineStylesCache(StylesCache):
         if found is not None and found[0] is painted and found[1] == used:
             return found[2]
         line = super().render_line(*args, lambda _: painted, *rest)
-        if len(self.styled) >= LINE_CACHE:
+        if len(self.styled) >= STYLED_CACHE:
             self.styled.clear()
         self.styled[id(painted)] = (painted, used, line)
         return line
@@ -361,6 +363,16 @@ class ColumnView(ScrollView, can_focus=False):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.count * CARD_HEIGHT)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """A layout pass of the screen hands every scroll view the virtual size of its
+        layout (the content area), never the column's own (rows × card height, set by the
+        column): Textual took that as a change and redrew all four scrollbars, and so the
+        whole row of columns, at every layout (a toast, the "saving…" mark). The column's
+        own virtual size is compared instead: only a new size redraws."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def notify_style_update(self) -> None:
         self._styles.clear()
