@@ -4,8 +4,10 @@ why an action was refused in Chinese, keeping only what is not words (a path, a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,6 +95,27 @@ def test_a_file_that_is_not_a_database(run: Run, tmp_path: Path) -> None:
     assert "不是 SQLite 数据库" in err
     assert_chinese(err, str(other))
     assert other.read_bytes() == before
+
+
+def test_a_database_with_a_trigger_of_its_own(run: Run, tmp_path: Path) -> None:
+    live = tmp_path / "board.db"
+    assert run("list")[0] == 0
+    with contextlib.closing(sqlite3.connect(live)) as connection:
+        connection.execute("CREATE TRIGGER trap AFTER INSERT ON card BEGIN SELECT 1; END")
+        connection.commit()
+    code, err = run("list")
+    assert code == 1
+    assert err.startswith(
+        f"seller-kanban: {live}: is not a database this version can use: it has a trigger "
+        "'trap' of its own; restore a good backup with `seller-kanban restore FILE`"
+    )
+    code, err = run("--lang", "zh", "list")
+    assert code == 1
+    assert err == (
+        f"seller-kanban: {live}: 不是本版本可用的数据库:它自带一个触发器 'trap';"
+        "请用 `seller-kanban restore 文件` 恢复一个完好的备份(见 `seller-kanban doctor`)\n"
+    )
+    assert_chinese(err, str(live), "'trap'", "`seller-kanban restore", "`seller-kanban doctor`")
 
 
 def test_a_missing_template(run: Run) -> None:

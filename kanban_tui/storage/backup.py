@@ -319,17 +319,16 @@ def schema_report(live: Path) -> str:
         connection = sqlite3.connect(f"{live.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-            found = schema.problems(connection)
+            # a report for a bug report: in English, like the rest of the doctor's facts
+            found = schema.problems(connection, own_only=version < SCHEMA_VERSION, lang="en")
         finally:
             connection.close()
     except sqlite3.Error as exc:
         return f"cannot be read ({exc})"
     if version < 1:
         return f"records schema version {version}, which no seller-kanban wrote — {SCHEMA_HINT}"
-    if version < SCHEMA_VERSION:
-        found = [problem for problem in found if "of its own" in problem]
-        if not found:
-            return f"ok (version {version}, upgraded when the board opens it)"
+    if version < SCHEMA_VERSION and not found:
+        return f"ok (version {version}, upgraded when the board opens it)"
     if not found:
         return "ok"
     return f"{'; '.join(found)} — {SCHEMA_HINT}"

@@ -223,9 +223,7 @@ def _check_schema(path: Path, connection: sqlite3.Connection, version: int) -> N
     of triggers and views here: its tables are checked on an upgraded copy."""
     from kanban_tui.storage import schema
 
-    found = schema.problems(connection)
-    if version < SCHEMA_VERSION:
-        found = [problem for problem in found if "of its own" in problem]
+    found = schema.problems(connection, own_only=version < SCHEMA_VERSION)
     if found:
         more = t("errors.db.and_more", count=len(found) - 1) if len(found) > 1 else ""
         raise DatabaseError(
