@@ -203,4 +203,4 @@ def read_report_file(path: Path) -> bytes:
     from kanban_tui import cli  # the limit is read at call time: tests lower it
     from kanban_tui.services.files import read_input
 
-    return read_input(path, cli.REPORT_MAX_BYTES, "export a shorter date range from Seller Central")
+    return read_input(path, cli.REPORT_MAX_BYTES, t("errors.kpi.shorter_range"))
