@@ -203,3 +203,15 @@ async def test_the_chinese_board_says_a_refused_edit_in_chinese(tmp_path: Path) 
         assert isinstance(app.screen, ErrorScreen)
         assert app.screen.error_message == "没有这张卡片(已删除?)"
         assert str(app.screen.query_one("#error-message").render()) == "没有这张卡片(已删除?)"
+
+
+def test_an_unknown_metric_typed_by_hand(run: Run) -> None:
+    typed = ("kpi", "add", "--metric", "revenue", "--value", "5", "--date", "2026-11-01")
+    code, err = run(*typed)
+    assert code == 2
+    assert err.startswith("seller-kanban: revenue: unknown base metric 'revenue' (known: sales, ")
+    code, err = run("--lang", "zh", *typed)
+    assert code == 2
+    assert err.startswith("seller-kanban: revenue: 未知的基础指标 'revenue'(可用:sales, ")
+    known = err.split("可用:")[1].rstrip(")\n")
+    assert_chinese(err, "revenue", known)
