@@ -162,9 +162,9 @@ def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
             try:
                 value = json.loads(value)
             except ValueError:
-                raise ConfigError(
-                    name, f"is not JSON, e.g. '{{\"JPY\": 0.0067}}' (got {value!r})"
-                ) from None
+                from kanban_tui.i18n import t
+
+                raise ConfigError(name, t("errors.config.not_json", got=repr(value))) from None
         values[field] = value
     if isinstance(values.get("language"), str):
         from kanban_tui.i18n import normalise
@@ -176,9 +176,13 @@ def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
 def _describe(error: ValidationError, source: str) -> ConfigError:
     item = error.errors()[0]
     key = ".".join(str(part) for part in item["loc"]) or "(file)"
-    problem = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
+    from kanban_tui.i18n import t
+
+    problem = t("errors.config.unknown_key") if item["type"] == "extra_forbidden" else item["msg"]
     problem = problem.removeprefix("Value error, ")
-    return ConfigError(source, f"{key}: {problem} (got {item.get('input')!r})")
+    return ConfigError(
+        source, t("errors.config.bad_key", key=key, problem=problem, got=repr(item.get("input")))
+    )
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -186,17 +190,19 @@ def read_toml(path: Path) -> dict[str, Any]:
     file when it cannot be read or is not TOML (the config file and the user's playbooks)."""
     if not path.exists():
         return {}
+    from kanban_tui.i18n import t
+
     if not path.is_file():
-        raise ConfigError(str(path), "is not a regular file")
+        raise ConfigError(str(path), t("errors.config.not_regular"))
     try:
         with path.open("rb") as handle:
             return tomllib.loads(handle.read(_MAX_CONFIG_BYTES).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"is not valid TOML: {exc}") from None
+        raise ConfigError(str(path), t("errors.config.not_toml", reason=exc)) from None
     except UnicodeDecodeError:
-        raise ConfigError(str(path), "is not UTF-8 text (a binary file?)") from None
+        raise ConfigError(str(path), t("errors.config.not_utf8")) from None
     except OSError as exc:
-        raise ConfigError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise ConfigError(str(path), t("errors.file.cannot_read", reason=exc.strerror)) from None
 
 
 def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -219,7 +225,10 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
         item = exc.errors()[0]
         name = variable(_field_of(str(item["loc"][0])))
         problem = str(item["msg"]).removeprefix("Value error, ")
-        raise ConfigError(name, f"{problem} (got {item.get('input')!r})") from None
+        from kanban_tui.i18n import t
+
+        got = repr(item.get("input"))
+        raise ConfigError(name, t("errors.config.bad_value", problem=problem, got=got)) from None
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kanban_tui.cli.parser import ENV_DB
 from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
     from kanban_tui.services.session import Board
@@ -35,7 +36,7 @@ def db_location(args: argparse.Namespace) -> str:
 
     location = getattr(args, "db", None) or os.environ.get(ENV_DB)
     if location and _not_text(location):
-        raise UsageError(ENV_DB, "holds bytes that are not UTF-8 text")
+        raise UsageError(ENV_DB, t("errors.cli.not_utf8"))
     return location or str(locations.default_database())
 
 
@@ -53,7 +54,7 @@ def check_text_arguments(args: argparse.Namespace) -> None:
             if isinstance(item, str) and _not_text(item):
                 positional = name in ("title", "file", "amount")
                 option = name if positional else "--" + name.replace("_", "-")
-                raise UsageError(option, "holds bytes that are not UTF-8 text; nothing changed")
+                raise UsageError(option, t("errors.cli.not_utf8_unchanged"))
 
 
 def day(option: str, text: str) -> date:
@@ -61,7 +62,7 @@ def day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(option, f"not a date: {text!r} (use 2026-11-25)") from None
+        raise UsageError(option, t("errors.cli.not_a_date", text=repr(text))) from None
 
 
 def check_year(option: str, year: int, shown: object) -> None:
@@ -69,7 +70,9 @@ def check_year(option: str, year: int, shown: object) -> None:
     from kanban_tui.domain.validation import YEARS, year_in_range
 
     if not year_in_range(year):
-        raise UsageError(option, f"{shown} is out of range (years {YEARS[0]} to {YEARS[1]})")
+        raise UsageError(
+            option, t("errors.cli.year_range", shown=shown, first=YEARS[0], last=YEARS[1])
+        )
 
 
 def fields(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
@@ -97,7 +100,6 @@ def market(board: Board, args: argparse.Namespace) -> str:
 def report_alerts(board: Board) -> None:
     """Risk alerts after an import, a manual value or a tick; said on stderr so JSON on
     stdout stays clean."""
-    from kanban_tui.i18n import t
 
     found = board.check_alerts()
     if found.created:

@@ -129,7 +129,7 @@ def move(board: Board, args: argparse.Namespace) -> None:
     from kanban_tui.domain.models import Column
 
     if args.position is not None and args.position < 0:
-        raise UsageError("--position", "must be 0 or more")
+        raise UsageError("--position", t("errors.cli.at_least", least=0))
     print_row(board.cards.move(args.id, Column(args.to), args.position), args.json)
 
 
@@ -148,7 +148,7 @@ def delete(board: Board, args: argparse.Namespace) -> None:
 def edit(board: Board, args: argparse.Namespace) -> None:
     values = fields(args, _FIELDS)
     if not values:
-        raise UsageError("edit", "nothing to change: give --title, --category, …")
+        raise UsageError("edit", t("errors.cli.edit_nothing"))
     print_row(board.cards.edit(args.id, values), args.json)
 
 
@@ -156,7 +156,7 @@ def history(board: Board, args: argparse.Namespace) -> None:
     """The card's history, newest first, in the reader's language (``--json``: the stored
     facts with the sentence beside them)."""
     if args.limit is not None and args.limit < 1:
-        raise UsageError("--limit", "must be 1 or more")
+        raise UsageError("--limit", t("errors.cli.at_least", least=1))
     rows = board.cards.card_history(args.id, args.limit)
     if args.json:
         print_json([row.as_json() for row in rows], indent=2 if sys.stdout.isatty() else None)

@@ -39,7 +39,7 @@ def _live(args: argparse.Namespace) -> Path | None:
 def _file_to_copy(args: argparse.Namespace) -> Path:
     live = _live(args)
     if live is None:
-        raise UsageError("--db", "an in-memory database has nothing to back up or restore")
+        raise UsageError("--db", t("errors.db.memory_no_backup"))
     return live
 
 

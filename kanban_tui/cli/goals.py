@@ -39,7 +39,7 @@ def goal(board: Board, args: argparse.Namespace) -> None:
         if read.percent:
             raise NumberError(args.amount, "not_a_number")
     except NumberError:
-        raise UsageError("goal", "amounts and weights must be numbers") from None
+        raise UsageError("goal", t("errors.kpi.goal_not_number")) from None
     amount = read.value
     year: int = args.year or board.cards.today().year
     check_year("--year", year, year)
@@ -48,7 +48,7 @@ def goal(board: Board, args: argparse.Namespace) -> None:
         or not 0 < amount < GOAL_MAX
         or any(not w.is_finite() or not 0 <= w < GOAL_MAX for w in weights)
     ):
-        raise UsageError("goal", f"amounts and weights must be positive numbers below {GOAL_MAX:,}")
+        raise UsageError("goal", t("errors.kpi.goal_range", most=f"{GOAL_MAX:,}"))
     currency = args.currency.upper()
     board.kpi.set_goal(year, amount, args.currency, weights)
     months = [board.kpi.monthly_goal(f"{year}-{m:02d}") for m in range(1, 13)]

@@ -62,7 +62,9 @@ def add(board: Board, args: argparse.Namespace) -> None:
     try:
         value = parse_number(args.value, limit=NUMBER_MAX).fraction
     except NumberError:
-        raise UsageError("--value", f"not a number below {NUMBER_MAX:,}: {args.value!r}") from None
+        raise UsageError(
+            "--value", t("errors.kpi.value_range", most=f"{NUMBER_MAX:,}", value=repr(args.value))
+        ) from None
     entry = Entry(args.metric, when, value, args.scope)
     recorded = record(board.kpi, entry, market(board, args), board.check_alerts)
     if recorded.alerts_created:
@@ -102,7 +104,7 @@ def show(board: Board, args: argparse.Namespace) -> None:
     if args.asin:
         scope = args.asin.strip().upper()
         if not re.fullmatch(r"[A-Z0-9]{10}", scope):
-            raise UsageError("--asin", f"{args.asin!r} is not an ASIN (10 letters and digits)")
+            raise UsageError("--asin", t("errors.kpi.not_asin", value=repr(args.asin)))
     figures = service.month(month, code, scope)
     if args.json:
         print_json({key: tile.as_json() for key, tile in figures.tiles.items()})

@@ -54,17 +54,17 @@ def _period(args: argparse.Namespace) -> tuple[date, date] | None:
     """``--from``/``--to`` or ``--month`` as (first day, last day), or None."""
     if args.month:
         if args.start or args.end:
-            raise UsageError("--month", "give either --month or --from/--to, not both")
+            raise UsageError("--month", t("errors.cli.month_or_range"))
         from kanban_tui.services.kpi import month_bounds
 
         start, end = month_bounds(args.month)
         return start, end - timedelta(days=1)
     if args.start or args.end:
         if not (args.start and args.end):
-            raise UsageError("--from" if not args.start else "--to", "give both --from and --to")
+            raise UsageError("--from" if not args.start else "--to", t("errors.cli.both_ends"))
         first, last = day("--from", args.start), day("--to", args.end)
         if last < first:
-            raise UsageError("--to", f"{last} is before --from {first}")
+            raise UsageError("--to", t("errors.cli.before_from", last=last, first=first))
         return first, last
     return None
 
@@ -91,13 +91,13 @@ def run(board: Board, args: argparse.Namespace) -> None:
         try:
             text = read_report_file(map_path).decode("utf-8-sig")  # never a FIFO or /dev/zero
         except UnicodeDecodeError:
-            raise UsageError("--map", f"{map_path} cannot be read (it is not UTF-8 text)") from None
+            raise UsageError("--map", t("errors.cli.map_not_utf8", path=map_path)) from None
         try:
             mapping = load_mapping(text, str(map_path))
         except ParseError as exc:
             raise UsageError("--map", str(exc)) from None
         if kind not in ("auto", mapping.kind):
-            raise UsageError("--type", f"the mapping is for {mapping.kind} reports, not {kind}")
+            raise UsageError("--type", t("errors.cli.map_kind", mapped=mapping.kind, kind=kind))
         kind, columns = mapping.kind, mapping.columns
         date_order = date_order or mapping.date_order
         date_format = date_format or mapping.date_format
@@ -203,4 +203,4 @@ def read_report_file(path: Path) -> bytes:
     from kanban_tui import cli  # the limit is read at call time: tests lower it
     from kanban_tui.services.files import read_input
 
-    return read_input(path, cli.REPORT_MAX_BYTES, "export a shorter date range from Seller Central")
+    return read_input(path, cli.REPORT_MAX_BYTES, t("errors.kpi.shorter_range"))

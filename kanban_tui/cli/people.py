@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from kanban_tui.cli.parser import Commands, json_flag
 from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
     from kanban_tui.cli.dispatch import Handler
@@ -36,14 +37,13 @@ def list_assignee(args: argparse.Namespace, service: Any) -> str | None:
         return None
     name = given.strip()
     if not name:
-        raise UsageError("--assignee", "give a name (or leave the option out for everyone)")
+        raise UsageError("--assignee", t("errors.people.empty_assignee"))
     return name
 
 
 def whoami(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """Print the current user and where the name came from."""
     from kanban_tui.domain.text import literal
-    from kanban_tui.i18n import t
     from kanban_tui.services.people import ENV_USER, whoami
 
     me = whoami(settings)

@@ -97,7 +97,7 @@ def templates(board: Board, args: argparse.Namespace) -> None:
         row = service.add(values)
     elif action == "edit":
         if not values:
-            raise UsageError("templates edit", "nothing to change: give --title, --rule, …")
+            raise UsageError("templates edit", t("errors.cli.template_edit_nothing"))
         row = service.edit(args.id, values)
     elif action in ("pause", "resume"):
         row = service.set_active(args.id, action == "resume")

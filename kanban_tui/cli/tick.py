@@ -32,11 +32,9 @@ def parse_now(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(
-            "--now", f"not an ISO time: {text!r} (e.g. 2026-11-25T08:00:00+00:00)"
-        ) from None
+        raise UsageError("--now", t("errors.cli.not_iso_time", text=repr(text))) from None
     if moment.tzinfo is None:
-        raise UsageError("--now", "give a UTC offset, e.g. 2026-11-25T08:00:00+00:00")
+        raise UsageError("--now", t("errors.cli.no_utc_offset"))
     check_year("--now", moment.year, repr(text))
     return moment
 

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from kanban_tui.errors import KanbanError
+from kanban_tui.i18n import t
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -20,7 +21,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     except OSError as exc:
-        raise KanbanError(str(target), f"cannot be written ({exc.strerror})") from None
+        raise KanbanError(str(target), t("errors.file.cannot_write", reason=exc.strerror)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -35,5 +36,5 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise KanbanError(str(target), f"cannot be written ({exc.strerror})") from None
+        raise KanbanError(str(target), t("errors.file.cannot_write", reason=exc.strerror)) from None
     return target

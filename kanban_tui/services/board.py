@@ -81,7 +81,7 @@ def _restore(session: Session, snapshot: dict[str, Any]) -> Card:
 def _load(session: Session, card_id: int) -> Card:
     card = repo.get(session, card_id)
     if card is None:
-        raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+        raise NotFoundError(f"#{card_id}", t("errors.card.missing"))
     return card
 
 
@@ -231,7 +231,7 @@ class BoardService:
         with self.db.read() as session:
             found = [ActivityRow.of(row) for row in activity.recent(session, card_id, limit)]
             if not found and repo.get(session, card_id) is None:
-                raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+                raise NotFoundError(f"#{card_id}", t("errors.card.missing"))
             return found
 
     # ----------------------------------------------------------------- writing
@@ -290,7 +290,7 @@ class BoardService:
 
         values = _validate(CardFields, fields)
         if not column.is_open:
-            raise KanbanError(column.value, "new cards go to Daily, Weekly or Monthly")
+            raise KanbanError(t(f"column.{column.value}"), t("errors.card.new_in_done"))
         snapshot: dict[str, Any] = {}
 
         def do(session: Session) -> int | None:
@@ -379,7 +379,7 @@ class BoardService:
         if column is origin[0] and position is None:
             return self.card(card_id)
         if column is Column.DONE and origin[0] is Column.DONE:
-            raise KanbanError(f"#{card_id}", "is already done")
+            raise KanbanError(f"#{card_id}", t("errors.card.already_done"))
         now = self._now()
 
         def place(
@@ -439,7 +439,7 @@ class BoardService:
         """Move a card up (-1) or down (+1) within its open column."""
         card = self.card(card_id)
         if card.done:
-            raise KanbanError(f"#{card_id}", "done cards are ordered by when they were finished")
+            raise KanbanError(f"#{card_id}", t("errors.card.done_order"))
         with self.db.read() as session:
             stored = _load(session, card_id)
             row = repo.row_of(session, stored, repo.View()) + delta
@@ -586,7 +586,7 @@ class BoardService:
         try:
             card_id = self._replay("undo", action, action.undo)
         except NotFoundError:
-            raise KanbanError(action.label, "the card was changed elsewhere; cannot undo") from None
+            raise KanbanError(action.label, t("errors.card.changed_cannot_undo")) from None
         self.history.undone.append(action)
         return action.label, card_id
 
@@ -597,7 +597,7 @@ class BoardService:
         try:
             card_id = self._replay("redo", action, action.redo)
         except NotFoundError:
-            raise KanbanError(action.label, "the card was changed elsewhere; cannot redo") from None
+            raise KanbanError(action.label, t("errors.card.changed_cannot_redo")) from None
         self.history.done.append(action)
         return action.label, card_id
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kanban_tui.errors import DatabaseError, KanbanError, UsageError
+from kanban_tui.i18n import t
 
 
 def is_server(location: str) -> bool:
@@ -46,11 +47,11 @@ def revision_of(location: str) -> dict[str, Any]:
     if target.is_server:
         engine = server_engine(target)
     elif target.path is None:
-        raise UsageError("--db", "an in-memory database has no schema revision to show")
+        raise UsageError("--db", t("errors.db.memory_no_revision"))
     else:
         version = inspect_file(target.path)
         if version is None:
-            raise DatabaseError(str(target.path), "does not exist")
+            raise DatabaseError(str(target.path), t("errors.file.missing"))
         facts["schema"] = version
         uri = f"{target.path.resolve().as_uri()}?mode=ro"
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
@@ -63,7 +64,8 @@ def revision_of(location: str) -> dict[str, Any]:
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()
         raise DatabaseError(
-            target.label, f"cannot be opened ({reason[0] if reason else 'no answer'})"
+            target.label,
+            t("errors.db.cannot_open", reason=reason[0] if reason else t("errors.db.no_answer")),
         ) from None
     finally:
         engine.dispose()
@@ -78,7 +80,7 @@ def upgrade(location: str) -> tuple[str | None, dict[str, Any]]:
 
     place = resolve_target(location)
     if place.path is None and not place.is_server:
-        raise UsageError("--db", "an in-memory database has nothing to upgrade")
+        raise UsageError("--db", t("errors.db.memory_no_upgrade"))
     before = None
     # a missing file or an empty server database: the open below creates it
     with contextlib.suppress(DatabaseError):
@@ -95,7 +97,7 @@ def copy(location: str, to: str) -> tuple[str, dict[str, int]]:
 
     target = resolve_target(to)
     if target.path is None and not target.is_server:
-        raise UsageError("--to", "give a file or a postgresql+psycopg:// URL, not memory")
+        raise UsageError("--to", t("errors.db.copy_to_memory"))
     source = open_database(location, create=False)
     try:
         copied = copy_database(source, to)
@@ -106,7 +108,6 @@ def copy(location: str, to: str) -> tuple[str, dict[str, int]]:
 
 def refuse_restore(location: str) -> None:
     """A team's database is replaced only on purpose: by copying a file into an empty one."""
-    from kanban_tui.i18n import t
 
     raise KanbanError(label(location), t("cli.db.no_restore"))
 
@@ -121,7 +122,7 @@ def backup_server(location: str, output: str | None) -> Path:
     if output:
         path = Path(output).expanduser()
         if path.exists():
-            raise KanbanError(str(path), "exists already; give a new file name")
+            raise KanbanError(str(path), t("errors.file.exists_give_new"))
     else:
         from kanban_tui import locations
 
@@ -143,7 +144,6 @@ def doctor_server(location: str) -> dict[str, Any]:
     import platform
 
     from kanban_tui import __version__
-    from kanban_tui.i18n import t
     from kanban_tui.storage.database import open_database
 
     report: dict[str, Any] = {

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kanban_tui.errors import KanbanError, UsageError
+from kanban_tui.i18n import t
 
 
 def database_file(location: str) -> Path | None:
@@ -43,9 +44,11 @@ def read_input(path: Path, limit: int, too_large: str) -> bytes:
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        raise KanbanError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise KanbanError(str(path), t("errors.file.cannot_read", reason=exc.strerror)) from None
     if len(raw) > limit:
-        raise UsageError(str(path), f"is larger than {limit // (1024 * 1024)} MB; {too_large}")
+        raise UsageError(
+            str(path), t("errors.file.too_large", mb=limit // (1024 * 1024), hint=too_large)
+        )
     return raw
 
 
@@ -75,7 +78,7 @@ def backup(live: Path, output: str | None, kept: int, now: datetime) -> Path:
     from kanban_tui.storage.database import inspect_file
 
     if inspect_file(live) is None:
-        raise KanbanError(str(live), "does not exist")
+        raise KanbanError(str(live), t("errors.file.missing"))
     if output:
         return backup_to(live, check_output(output, live, overwrite=False))
     copy = backup_to(live, copy_path(live, MANUAL, now))

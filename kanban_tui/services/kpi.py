@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from kanban_tui import collector
 from kanban_tui.domain.judge import InventoryFigures, PaceJudgment, inventory_figures, judge_pace
 from kanban_tui.domain.kpi import (
+    BASE_METRICS,
     MONEY_METRICS,
     PER_ASIN_METRICS,
     Computed,
@@ -240,6 +241,11 @@ class KpiService(KpiTargetsMixin):
         if day > latest:
             raise UsageError(
                 "--date", t("words.future_day", day=day.isoformat(), today=latest.isoformat())
+            )
+        if metric not in BASE_METRICS:
+            known = ", ".join(BASE_METRICS)
+            raise UsageError(
+                metric, t("errors.kpi.unknown_metric", metric=repr(metric), known=known)
             )
         check_range(metric, value)
         try:

@@ -15,6 +15,7 @@ from kanban_tui.domain.judge import InventoryFigures, PaceJudgment
 from kanban_tui.domain.kpi import Observation, Pacing, Status, Superseded, Target
 from kanban_tui.domain.validation import YEARS, year_in_range
 from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
 
 #: The kind of an import summary of an FBA inventory snapshot.
 INVENTORY = "fba_inventory"
@@ -99,9 +100,9 @@ def month_bounds(month: str) -> tuple[date, date]:
         year, number = (int(part) for part in month.split("-"))
         start = date(year, number, 1)
     except ValueError:
-        raise UsageError(month, "use a month like 2026-11") from None
+        raise UsageError(month, t("errors.kpi.not_a_month")) from None
     if not year_in_range(start.year):
-        raise UsageError(month, f"is out of range (years {YEARS[0]} to {YEARS[1]})")
+        raise UsageError(month, t("errors.kpi.month_range", first=YEARS[0], last=YEARS[1]))
     return start, next_month(start)
 
 

@@ -14,6 +14,7 @@ from kanban_tui.domain.models import KpiObservation, utcnow
 from kanban_tui.domain.numbers import NumberError, parse_number
 from kanban_tui.domain.validation import NUMBER_MAX
 from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
 from kanban_tui.storage.bulk import BulkTable
 from kanban_tui.storage.database import Database
 
@@ -82,13 +83,11 @@ _FRACTIONS = frozenset({"odr", "keyword_coverage", "organic_share_measured"})
 def check_range(metric: str, value: Decimal) -> None:
     """Refuse values no report could hold (an ODR of 5 means 500 %)."""
     if metric in _FRACTIONS and not Decimal(0) <= value <= Decimal(1):
-        raise UsageError(
-            metric, f"{value} is not a share: give 0–1 (e.g. 0.72) or a percentage (72%)"
-        )
+        raise UsageError(metric, t("errors.kpi.not_a_share", value=value))
     if metric == "bsr" and (value < 1 or value != value.to_integral_value()):
-        raise UsageError(metric, f"{value} is not a rank: give a whole number of 1 or more")
+        raise UsageError(metric, t("errors.kpi.not_a_rank", value=value))
     if metric != "bsr" and value < 0 and metric not in ("fees",):
-        raise UsageError(metric, f"{value} cannot be negative")
+        raise UsageError(metric, t("errors.kpi.negative", value=value))
 
 
 def decimal(text: str) -> Decimal:

@@ -80,7 +80,7 @@ class KpiTargetsMixin:
         definition = self.definitions.get(key)
         if definition is None or not value:
             known = ", ".join(self.definitions)
-            raise UsageError(spec, f"use KPI=VALUE with a KPI among {known}")
+            raise UsageError(spec, t("errors.kpi.target_spec", known=known))
         if definition.target_runtime is not None:
             raise UsageError(spec, t(f"judge.runtime_target.{definition.target_runtime}"))
         if value == "default":
@@ -102,9 +102,7 @@ class KpiTargetsMixin:
                 low, high = decimal(value), None
             target = Target(min=low, max=high)
         except (ValueError, InvalidOperation):
-            raise UsageError(
-                spec, "the value must be a number (ratios as fractions: 0.25)"
-            ) from None
+            raise UsageError(spec, t("errors.kpi.target_not_number")) from None
 
         def work(session: Session) -> None:
             row = session.get(KpiTarget, key) or KpiTarget(kpi=key)
@@ -119,13 +117,13 @@ class KpiTargetsMixin:
         """``acos.band=0.05``: a value within 5 % of the limit is shown as a warning."""
         definition = self.definitions.get(key)
         if definition is None:
-            raise UsageError(spec, f"unknown KPI {key!r}")
+            raise UsageError(spec, t("errors.kpi.unknown", key=repr(key)))
         try:
             band = decimal(value)
         except (ValueError, InvalidOperation):
-            raise UsageError(spec, "the band must be a fraction such as 0.1") from None
+            raise UsageError(spec, t("errors.kpi.band_not_number")) from None
         if not Decimal(0) <= band < Decimal(1):
-            raise UsageError(spec, "the band must be a fraction from 0 up to 1, e.g. 0.1")
+            raise UsageError(spec, t("errors.kpi.band_range"))
 
         def work(session: Session) -> None:
             row = session.get(KpiTarget, key)
@@ -156,9 +154,9 @@ class KpiTargetsMixin:
         self, year: int, amount: Decimal, currency: str = "USD", weights: Sequence[Decimal] = ()
     ) -> None:
         if amount < 0:
-            raise UsageError(str(amount), "the goal cannot be negative")
+            raise UsageError(str(amount), t("errors.kpi.goal_negative"))
         if weights and (len(weights) != 12 or any(w < 0 for w in weights) or sum(weights) == 0):
-            raise UsageError("--weights", "give 12 non-negative numbers, one per month")
+            raise UsageError("--weights", t("errors.kpi.weights"))
 
         def work(session: Session) -> None:
             row = session.get(Goal, year) or Goal(year=year, amount="0")

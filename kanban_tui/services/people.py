@@ -13,6 +13,7 @@ from typing import Any
 
 from kanban_tui.domain.models import NAME_MAX
 from kanban_tui.errors import UsageError
+from kanban_tui.i18n import t
 
 ENV_USER = "SELLER_KANBAN_USER"
 
@@ -31,9 +32,9 @@ def clean_name(value: str, field: str = "--assignee") -> str | None:
     if not name:
         return None
     if len(name) > NAME_MAX:
-        raise UsageError(field, f"a name has at most {NAME_MAX} characters (got {len(name)})")
+        raise UsageError(field, t("errors.people.too_long", most=NAME_MAX, got=len(name)))
     if any(ord(char) < 32 or ord(char) == 127 for char in name):
-        raise UsageError(field, f"a name cannot hold control characters: {value!r}")
+        raise UsageError(field, t("errors.people.control", value=repr(value)))
     return name
 
 

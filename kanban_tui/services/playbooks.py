@@ -18,6 +18,7 @@ from sqlmodel import Session
 from kanban_tui import locations
 from kanban_tui.domain.models import Card, Column, Priority, Source
 from kanban_tui.errors import ConfigError, KanbanError
+from kanban_tui.i18n import t
 from kanban_tui.services import titles
 from kanban_tui.services.board import BoardService, CardRow
 from kanban_tui.storage import activity
@@ -84,7 +85,7 @@ def open_incident(cards: BoardService, book: PlaybookBook, key: str) -> CardRow:
     """Create the urgent incident card for playbook ``key`` with its timer running."""
     playbook = next((p for p in book.playbook if p.key == key), None)
     if playbook is None:
-        raise KanbanError(key, "no such playbook")
+        raise KanbanError(key, t("errors.playbook.missing"))
     now = cards.clock().astimezone(UTC)
     key = titles.PLAYBOOK + playbook.key
 

@@ -156,7 +156,9 @@ class TemplateService:
         """One template, reading only its own statistics."""
         found = self._rows(only=template_id)
         if not found:
-            raise NotFoundError(f"template {template_id}", "no such template")
+            raise NotFoundError(
+                t("errors.template.title", id=template_id), t("errors.template.missing")
+            )
         return found[0]
 
     def _rows(self, include_paused: bool = True, only: int | None = None) -> list[TemplateRow]:
@@ -323,7 +325,7 @@ class TemplateService:
         with self.db.read() as session:
             card = session.get(Card, card_id)
             if card is None:
-                raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+                raise NotFoundError(f"#{card_id}", t("errors.card.missing"))
             snapshot = card.model_copy()
         if snapshot.template_id is not None and self._exists(snapshot.template_id):
             row = self.edit(snapshot.template_id, {"rule": rule})
@@ -355,7 +357,7 @@ class TemplateService:
             )
             card = session.get(Card, card_id)
             if card is None:
-                raise NotFoundError(f"#{card_id}", "no such card (deleted?)")
+                raise NotFoundError(f"#{card_id}", t("errors.card.missing"))
             card.template_id = template.id
             card.period_key = period.key
             session.add(card)
@@ -426,7 +428,9 @@ def _stored(fields: TemplateFields) -> dict[str, Any]:
 def _load(session: Session, template_id: int) -> Template:
     template = session.get(Template, template_id)
     if template is None or template.deleted_at is not None:
-        raise NotFoundError(f"template {template_id}", "no such template")
+        raise NotFoundError(
+            t("errors.template.title", id=template_id), t("errors.template.missing")
+        )
     return template
 
 

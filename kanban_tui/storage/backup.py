@@ -27,6 +27,7 @@ from typing import Any
 
 from kanban_tui import locations
 from kanban_tui.errors import DatabaseError
+from kanban_tui.i18n import t
 from kanban_tui.storage.database import (
     BUSY_TIMEOUT_MS,
     SCHEMA_HINT,
@@ -116,14 +117,14 @@ def backup_to(source: Path, destination: Path, *, unique: bool = True) -> Path:
     """
     destination = destination.expanduser()
     if destination.exists() and destination.is_dir():
-        raise DatabaseError(str(destination), "is a directory; give a file name")
+        raise DatabaseError(str(destination), t("errors.file.is_folder_give_file"))
     if same_file(destination, source):
-        raise DatabaseError(str(destination), "is the database itself; give another file name")
+        raise DatabaseError(str(destination), t("errors.backup.is_database"))
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(
-            str(destination.parent), f"cannot be created ({exc.strerror})"
+            str(destination.parent), t("errors.file.cannot_create", reason=exc.strerror)
         ) from None
     sweep_stale(destination.parent)
     try:
@@ -140,16 +141,18 @@ def backup_to(source: Path, destination: Path, *, unique: bool = True) -> Path:
             finally:
                 src.close()
             if not check or check[0] != "ok":
-                raise DatabaseError(str(destination), "the copy failed its integrity check")
+                raise DatabaseError(str(destination), t("errors.backup.integrity"))
             with partial.open("rb+") as handle:
                 os.fsync(handle.fileno())
             return place(partial, destination, unique=unique)
     except sqlite3.Error as exc:
         text = str(exc)
         reason = "the disk is full" if "full" in text.lower() else text
-        raise DatabaseError(str(destination), f"backup failed: {reason}") from None
+        raise DatabaseError(str(destination), t("errors.backup.failed", reason=reason)) from None
     except OSError as exc:
-        raise DatabaseError(str(destination), f"backup failed: {exc.strerror}") from None
+        raise DatabaseError(
+            str(destination), t("errors.backup.failed", reason=exc.strerror)
+        ) from None
 
 
 def daily_backup(source: Path, folder: Path | None, keep: int, today: datetime) -> Path | None:
@@ -221,13 +224,12 @@ def upgraded_copy(source: Path, version: int) -> Iterator[Path]:
         except (sqlite3.Error, database.OperationalError, DatabaseError) as exc:
             reason = exc.message if isinstance(exc, DatabaseError) else str(exc)
             raise DatabaseError(
-                str(source), f"cannot be upgraded to this version ({reason}); nothing changed"
+                str(source), t("errors.backup.cannot_upgrade", reason=reason)
             ) from None
         if found:
             raise DatabaseError(
                 str(source),
-                f"is not a database this version can use once upgraded: it {found[0]}; "
-                "nothing changed",
+                t("errors.backup.wrong_schema", problem=found[0]),
             )
         try:
             yield copy
@@ -249,10 +251,10 @@ def restore_from(
     source = source.expanduser()
     check_regular_input(source)
     if same_file(source, live):
-        raise DatabaseError(str(source), "is the open database itself; nothing to restore")
+        raise DatabaseError(str(source), t("errors.backup.restore_self"))
     version = inspect_file(source)
     if version is None:
-        raise DatabaseError(str(source), "does not exist")
+        raise DatabaseError(str(source), t("errors.file.missing"))
     # a read-only database (or folder) stays as it is, also for root, who may write anyway
     _check_writable(live)
     from kanban_tui.domain.models import SCHEMA_VERSION
@@ -283,7 +285,7 @@ def restore_from(
         except sqlite3.Error as exc:
             raise DatabaseError(
                 str(live),
-                f"restore failed ({exc}); the copy {safety} holds the database as it was",
+                t("errors.backup.restore_failed", reason=exc, safety=safety),
             ) from None
     if keep > 0:
         prune(live, keep)
@@ -317,17 +319,16 @@ def schema_report(live: Path) -> str:
         connection = sqlite3.connect(f"{live.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-            found = schema.problems(connection)
+            # a report for a bug report: in English, like the rest of the doctor's facts
+            found = schema.problems(connection, own_only=version < SCHEMA_VERSION, lang="en")
         finally:
             connection.close()
     except sqlite3.Error as exc:
         return f"cannot be read ({exc})"
     if version < 1:
         return f"records schema version {version}, which no seller-kanban wrote — {SCHEMA_HINT}"
-    if version < SCHEMA_VERSION:
-        found = [problem for problem in found if "of its own" in problem]
-        if not found:
-            return f"ok (version {version}, upgraded when the board opens it)"
+    if version < SCHEMA_VERSION and not found:
+        return f"ok (version {version}, upgraded when the board opens it)"
     if not found:
         return "ok"
     return f"{'; '.join(found)} — {SCHEMA_HINT}"

@@ -55,6 +55,7 @@ from sqlmodel import Session, create_engine
 
 from kanban_tui.domain.models import APPLICATION_ID, SCHEMA_VERSION
 from kanban_tui.errors import DatabaseError
+from kanban_tui.i18n import t
 from kanban_tui.storage.files import check_regular_input, staging, sweep_stale
 
 if TYPE_CHECKING:
@@ -115,15 +116,14 @@ def resolve_target(location: str | os.PathLike[str]) -> Target:
         try:
             url = make_url(text)
         except _SQLAlchemyError as exc:
-            raise DatabaseError(text, f"not a database URL ({exc})") from None
+            raise DatabaseError(text, t("errors.db.not_a_url", reason=exc)) from None
         backend = url.get_backend_name()
         if backend == "postgresql":
             return _server_target(text, url)
         if backend != "sqlite":
             raise DatabaseError(
                 text,
-                "only SQLite (a path or sqlite:///PATH) and PostgreSQL "
-                "(postgresql+psycopg://USER@HOST:PORT/DB) databases are supported",
+                t("errors.db.unsupported_url"),
             )
         if not url.database or url.database == ":memory:":
             return Target(None)
@@ -136,19 +136,24 @@ def _server_target(text: str, url: Any) -> Target:
     if driver not in ("psycopg", "psycopg2") and "+" in url.drivername:
         raise DatabaseError(
             url.render_as_string(hide_password=True),
-            f"the driver {driver!r} is not supported; use postgresql+psycopg://",
+            t("errors.db.unsupported_driver", driver=repr(driver)),
         )
     url = url.set(drivername=POSTGRES_DRIVER)
     if not url.database:
         raise DatabaseError(
             url.render_as_string(hide_password=True),
-            "names no database (postgresql+psycopg://USER@HOST:PORT/DATABASE)",
+            t("errors.db.url_names_no_database"),
         )
     return Target(None, url.render_as_string(hide_password=False))
 
 
 #: What to run when a file is refused for its schema.
 SCHEMA_HINT = "restore a good backup with `seller-kanban restore FILE` (see `seller-kanban doctor`)"
+
+
+def schema_hint() -> str:
+    """:data:`SCHEMA_HINT` in the reader's language (the doctor's report stays English)."""
+    return t("errors.db.schema_hint")
 
 
 def inspect_file(path: Path) -> int | None:
@@ -166,11 +171,11 @@ def inspect_file(path: Path) -> int | None:
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
-        raise DatabaseError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise DatabaseError(str(path), t("errors.file.cannot_read", reason=exc.strerror)) from None
     if not header:
-        raise DatabaseError(str(path), "is an empty file, not a seller-kanban database")
+        raise DatabaseError(str(path), t("errors.db.empty_file"))
     if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
-        raise DatabaseError(str(path), "is not a SQLite database (another program's file?)")
+        raise DatabaseError(str(path), t("errors.db.not_sqlite"))
     # Read the ids through SQLite, not the raw header: a change still in the WAL is not
     # in the main file's header yet. With no WAL beside the file everything committed is
     # in the main file, so open it immutable: a read-only connection to a WAL database
@@ -181,20 +186,16 @@ def inspect_file(path: Path) -> int | None:
             application_id = probe.execute("PRAGMA application_id").fetchone()[0]
             user_version = probe.execute("PRAGMA user_version").fetchone()[0]
             if application_id != _signed(APPLICATION_ID):
-                raise DatabaseError(
-                    str(path), "is a SQLite database of another program, not seller-kanban"
-                )
+                raise DatabaseError(str(path), t("errors.db.other_program"))
             if user_version > SCHEMA_VERSION:
                 raise DatabaseError(
                     str(path),
-                    f"was written by a newer seller-kanban (schema {user_version}, this "
-                    f"version reads up to {SCHEMA_VERSION}); upgrade seller-kanban to open it",
+                    t("errors.db.newer_schema", found=user_version, known=SCHEMA_VERSION),
                 )
             if user_version < 1:
                 raise DatabaseError(
                     str(path),
-                    f"records schema version {user_version}, which no seller-kanban "
-                    f"wrote; {SCHEMA_HINT}",
+                    t("errors.db.unknown_schema", found=user_version, hint=schema_hint()),
                 )
             result = probe.execute("PRAGMA quick_check").fetchone()
             if result and result[0] == "ok":
@@ -202,7 +203,7 @@ def inspect_file(path: Path) -> int | None:
         finally:
             probe.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(str(path), f"is damaged and cannot be read ({exc})") from None
+        raise DatabaseError(str(path), t("errors.db.damaged", reason=exc)) from None
     if not result or result[0] != "ok":
         # quick_check reports many lines; the user gets the first real finding, on one line
         found = [
@@ -210,7 +211,7 @@ def inspect_file(path: Path) -> int | None:
             for line in str(result[0] if result else "no answer").splitlines()
             if line.strip() and not line.startswith("***")
         ]
-        raise DatabaseError(str(path), f"is damaged: integrity check says {(found or ['?'])[0]!r}")
+        raise DatabaseError(str(path), t("errors.db.integrity", finding=repr((found or ["?"])[0])))
     return int(user_version)
 
 
@@ -228,14 +229,12 @@ def _check_schema(path: Path, connection: sqlite3.Connection, version: int) -> N
     of triggers and views here: its tables are checked on an upgraded copy."""
     from kanban_tui.storage import schema
 
-    found = schema.problems(connection)
-    if version < SCHEMA_VERSION:
-        found = [problem for problem in found if "of its own" in problem]
+    found = schema.problems(connection, own_only=version < SCHEMA_VERSION)
     if found:
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        more = t("errors.db.and_more", count=len(found) - 1) if len(found) > 1 else ""
         raise DatabaseError(
             str(path),
-            f"is not a database this version can use: it {found[0]}{more}; {SCHEMA_HINT}",
+            t("errors.db.wrong_schema", problem=found[0], more=more, hint=schema_hint()),
         )
 
 
@@ -291,11 +290,9 @@ def _read_only(path: Path) -> bool:
 def _check_writable(path: Path) -> None:
     folder = path.parent
     if path.exists() and _read_only(path):
-        raise DatabaseError(str(path), "is read-only; seller-kanban needs to write to it")
+        raise DatabaseError(str(path), t("errors.db.read_only"))
     if folder.exists() and _read_only(folder):
-        raise DatabaseError(
-            str(path), f"its folder {folder} is read-only (SQLite needs to write a journal there)"
-        )
+        raise DatabaseError(str(path), t("errors.db.folder_read_only", folder=folder))
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -318,18 +315,18 @@ def is_retryable_on_server(exc: BaseException) -> bool:
 def describe_server_error(label: str, exc: BaseException) -> DatabaseError:
     text = str(getattr(exc, "orig", exc)).strip().splitlines()
     first = text[0] if text else type(exc).__name__
-    return DatabaseError(label, f"cannot be reached or written ({first}); nothing was changed")
+    return DatabaseError(label, t("errors.db.unreachable", reason=first))
 
 
 def describe_write_error(label: str, exc: BaseException) -> DatabaseError:
     text = str(getattr(exc, "orig", exc))
     if "full" in text.lower():
-        return DatabaseError(label, "the disk is full; nothing was changed")
+        return DatabaseError(label, t("errors.db.disk_full"))
     if "readonly" in text.lower() or "read-only" in text.lower():
-        return DatabaseError(label, "is read-only; nothing was changed")
+        return DatabaseError(label, t("errors.db.read_only_unchanged"))
     if is_busy(exc):
-        return DatabaseError(label, "is busy in another program; nothing was changed, try again")
-    return DatabaseError(label, f"could not be written ({text}); nothing was changed")
+        return DatabaseError(label, t("errors.db.busy"))
+    return DatabaseError(label, t("errors.db.not_written", reason=text))
 
 
 class Database:
@@ -531,14 +528,14 @@ def open_database(
     leftover = is_leftover(path)
     version = None if leftover else inspect_file(path)
     if version is None and not create:
-        raise DatabaseError(str(path), "does not exist")
+        raise DatabaseError(str(path), t("errors.file.missing"))
     _check_writable(path)
     if version is None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(
-                str(path), f"its folder cannot be created ({exc.strerror})"
+                str(path), t("errors.db.folder_not_created", reason=exc.strerror)
             ) from None
         _create_aside(path, replace=leftover)
         version = SCHEMA_VERSION
@@ -566,7 +563,7 @@ def server_engine(target: Target) -> Engine:
     except ImportError:
         raise DatabaseError(
             target.label,
-            "needs the PostgreSQL driver: pip install 'seller-kanban[postgres]'",
+            t("errors.db.no_driver"),
         ) from None
     assert target.url is not None
     return create_engine(
@@ -592,25 +589,18 @@ def _open_server(target: Target, *, create: bool, upgrade: bool) -> Database:
                 if revisions.tables(connection):
                     raise DatabaseError(
                         target.label,
-                        "holds tables but no seller-kanban schema revision "
-                        "(another program's database?); use an empty database",
+                        t("errors.db.foreign_tables"),
                     )
                 if not create:
-                    raise DatabaseError(target.label, "has no seller-kanban schema yet")
+                    raise DatabaseError(target.label, t("errors.db.no_schema"))
                 revisions.upgrade(connection)
             elif found != revisions.head():
                 if not revisions.known(found):
-                    raise DatabaseError(
-                        target.label,
-                        f"was written by a newer seller-kanban (schema revision {found}); "
-                        "upgrade seller-kanban to open it",
-                    )
+                    raise DatabaseError(target.label, t("errors.db.newer_revision", found=found))
                 if not upgrade:
                     raise DatabaseError(
                         target.label,
-                        f"has schema revision {found}, this version needs "
-                        f"{revisions.head()}: run `seller-kanban db upgrade` (copy it first "
-                        "with `seller-kanban db copy --to FILE.db`)",
+                        t("errors.db.needs_upgrade", found=found, head=revisions.head()),
                     )
                 revisions.upgrade(connection)
     except DatabaseError:
@@ -620,7 +610,8 @@ def _open_server(target: Target, *, create: bool, upgrade: bool) -> Database:
         db.close()
         text_ = str(getattr(exc, "orig", exc)).strip().splitlines()
         raise DatabaseError(
-            target.label, f"cannot be opened ({text_[0] if text_ else type(exc).__name__})"
+            target.label,
+            t("errors.db.cannot_open", reason=text_[0] if text_ else type(exc).__name__),
         ) from None
     return db
 
@@ -659,7 +650,9 @@ def _create_aside(path: Path, *, replace: bool) -> None:
                     os.link(temporary, path)
                 temporary.unlink()
     except OSError as exc:
-        raise DatabaseError(str(path), f"cannot be created ({exc.strerror})") from None
+        raise DatabaseError(
+            str(path), t("errors.file.cannot_create", reason=exc.strerror)
+        ) from None
     except OperationalError as exc:
         raise describe_write_error(str(path), exc) from None
 
@@ -682,11 +675,7 @@ def _initialise(db: Database, version: int | None) -> None:
     with db.engine.connect() as connection:
         found = revisions.current(connection)
     if found is not None and not revisions.known(found):
-        raise DatabaseError(
-            db.label,
-            f"was written by a newer seller-kanban (schema revision {found}); "
-            "upgrade seller-kanban to open it",
-        )
+        raise DatabaseError(db.label, t("errors.db.newer_revision", found=found))
     if version == SCHEMA_VERSION and found == revisions.head():
         return
     behind = version < SCHEMA_VERSION or found not in (None, revisions.head())

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kanban_tui.errors import DatabaseError, UsageError
+from kanban_tui.i18n import t
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Temporary files carry this marker in their name: ``.NAME.staging-RANDOM``.
@@ -58,27 +59,21 @@ def check_output(path: Path, protected: Path | None, *, overwrite: bool = True) 
         for suffix in ("", *SIDE_SUFFIXES):
             side = protected.with_name(protected.name + suffix)
             if same_file(target, side):
-                raise UsageError(
-                    str(target), "is the open database; choose another file (nothing written)"
-                )
+                raise UsageError(str(target), t("errors.file.is_open_database"))
     try:
         info = target.stat()
     except FileNotFoundError:
         return target
     except OSError as exc:
-        raise UsageError(str(target), f"cannot be checked ({exc.strerror})") from None
+        raise UsageError(str(target), t("errors.file.cannot_check", reason=exc.strerror)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise UsageError(str(target), "is a folder; give a file name")
+        raise UsageError(str(target), t("errors.file.is_folder_give_file"))
     if not stat.S_ISREG(info.st_mode):
-        raise UsageError(
-            str(target), "is not a regular file (a FIFO or a device); give a file name"
-        )
+        raise UsageError(str(target), t("errors.file.not_regular_give_file"))
     if is_sqlite_file(target):
-        raise UsageError(
-            str(target), "is a database; seller-kanban never writes over one (nothing written)"
-        )
+        raise UsageError(str(target), t("errors.file.is_a_database"))
     if not overwrite:
-        raise UsageError(str(target), "already exists; choose a new name (nothing written)")
+        raise UsageError(str(target), t("errors.file.exists"))
     return target
 
 
@@ -87,13 +82,13 @@ def check_regular_input(path: Path) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise DatabaseError(str(path), "does not exist") from None
+        raise DatabaseError(str(path), t("errors.file.missing")) from None
     except OSError as exc:
-        raise DatabaseError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise DatabaseError(str(path), t("errors.file.cannot_read", reason=exc.strerror)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise DatabaseError(str(path), "is a folder, not a file")
+        raise DatabaseError(str(path), t("errors.file.is_folder"))
     if not stat.S_ISREG(info.st_mode):
-        raise DatabaseError(str(path), "is not a regular file (a FIFO or a device)")
+        raise DatabaseError(str(path), t("errors.file.not_regular"))
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from kanban_tui.domain.models import SCHEMA_VERSION
 from kanban_tui.errors import DatabaseError
+from kanban_tui.i18n import t
 
 if TYPE_CHECKING:
     from kanban_tui.storage.database import Database
@@ -79,9 +80,7 @@ def upgrade(db: Database, version: int) -> None:
     for current in range(version, min(SCHEMA_VERSION, ALEMBIC_BASELINE_VERSION)):
         step = STEPS.get(current)
         if step is None:
-            raise DatabaseError(
-                db.label, f"has schema {current}, which this version cannot upgrade"
-            )
+            raise DatabaseError(db.label, t("errors.db.cannot_upgrade_schema", found=current))
 
         def run(
             session: Session, step: Callable[[Session], None] = step, to: int = current + 1

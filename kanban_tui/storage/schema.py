@@ -114,15 +114,29 @@ def built_catalog() -> Catalog:
         engine.dispose()
 
 
-def problems(connection: sqlite3.Connection) -> list[str]:
-    """What differs from this version's schema, one short phrase each (empty: all good)."""
+def problems(
+    connection: sqlite3.Connection, *, own_only: bool = False, lang: str | None = None
+) -> list[str]:
+    """What differs from this version's schema, one short phrase each in ``lang`` (the
+    reader's language by default; empty: all good); ``own_only``: only what the file added
+    of its own (triggers, views), all an older file is checked for before it is upgraded."""
+    from functools import partial
+
+    from kanban_tui.i18n import language, t_in
+
+    t = partial(t_in, lang or language())
+
     actual = read_catalog(connection)
+    found: list[str] = [
+        t(f"errors.schema.own_{kind}", name=repr(name)) for kind, name in actual.extras
+    ]
+    if own_only:
+        return found
     expected = expected_catalog()
-    found: list[str] = [f"has a {kind} {name!r} of its own" for kind, name in actual.extras]
     for table in sorted(expected.tables.keys() - actual.tables.keys()):
-        found.append(f"lacks the table {table!r}")
+        found.append(t("errors.schema.lacks_table", table=repr(table)))
     for table in sorted(actual.tables.keys() - expected.tables.keys()):
-        found.append(f"has an unknown table {table!r}")
+        found.append(t("errors.schema.unknown_table", table=repr(table)))
     for table in sorted(expected.tables.keys() & actual.tables.keys()):
         want, have = expected.tables[table], actual.tables[table]
         if want == have:
@@ -130,16 +144,20 @@ def problems(connection: sqlite3.Connection) -> list[str]:
         missing = sorted(name for name, _ in want - have)
         extra = sorted(name for name, _ in have - want)
         if missing:
-            found.append(f"table {table!r} lacks or changed the columns {', '.join(missing)}")
+            found.append(
+                t("errors.schema.lacks_columns", table=repr(table), columns=", ".join(missing))
+            )
         if extra:
-            found.append(f"table {table!r} has unknown columns {', '.join(extra)}")
+            found.append(
+                t("errors.schema.unknown_columns", table=repr(table), columns=", ".join(extra))
+            )
     known = expected.tables.keys() & actual.tables.keys()
     for table, name, unique, columns in sorted(expected.indexes - actual.indexes):
         if table in known:
             label = name or ("unique " if unique else "") + f"({', '.join(columns)})"
-            found.append(f"table {table!r} lacks the index {label}")
+            found.append(t("errors.schema.lacks_index", table=repr(table), index=label))
     for table, name, unique, columns in sorted(actual.indexes - expected.indexes):
         if table in known:
             label = name or ("unique " if unique else "") + f"({', '.join(columns)})"
-            found.append(f"table {table!r} has an unknown index {label}")
+            found.append(t("errors.schema.unknown_index", table=repr(table), index=label))
     return found

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel
 
 import kanban_tui.domain.models  # noqa: F401  (registers the tables)
 from kanban_tui.errors import DatabaseError, KanbanError
+from kanban_tui.i18n import t
 from kanban_tui.storage.database import Database, open_database, resolve_target
 
 #: Rows inserted per statement.
@@ -53,7 +54,7 @@ def copy_database(source: Database, location: str) -> dict[str, int]:
     """Copy every row of ``source`` into the empty database at ``location`` (created with
     its schema when missing). Returns the rows copied per table."""
     if _same_place(source, location):
-        raise KanbanError(location, "is the database being copied; give another target")
+        raise KanbanError(location, t("errors.db.copy_onto_itself"))
     target_place = resolve_target(location)
     created_file = (
         target_place.path
@@ -70,8 +71,7 @@ def copy_database(source: Database, location: str) -> dict[str, int]:
             listed = ", ".join(f"{name} {n}" for name, n in sorted(already.items()))
             raise KanbanError(
                 target.label,
-                f"is not empty ({listed}); db copy only fills an empty database, nothing "
-                "was changed",
+                t("errors.db.copy_not_empty", listed=listed),
             )
         expected = _copy_rows(source, target)
     except BaseException:
@@ -117,7 +117,7 @@ def _copy_rows(source: Database, target: Database) -> dict[str, int]:
                 wrong = [name for name in expected if expected[name] != written.get(name)]
                 raise DatabaseError(
                     target.label,
-                    f"the copy's row counts differ ({', '.join(wrong)}); nothing was kept",
+                    t("errors.db.copy_counts_differ", tables=", ".join(wrong)),
                 )
             if target.is_server:
                 _reset_sequences(connection)
