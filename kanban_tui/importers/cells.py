@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from kanban_tui.i18n import t
 from kanban_tui.importers.layouts import _PLAIN_DECIMAL, _Field
 from kanban_tui.importers.parsing import (
     ISO_CURRENCIES,
@@ -78,9 +79,17 @@ class _Cells(_TimeUnits):
         first_code, first = self.currency
         if code != first_code:
             raise ReportError(
-                f'Row {seen.row}, column "{seen.column}", value "{seen.value}": this is {code}, '
-                f'but row {first.row} ("{first.value}" in "{first.column}") is {first_code}. '
-                "One file must hold one currency: download one report per marketplace."
+                t(
+                    "errors.import.two_currency_codes",
+                    row=seen.row,
+                    column=seen.column,
+                    value=seen.value,
+                    code=code,
+                    first_row=first.row,
+                    first_value=first.value,
+                    first_column=first.column,
+                    first_code=first_code,
+                )
             )
 
     def _detect_decimal(self, data: Iterable[tuple[int, list[str]]]) -> None:
@@ -101,9 +110,15 @@ class _Cells(_TimeUnits):
         if len(first) == 2:
             comma, dot = first[","], first["."]
             raise ReportError(
-                f'Row {comma.row}, column "{comma.column}", value "{comma.value}" uses a decimal '
-                f'comma, but row {dot.row}, column "{dot.column}", value "{dot.value}" uses a '
-                "decimal point. Export the file again with one number format."
+                t(
+                    "errors.import.two_decimal_marks",
+                    row=comma.row,
+                    column=comma.column,
+                    value=comma.value,
+                    dot_row=dot.row,
+                    dot_column=dot.column,
+                    dot_value=dot.value,
+                )
             )
         self.decimal = next(iter(first), None)
         if self.decimal is None and self.delimiter == ";":
@@ -149,7 +164,7 @@ class _Cells(_TimeUnits):
             if cell:
                 code = cell.upper()
                 if code not in ISO_CURRENCIES:
-                    raise self._error(row, "currency", cell, "not a known currency code")
+                    raise self._error(row, "currency", cell, t("errors.import.not_currency_code"))
                 if self.currency is None or self.currency[0] != code:
                     self._see_currency(code, _Seen(cell, row, self._header("currency")))
         if "country" in self.layout.columns:
@@ -161,6 +176,9 @@ class _Cells(_TimeUnits):
                     row,
                     "country",
                     cell,
-                    f'row {self.country.row} is for "{self.country.value}". One file must '
-                    "cover one marketplace: download one report per country.",
+                    t(
+                        "errors.import.two_countries",
+                        row=self.country.row,
+                        value=self.country.value,
+                    ),
                 )

@@ -186,8 +186,7 @@ class _Reader(_Cells):
                         row,
                         "campaign_type",
                         cell,
-                        "not an ad type (expected Sponsored Products, Sponsored Brands or "
-                        "Sponsored Display)",
+                        t("errors.import.not_ad_type"),
                     )
                 self._sources[cell] = f"ads_{ad_type}"
                 return self._sources[cell]
@@ -209,15 +208,13 @@ class _Reader(_Cells):
             name = "child_asin" if "child_asin" in self.layout.columns else "parent_asin"
             cell = self._cell(record, name).strip().upper()
             if not _ASIN_CODE.fullmatch(cell):
-                raise self._error(row, name, cell, "not an ASIN (10 letters and digits)")
+                raise self._error(row, name, cell, t("errors.import.not_asin"))
             return (cell,)
         if kind == "ads" and "advertised_asin" in self.layout.columns:
             cell = self._cell(record, "advertised_asin").strip().upper()
             if cell:
                 if not _ASIN_CODE.fullmatch(cell):
-                    raise self._error(
-                        row, "advertised_asin", cell, "not an ASIN (10 letters and digits)"
-                    )
+                    raise self._error(row, "advertised_asin", cell, t("errors.import.not_asin"))
                 return ("store", cell)
         return ("store",)
 
@@ -250,9 +247,7 @@ class _Reader(_Cells):
             cell = self._cell(record, "date_range")
             parts = [part for part in _RANGE_SPLIT.split(cell.strip()) if part.strip()]
             if len(parts) != 2:
-                raise self._error(
-                    row, "date_range", cell, "expected a range like Dec 1, 2019 - Dec 22, 2019"
-                )
+                raise self._error(row, "date_range", cell, t("errors.import.not_a_range"))
             start, _ = self._parse_day(parts[0], row, "date_range")
             end, _ = self._parse_day(parts[1], row, "date_range")
         elif "date" in columns:
@@ -266,7 +261,7 @@ class _Reader(_Cells):
         if end < start:
             name = "date_range" if "date_range" in columns else "end_date"
             raise self._error(
-                row, name, self._cell(record, name), f"the period ends before it starts ({start})"
+                row, name, self._cell(record, name), t("errors.import.ends_first", start=start)
             )
         return start, end, "day" if start == end else "summary"
 
@@ -340,13 +335,13 @@ class _Reader(_Cells):
             if self.layout.spec.kind in ("business", "asin"):
                 seen_key = (start, end, scopes[0])
                 if seen_key in first_row:
-                    what = "date" if self.layout.spec.kind == "business" else "ASIN"
+                    what = "date" if self.layout.spec.kind == "business" else "asin"
                     assert key_name is not None
                     raise self._error(
                         row,
                         key_name,
                         self._cell(record, key_name),
-                        f"the same {what} is already on row {first_row[seen_key]}",
+                        t(f"errors.import.same_{what}", row=first_row[seen_key]),
                     )
                 first_row[seen_key] = row
             values = {field.name: self._number(record, field, row) for field in self.metric_fields}
