@@ -34,6 +34,15 @@ class _Seen:
     row: int
     column: str
 
+    def place(self, prefix: str = "") -> dict[str, object]:
+        """The row, column and value, as a message's ``{row}``, ``{column}``, ``{value}``
+        (each name after ``prefix``)."""
+        return {
+            f"{prefix}row": self.row,
+            f"{prefix}column": self.column,
+            f"{prefix}value": self.value,
+        }
+
 
 #: The console's own number forms with a decimal point: ``12,000`` (a count) and
 #: ``$1,234.56`` / ``1,234.56`` (an amount). Read here without the general parsers, which
@@ -81,13 +90,9 @@ class _Cells(_TimeUnits):
             raise ReportError(
                 t(
                     "errors.import.two_currency_codes",
-                    row=seen.row,
-                    column=seen.column,
-                    value=seen.value,
+                    **seen.place(),
+                    **first.place("first_"),
                     code=code,
-                    first_row=first.row,
-                    first_value=first.value,
-                    first_column=first.column,
                     first_code=first_code,
                 )
             )
@@ -110,15 +115,7 @@ class _Cells(_TimeUnits):
         if len(first) == 2:
             comma, dot = first[","], first["."]
             raise ReportError(
-                t(
-                    "errors.import.two_decimal_marks",
-                    row=comma.row,
-                    column=comma.column,
-                    value=comma.value,
-                    dot_row=dot.row,
-                    dot_column=dot.column,
-                    dot_value=dot.value,
-                )
+                t("errors.import.two_decimal_marks", **comma.place(), **dot.place("dot_"))
             )
         self.decimal = next(iter(first), None)
         if self.decimal is None and self.delimiter == ";":

@@ -384,9 +384,7 @@ class _Reader(_Cells):
             raise ReportError(
                 t(
                     "errors.import.currency",
-                    row=seen.row,
-                    column=seen.column,
-                    value=seen.value,
+                    **seen.place(),
                     code=code,
                     marketplace=self.marketplace,
                     expected=expected,
