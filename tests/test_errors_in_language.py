@@ -215,3 +215,62 @@ def test_an_unknown_metric_typed_by_hand(run: Run) -> None:
     assert err.startswith("seller-kanban: revenue: 未知的基础指标 'revenue'(可用:sales, ")
     known = err.split("可用:")[1].rstrip(")\n")
     assert_chinese(err, "revenue", known)
+
+
+def _import_both(run: Run, report: Path) -> tuple[str, str]:
+    """``kpi import report`` in English, then in Chinese: both refused with exit 2 (a
+    refused value); the two messages, without the program's prefix and the path."""
+    said = []
+    for lang in ("en", "zh"):
+        code, err = run("--lang", lang, "kpi", "import", str(report))
+        assert code == 2, err
+        assert "Traceback" not in err
+        said.append(err.removeprefix(f"seller-kanban: {report}: "))
+    return said[0], said[1]
+
+
+def test_a_csv_that_is_not_a_report(run: Run, tmp_path: Path) -> None:
+    report = tmp_path / "orders.csv"
+    report.write_text("Name,Colour\nfoo,red\n", encoding="utf-8")
+    english, chinese = _import_both(run, report)
+    assert english.startswith(
+        'This file is not a report that can be imported. Its header row has: "Name", "Colour".\n'
+        "Expected one of:\n• Business Report › Sales and Traffic by Date"
+    )
+    first = chinese.splitlines()[0]
+    assert first == '此文件不是可导入的报告。其表头为:"Name", "Colour"。'
+    assert_chinese(first, '"Name", "Colour"')
+    assert "必须有" in chinese and "另可读取" in chinese and "needs" not in chinese
+
+
+def test_a_report_with_a_bad_date(run: Run, tmp_path: Path) -> None:
+    report = tmp_path / "business.csv"
+    report.write_text("Date,Ordered Product Sales,Units Ordered\n13/45/2026,$100.00,2\n")
+    english, chinese = _import_both(run, report)
+    assert english == (
+        'Row 2, column "Date", value "13/45/2026": \'13/45/2026\' is not a valid date\n'
+    )
+    assert chinese == '第 2 行,列 "Date",值 "13/45/2026":\'13/45/2026\' 不是有效的日期\n'
+    assert_chinese(chinese, '"Date"', "13/45/2026")
+
+
+def test_a_report_with_a_day_after_today(run: Run, tmp_path: Path) -> None:
+    report = tmp_path / "business.csv"
+    report.write_text("Date,Ordered Product Sales,Units Ordered\n1/2/2199,$100.00,2\n")
+    english, chinese = _import_both(run, report)
+    assert english.startswith('Row 2, column "Date", value "1/2/2199": 2199-01-02 is after today (')
+    assert english.endswith(
+        "); a report only holds days that have passed (check the date order, "
+        "e.g. --date-order DMY)\n"
+    )
+    assert chinese.startswith('第 2 行,列 "Date",值 "1/2/2199":2199-01-02 晚于今天(')
+    today = chinese.split("晚于今天(")[1].split(")")[0]
+    assert_chinese(chinese, '"Date"', "1/2/2199", "2199-01-02", today, "--date-order DMY")
+
+
+def test_an_empty_report(run: Run, tmp_path: Path) -> None:
+    report = tmp_path / "empty.csv"
+    report.write_bytes(b"")
+    english, chinese = _import_both(run, report)
+    assert (english, chinese) == ("The file is empty.\n", "文件是空的。\n")
+    assert_chinese(chinese)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from kanban_tui.i18n import t
 from kanban_tui.importers.layouts import _PLAIN_DECIMAL, _Field
 from kanban_tui.importers.parsing import (
     ISO_CURRENCIES,
@@ -32,6 +33,15 @@ class _Seen:
     value: str
     row: int
     column: str
+
+    def place(self, prefix: str = "") -> dict[str, object]:
+        """The row, column and value, as a message's ``{row}``, ``{column}``, ``{value}``
+        (each name after ``prefix``)."""
+        return {
+            f"{prefix}row": self.row,
+            f"{prefix}column": self.column,
+            f"{prefix}value": self.value,
+        }
 
 
 #: The console's own number forms with a decimal point: ``12,000`` (a count) and
@@ -78,9 +88,13 @@ class _Cells(_TimeUnits):
         first_code, first = self.currency
         if code != first_code:
             raise ReportError(
-                f'Row {seen.row}, column "{seen.column}", value "{seen.value}": this is {code}, '
-                f'but row {first.row} ("{first.value}" in "{first.column}") is {first_code}. '
-                "One file must hold one currency: download one report per marketplace."
+                t(
+                    "errors.import.two_currency_codes",
+                    **seen.place(),
+                    **first.place("first_"),
+                    code=code,
+                    first_code=first_code,
+                )
             )
 
     def _detect_decimal(self, data: Iterable[tuple[int, list[str]]]) -> None:
@@ -101,9 +115,7 @@ class _Cells(_TimeUnits):
         if len(first) == 2:
             comma, dot = first[","], first["."]
             raise ReportError(
-                f'Row {comma.row}, column "{comma.column}", value "{comma.value}" uses a decimal '
-                f'comma, but row {dot.row}, column "{dot.column}", value "{dot.value}" uses a '
-                "decimal point. Export the file again with one number format."
+                t("errors.import.two_decimal_marks", **comma.place(), **dot.place("dot_"))
             )
         self.decimal = next(iter(first), None)
         if self.decimal is None and self.delimiter == ";":
@@ -149,7 +161,7 @@ class _Cells(_TimeUnits):
             if cell:
                 code = cell.upper()
                 if code not in ISO_CURRENCIES:
-                    raise self._error(row, "currency", cell, "not a known currency code")
+                    raise self._error(row, "currency", cell, t("errors.import.not_currency_code"))
                 if self.currency is None or self.currency[0] != code:
                     self._see_currency(code, _Seen(cell, row, self._header("currency")))
         if "country" in self.layout.columns:
@@ -161,6 +173,9 @@ class _Cells(_TimeUnits):
                     row,
                     "country",
                     cell,
-                    f'row {self.country.row} is for "{self.country.value}". One file must '
-                    "cover one marketplace: download one report per country.",
+                    t(
+                        "errors.import.two_countries",
+                        row=self.country.row,
+                        value=self.country.value,
+                    ),
                 )

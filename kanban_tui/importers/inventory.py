@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from kanban_tui.domain.judge import INBOUND, ON_HAND
 from kanban_tui.domain.kpi import Observation
+from kanban_tui.i18n import t
 from kanban_tui.importers.parsing import ParseError, parse_count
 
 #: The ``source`` of the observations (replaced as a whole by a re-import of that day).
@@ -83,7 +84,7 @@ def _rows(raw: bytes) -> list[list[str]]:
     try:
         return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
     except csv.Error as exc:
-        raise InventoryError(f"The file is not a readable inventory report ({exc}).") from None
+        raise InventoryError(t("errors.import.inventory_unreadable", error=exc)) from None
 
 
 def _headers(raw: bytes) -> list[str]:
@@ -111,16 +112,12 @@ def read_inventory(raw: bytes, *, marketplace: str, day: date | None) -> Invento
     ``day`` (default: the file's ``snapshot-date``) for ``marketplace``."""
     rows = _rows(raw)
     if not rows:
-        raise InventoryError("The file is empty.")
+        raise InventoryError(t("errors.import.empty"))
     header = [_key(cell) for cell in rows[0]]
     index = {name: position for position, name in enumerate(header)}
     on_hand_columns = [next((index[n] for n in names if n in index), None) for names in _ON_HAND]
     if on_hand_columns[0] is None:
-        raise InventoryError(
-            "This is not an FBA inventory report: it has no afn-fulfillable-quantity or "
-            "available column. Download Inventory → Manage FBA Inventory → Download "
-            "(or Reports → Fulfillment → FBA Inventory)."
-        )
+        raise InventoryError(t("errors.import.not_inventory"))
     inbound_columns = [index[names[0]] for names in _INBOUND if names[0] in index]
     total_inbound = index.get(_INBOUND_TOTAL)
     asin_column = index.get("asin")
@@ -139,14 +136,17 @@ def read_inventory(raw: bytes, *, marketplace: str, day: date | None) -> Invento
                 return parse_count(row[position])
             except ParseError:
                 raise InventoryError(
-                    f"Row {number}, column {header[position]!r}: {row[position]!r} is not a "
-                    "whole number of units. Nothing was imported."
+                    t(
+                        "errors.import.units_not_whole",
+                        row=number,
+                        column=repr(header[position]),
+                        value=repr(row[position]),
+                    )
                 ) from None
 
         if len(row) > len(header):
             raise InventoryError(
-                f"Row {number} has {len(row)} cells but the header has {len(header)}. "
-                "Nothing was imported."
+                t("errors.import.inventory_row", row=number, got=len(row), width=len(header))
             )
         units = sum(count(position) for position in on_hand_columns)
         on_hand += units
@@ -165,15 +165,15 @@ def read_inventory(raw: bytes, *, marketplace: str, day: date | None) -> Invento
                 file_days.add(date.fromisoformat(stamp))
             except ValueError:
                 raise InventoryError(
-                    f"Row {number}, column 'snapshot-date': {row[snapshot_column]!r} is not a "
-                    "date. Nothing was imported."
+                    t(
+                        "errors.import.snapshot_date",
+                        row=number,
+                        value=repr(row[snapshot_column]),
+                    )
                 ) from None
     if day is None:
         if len(file_days) != 1:
-            raise InventoryError(
-                "Give the snapshot's date: kpi import FILE --date YYYY-MM-DD "
-                "(an inventory file is one day's stock)."
-            )
+            raise InventoryError(t("errors.import.snapshot_day"))
         day = file_days.pop()
     common = {"day": day, "marketplace": marketplace, "source": SOURCE}
     # the store's totals, and each ASIN's own (its turnover and days of cover per product)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kanban_tui.i18n import t
 from kanban_tui.importers.parsing import (
     CURRENCY_SYMBOLS,
     ISO_CURRENCIES,
@@ -284,7 +285,14 @@ def _expected_headers(specs: Iterable[_Spec]) -> str:
             for field in spec.fields
             if field.name not in _NON_METRIC_FIELDS | spec.required_metrics
         ]
-        lines.append(f"• {spec.title}: needs {spec.needs}; also reads {'; '.join(optional)}")
+        lines.append(
+            t(
+                "errors.import.expected_line",
+                title=spec.title,
+                needs=spec.needs,
+                optional="; ".join(optional),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -294,11 +302,7 @@ def _unknown_file(cells: Sequence[str], specs: Sequence[_Spec]) -> ReportError:
         shown += ", …"
     normalized = {_normalize_header(cell) for cell in cells}
     if normalized & _ASIN_REPORT_HEADERS:
-        return ReportError(
-            "This is the Detail Page Sales and Traffic by (Parent/Child) Item report, but it "
-            "has no Ordered Product Sales / 已订购商品销售额 column. Download it again with "
-            "all columns."
-        )
+        return ReportError(t("errors.import.asin_no_sales"))
     spend = {_normalize_header(alias) for alias in _ADS.aliases("ad_spend")}
     ad_columns = {
         _normalize_header(alias)
@@ -309,21 +313,17 @@ def _unknown_file(cells: Sequence[str], specs: Sequence[_Spec]) -> ReportError:
     campaign_table = {_normalize_header(name) for name in _CAMPAIGN_TABLE_HEADERS}
     if (is_ads or campaign_table <= normalized) and "ads" in {spec.kind for spec in specs}:
         what = (
-            "This is a Campaign Manager table export (it has State and Status columns): its "
-            "Start/End dates are the campaigns' own, not the period of the numbers"
+            t("errors.import.campaign_table")
             if campaign_table <= normalized
-            else "This advertising file has no Date, Start Date/End Date or Date range column"
+            else t("errors.import.ads_no_dates")
         )
-        return ReportError(
-            f"{what}, so its numbers cannot be put on a period. In the Advertising console "
-            "open Reports (Measurement & Reporting › Sponsored ads reports), create a "
-            "Sponsored Products, Brands or Display report (Advertised product, Campaign or "
-            'Search term) with Time unit "Daily" (or "Summary" / "Monthly"), and import that.'
-        )
+        return ReportError(t("errors.import.ads_no_period", what=what))
     return ReportError(
-        "This file is not a report that can be imported. "
-        f"Its header row has: {shown or '(nothing)'}.\n"
-        f"Expected one of:\n{_expected_headers(specs)}"
+        t(
+            "errors.import.not_a_report",
+            shown=shown or t("errors.import.nothing"),
+            expected=_expected_headers(specs),
+        )
     )
 
 
@@ -355,8 +355,12 @@ def mapped_spec(kind: Literal["business", "ads", "asin"], columns: Mapping[str, 
     unknown = sorted(set(columns) - known)
     if unknown:
         raise ReportError(
-            f"The mapping names {', '.join(unknown)}, which a {kind} report does not have. "
-            f"Known for {kind}: {', '.join(sorted(known))}."
+            t(
+                "errors.import.unknown_fields",
+                fields=", ".join(unknown),
+                kind=kind,
+                known=", ".join(sorted(known)),
+            )
         )
     fields = tuple(
         _Field(field.name, field.value, (columns[field.name], *field.aliases))

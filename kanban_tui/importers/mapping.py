@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kanban_tui.i18n import t
 from kanban_tui.importers.layouts import mapped_spec
 from kanban_tui.importers.report_types import ReportError
 
@@ -36,19 +37,20 @@ class ColumnMapping(BaseModel):
     ad_type: Literal["sp", "sb", "sd"] | None = None
 
 
-def load_mapping(text: str, name: str = "the mapping") -> ColumnMapping:
+def load_mapping(text: str, name: str | None = None) -> ColumnMapping:
     """Read and check a mapping file's text; :class:`ReportError` says what is wrong."""
+    name = name or t("errors.import.the_mapping")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ReportError(f"{name} is not valid TOML: {error}") from None
+        raise ReportError(t("errors.import.mapping_toml", name=name, error=error)) from None
     try:
         mapping = ColumnMapping.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top)"
+        where = ".".join(str(part) for part in first["loc"]) or t("errors.import.top")
         raise ReportError(f"{name}: {where}: {first['msg']}") from None
     if not mapping.columns:
-        raise ReportError(f"{name}: [columns] maps no field")
+        raise ReportError(t("errors.import.mapping_empty", name=name))
     mapped_spec(mapping.kind, mapping.columns)  # unknown fields are refused here
     return mapping

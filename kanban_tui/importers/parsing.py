@@ -23,6 +23,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from kanban_tui.i18n import t
+
 DateOrder = Literal["MDY", "DMY", "YMD"]
 DecimalMark = Literal[".", ","] | None
 
@@ -105,7 +107,11 @@ def _clean(text: str) -> str:
 
 
 def _describe(decimal: DecimalMark) -> str:
-    return f" with {decimal!r} as the decimal mark" if decimal else ""
+    return t("errors.import.decimal_mark", mark=repr(decimal)) if decimal else ""
+
+
+def _not_a_number(text: str, decimal: DecimalMark = None) -> ParseError:
+    return ParseError(t("errors.import.not_a_number", text=repr(text), how=_describe(decimal)))
 
 
 def _check_groups(groups: list[str], text: str, decimal: DecimalMark) -> None:
@@ -116,7 +122,7 @@ def _check_groups(groups: list[str], text: str, decimal: DecimalMark) -> None:
     indian = 1 <= len(first) <= 2 and middle_sizes == {2} and len(last) == 3
     digits = all(_DIGITS.fullmatch(group) for group in groups)
     if not digits or not (western or indian):
-        raise ParseError(f"{text!r} is not a number{_describe(decimal)} (digit groups look wrong)")
+        raise ParseError(t("errors.import.bad_groups", text=repr(text), how=_describe(decimal)))
 
 
 def _guess_decimal(number: str) -> DecimalMark:
@@ -141,19 +147,19 @@ def _number(number: str, decimal: DecimalMark, text: str) -> Decimal:
     fraction = ""
     if mark is not None and mark in number:
         if number.count(mark) > 1:
-            raise ParseError(f"{text!r} is not a number{_describe(decimal)}")
+            raise _not_a_number(text, decimal)
         number, fraction = number.split(mark)
         if not _DIGITS.fullmatch(fraction):
-            raise ParseError(f"{text!r} is not a number{_describe(decimal)}")
+            raise _not_a_number(text, decimal)
     separators = {char for char in number if not char.isdigit()}
     if len(separators) > 1:
-        raise ParseError(f"{text!r} is not a number{_describe(decimal)} (mixed digit grouping)")
+        raise ParseError(t("errors.import.mixed_groups", text=repr(text), how=_describe(decimal)))
     if separators:
         groups = number.split(separators.pop())
         _check_groups(groups, text, decimal)
         number = "".join(groups)
     if not _DIGITS.fullmatch(number):
-        raise ParseError(f"{text!r} is not a number{_describe(decimal)}")
+        raise _not_a_number(text, decimal)
     return Decimal(f"{number}.{fraction}" if fraction else number)
 
 
@@ -162,7 +168,7 @@ def parse_number(text: str, *, decimal: DecimalMark = None) -> Decimal:
     cleaned = _clean(text)
     match = _PLAIN.fullmatch(cleaned)
     if not cleaned or match is None:
-        raise ParseError(f"{text!r} is not a number")
+        raise _not_a_number(text)
     value = _number(match["num"], decimal, text)
     return -value if match["sign"] == "-" else value
 
@@ -174,7 +180,7 @@ def _currency_code(symbol: str, dollar: str, text: str) -> str:
         return CURRENCY_SYMBOLS[symbol]
     code = symbol.upper()
     if code not in ISO_CURRENCIES:
-        raise ParseError(f"{text!r}: unknown currency {symbol!r}")
+        raise ParseError(t("errors.import.unknown_currency", text=repr(text), symbol=repr(symbol)))
     return code
 
 
@@ -197,12 +203,12 @@ def parse_money(
         cleaned = cleaned[1:-1].strip()
     match = _MONEY.fullmatch(cleaned)
     if not cleaned or match is None:
-        raise ParseError(f"{text!r} is not an amount of money")
+        raise ParseError(t("errors.import.not_money", text=repr(text)))
     signs = [sign for sign in (match["sign1"], match["sign2"]) if sign]
     if len(signs) > 1 or (signs and negative):
-        raise ParseError(f"{text!r} has more than one sign")
+        raise ParseError(t("errors.import.two_signs", text=repr(text)))
     if match["pre"] and match["post"]:
-        raise ParseError(f"{text!r} shows a currency twice")
+        raise ParseError(t("errors.import.two_currencies", text=repr(text)))
     symbol = match["pre"] or match["post"]
     currency = _currency_code(symbol, dollar, text) if symbol else None
     value = _number(match["num"], decimal, text)
@@ -222,11 +228,13 @@ def parse_percent(text: str, *, decimal: DecimalMark = None) -> Decimal:
     elif cleaned.startswith("%"):
         body = cleaned[1:]
     else:
-        raise ParseError(f"{text!r} is not a percentage (no % sign)")
+        raise ParseError(t("errors.import.no_percent_sign", text=repr(text)))
     try:
         return parse_number(body, decimal=decimal).scaleb(-2)
     except ParseError:
-        raise ParseError(f"{text!r} is not a percentage{_describe(decimal)}") from None
+        raise ParseError(
+            t("errors.import.not_percentage", text=repr(text), how=_describe(decimal))
+        ) from None
 
 
 def parse_count(text: str, *, decimal: DecimalMark = None) -> int:
@@ -245,9 +253,9 @@ def parse_count(text: str, *, decimal: DecimalMark = None) -> int:
     if value is None:
         value = parse_number(cleaned, decimal=decimal)
     if value != value.to_integral_value():
-        raise ParseError(f"{text!r} is not a whole number")
+        raise ParseError(t("errors.import.not_whole", text=repr(text)))
     if value < 0:
-        raise ParseError(f"{text!r} is negative; a count cannot be")
+        raise ParseError(t("errors.import.negative_count", text=repr(text)))
     return int(value)
 
 
@@ -284,13 +292,12 @@ _MONTH_ONLY = (
     re.compile(r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*月?"),
     re.compile(r"(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})"),
 )
-_ORDER_NAMES = {"MDY": "month/day/year", "DMY": "day/month/year", "YMD": "year/month/day"}
 
 
 def _month_number(name: str, text: str) -> int:
     number = _MONTHS.get(name.casefold())
     if number is None:
-        raise ParseError(f"{text!r}: {name!r} is not a month name")
+        raise ParseError(t("errors.import.not_month_name", text=repr(text), name=repr(name)))
     return number
 
 
@@ -304,10 +311,10 @@ def _make_date(year: int, month: int, day: int, text: str, order: DateOrder | No
     except ValueError:
         hint = ""
         if order == "MDY" and month > 12 >= day:
-            hint = "; it looks day-first: import with --date-order DMY"
+            hint = t("errors.import.day_first")
         elif order == "DMY" and month > 12 >= day:
-            hint = "; it looks month-first: import with --date-order MDY"
-        raise ParseError(f"{text!r} is not a valid date{hint}") from None
+            hint = t("errors.import.month_first")
+        raise ParseError(t("errors.import.invalid_date", text=repr(text), hint=hint)) from None
 
 
 def parse_date(text: str, order: DateOrder, fmt: str | None = None) -> date:
@@ -319,16 +326,18 @@ def parse_date(text: str, order: DateOrder, fmt: str | None = None) -> date:
     ``25/11/2026``, ``5/1/26`` (two-digit years are 20xx) follow ``order``. A time of day
     after the date is ignored.
     """
-    if order not in _ORDER_NAMES:
+    if order not in ("MDY", "DMY", "YMD"):
         raise ValueError(f"date order must be MDY, DMY or YMD, got {order!r}")
     cleaned = _clean(text)
     if not cleaned:
-        raise ParseError("the date is empty")
+        raise ParseError(t("errors.import.empty_date"))
     if fmt is not None:
         try:
             return datetime.strptime(cleaned, fmt).date()
         except ValueError:
-            raise ParseError(f"{text!r} does not match the date format {fmt!r}") from None
+            raise ParseError(
+                t("errors.import.date_format", text=repr(text), format=repr(fmt))
+            ) from None
     cleaned = _TIME_SUFFIX.sub("", cleaned).strip()
     if match := _YEAR_FIRST.fullmatch(cleaned):
         return _make_date(int(match[1]), int(match[2]), int(match[3]), text, None)
@@ -347,8 +356,7 @@ def parse_date(text: str, order: DateOrder, fmt: str | None = None) -> date:
         month = _month_number(match[2], text)
         return _make_date(_year(match[3]), month, int(match[1]), text, None)
     raise ParseError(
-        f"{text!r} is not a date (expected e.g. 5/16/2026, 2026-05-16 or May 16, 2026; "
-        f"date order {_ORDER_NAMES[order]})"
+        t("errors.import.not_a_date", text=repr(text), order=t(f"errors.import.order_{order}"))
     )
 
 
@@ -360,4 +368,4 @@ def parse_month(text: str) -> date:
             month_text = match["month"]
             month = int(month_text) if month_text.isdigit() else _month_number(month_text, text)
             return _make_date(int(match["year"]), month, 1, text, None)
-    raise ParseError(f"{text!r} is not a month (expected e.g. May 2026 or 2026-05)")
+    raise ParseError(t("errors.import.not_a_month", text=repr(text)))

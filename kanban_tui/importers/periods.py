@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
+from kanban_tui.i18n import t
 from kanban_tui.importers.layouts import _Layout
 from kanban_tui.importers.parsing import (
     DateOrder,
@@ -62,7 +63,9 @@ class _TimeUnits:
         return self.layout.headers[self.layout.columns[name]]
 
     def _error(self, row: int, name: str, value: str, reason: str) -> ReportError:
-        return ReportError(f'Row {row}, column "{self._header(name)}", value "{value}": {reason}')
+        return ReportError(
+            t("errors.import.in_cell", row=row, column=self._header(name), value=value, why=reason)
+        )
 
     def _apply_time_unit(
         self, periods: list[tuple[int, list[str], date, date, Granularity]], date_name: str | None
@@ -75,27 +78,28 @@ class _TimeUnits:
             given = self.options.period
             if date_name != "date" or len({item[2] for item in periods}) > 1:
                 raise ReportError(
-                    f'This file dates its rows itself ("{self._header(date_name)}"), so '
-                    f"--from/--to/--month ({given[0]} … {given[1]}) do not apply: they are for "
-                    "files without dates and for a campaign report's Summary. Import it "
-                    "without them."
+                    t(
+                        "errors.import.dated_rows",
+                        column=self._header(date_name),
+                        start=given[0],
+                        end=given[1],
+                    )
                 )
         if date_name != "date":
             if unit == "monthly" or (unit == "daily" and found != {"day"}):
                 what = (
-                    f'gives each row its own period ("{self._header(date_name)}")'
+                    t("errors.import.own_periods", column=self._header(date_name))
                     if date_name
-                    else "has no dates"
+                    else t("errors.import.no_dates")
                 )
-                raise ReportError(
-                    f"This file {what}, so --time-unit {unit} does not apply. Import it "
-                    "without --time-unit."
-                )
+                raise ReportError(t("errors.import.time_unit_moot", what=what, unit=unit))
             granularity: Granularity = "day" if found == {"day"} else "summary"
             return periods, granularity
         if len(found) > 1:
             row, record = next((item[0], item[1]) for item in periods if item[4] == "month")
-            raise self._error(row, "date", self._cell(record, "date"), "mixes months with days")
+            raise self._error(
+                row, "date", self._cell(record, "date"), t("errors.import.months_and_days")
+            )
         starts = sorted({item[2] for item in periods})
         if found == {"month"}:
             unit = "monthly"
@@ -114,7 +118,7 @@ class _TimeUnits:
                     not_first[0],
                     "date",
                     self._cell(not_first[1], "date"),
-                    "a Monthly report's dates are the 1st of each month; this one is not",
+                    t("errors.import.monthly_not_first"),
                 )
             return [
                 (row, record, start, _month_end(start), "month")
@@ -123,22 +127,18 @@ class _TimeUnits:
         # summary: every row carries the range's first day; its end comes from the caller
         if len(starts) > 1:
             raise ReportError(
-                f"A Summary report's rows all carry the same Date (the first day of the "
-                f"range), but this file has {len(starts)} different dates ({starts[0]} … "
-                f"{starts[-1]}). Import it as Daily (no --time-unit) or Monthly."
+                t(
+                    "errors.import.summary_dates",
+                    count=len(starts),
+                    first=starts[0],
+                    last=starts[-1],
+                )
             )
         if self.options.period is None:
-            raise ReportError(
-                "A Summary report dates every row on the first day of its range and does not "
-                "say where the range ends. Give the range with --from DATE --to DATE (or "
-                "--month YYYY-MM), as chosen when the report was created."
-            )
+            raise ReportError(t("errors.import.summary_no_range"))
         start, end = self.options.period
         if start != starts[0]:
-            raise ReportError(
-                f"The file's Summary starts on {starts[0]}, but --from says {start}. Give the "
-                "range chosen when the report was created."
-            )
+            raise ReportError(t("errors.import.summary_start", file=starts[0], given=start))
         return [(row, record, start, end, "summary") for row, record, _, _, _ in periods], (
             "summary"
         )
@@ -159,14 +159,18 @@ class _TimeUnits:
             return
         ordered = sorted(days)
         cell, row = next(iter(cells.items()))
-        names = {"MDY": "month/day/year", "DMY": "day/month/year"}
         raise self._error(
             row,
             date_name,
             cell,
-            f"read as {names[self.date_order]} the dates jump around ({ordered[0]} … "
-            f"{ordered[-1]}), read as {names[swapped]} they are consecutive days. Import it "
-            f"with --date-order {swapped} (or choose the marketplace the report is from).",
+            t(
+                "errors.import.date_order_swapped",
+                order=t(f"errors.import.order_{self.date_order}"),
+                first=ordered[0],
+                last=ordered[-1],
+                other=t(f"errors.import.order_{swapped}"),
+                swapped=swapped,
+            ),
         )
 
     def _looks_monthly(self, starts: list[date]) -> bool:

@@ -12,6 +12,7 @@ from contextlib import suppress
 from datetime import date, datetime, time
 from typing import Literal
 
+from kanban_tui.i18n import t
 from kanban_tui.importers.parsing import (
     DecimalMark,
 )
@@ -35,8 +36,7 @@ def _decodings(raw: bytes, marketplace: str) -> list[tuple[str, str]]:
                 return [(encoding, raw.decode(encoding))]
             except UnicodeDecodeError as error:
                 raise ReportError(
-                    f"The file says it is {encoding.upper()} text but byte {error.start} is "
-                    "not valid. Download the report again."
+                    t("errors.import.bad_byte", encoding=encoding.upper(), byte=error.start)
                 ) from None
     sample = raw[:1000]
     if len(sample) >= 4 and sample.count(0) >= len(sample) // 4:
@@ -44,7 +44,7 @@ def _decodings(raw: bytes, marketplace: str) -> list[tuple[str, str]]:
         try:
             return [(encoding, raw.decode(encoding))]
         except UnicodeDecodeError:
-            raise ReportError("The file looks like UTF-16 text but cannot be read.") from None
+            raise ReportError(t("errors.import.bad_utf16")) from None
     with suppress(UnicodeDecodeError):  # not UTF-8: try the legacy code pages below
         return [("utf-8", raw.decode("utf-8"))]
     order = (
@@ -57,10 +57,7 @@ def _decodings(raw: bytes, marketplace: str) -> list[tuple[str, str]]:
         except UnicodeDecodeError:
             continue
     if not candidates:
-        raise ReportError(
-            "The file's text encoding is not recognised (tried UTF-8, UTF-16, Windows-1252, "
-            "Shift_JIS and GB18030). Save it as CSV UTF-8 and try again."
-        )
+        raise ReportError(t("errors.import.unknown_encoding"))
     return candidates
 
 
@@ -90,9 +87,7 @@ def _read_records(text: str, delimiter: str) -> list[list[str]]:
         for record in reader:
             records.append([share(cell, cell) for cell in record])
     except csv.Error as error:
-        raise ReportError(
-            f"Row {len(records) + 1}: the file is not valid CSV there ({error})."
-        ) from None
+        raise ReportError(t("errors.import.bad_csv", row=len(records) + 1, error=error)) from None
     return records
 
 
@@ -160,8 +155,5 @@ def _xlsx_sheets(raw: bytes) -> list[tuple[str, list[list[str]]]]:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             sheets.append((name, [[_xlsx_cell(cell) for cell in row] for row in rows]))
     except Exception as error:  # calamine raises its own error types for broken workbooks
-        raise ReportError(
-            f"The file looks like an Excel workbook but cannot be read ({error}). Download "
-            "the report again, or save it as CSV UTF-8."
-        ) from None
+        raise ReportError(t("errors.import.bad_workbook", error=error)) from None
     return sheets

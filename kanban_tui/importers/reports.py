@@ -48,6 +48,7 @@ from typing import Literal
 from kanban_tui import collector
 from kanban_tui.domain.kpi import MONEY_METRICS, Observation
 from kanban_tui.domain.marketplaces import find as find_marketplace
+from kanban_tui.i18n import t
 from kanban_tui.importers.cells import _Cells, _Seen
 from kanban_tui.importers.cells import fast_number as fast_number
 from kanban_tui.importers.layouts import (
@@ -185,8 +186,7 @@ class _Reader(_Cells):
                         row,
                         "campaign_type",
                         cell,
-                        "not an ad type (expected Sponsored Products, Sponsored Brands or "
-                        "Sponsored Display)",
+                        t("errors.import.not_ad_type"),
                     )
                 self._sources[cell] = f"ads_{ad_type}"
                 return self._sources[cell]
@@ -208,15 +208,13 @@ class _Reader(_Cells):
             name = "child_asin" if "child_asin" in self.layout.columns else "parent_asin"
             cell = self._cell(record, name).strip().upper()
             if not _ASIN_CODE.fullmatch(cell):
-                raise self._error(row, name, cell, "not an ASIN (10 letters and digits)")
+                raise self._error(row, name, cell, t("errors.import.not_asin"))
             return (cell,)
         if kind == "ads" and "advertised_asin" in self.layout.columns:
             cell = self._cell(record, "advertised_asin").strip().upper()
             if cell:
                 if not _ASIN_CODE.fullmatch(cell):
-                    raise self._error(
-                        row, "advertised_asin", cell, "not an ASIN (10 letters and digits)"
-                    )
+                    raise self._error(row, "advertised_asin", cell, t("errors.import.not_asin"))
                 return ("store", cell)
         return ("store",)
 
@@ -249,9 +247,7 @@ class _Reader(_Cells):
             cell = self._cell(record, "date_range")
             parts = [part for part in _RANGE_SPLIT.split(cell.strip()) if part.strip()]
             if len(parts) != 2:
-                raise self._error(
-                    row, "date_range", cell, "expected a range like Dec 1, 2019 - Dec 22, 2019"
-                )
+                raise self._error(row, "date_range", cell, t("errors.import.not_a_range"))
             start, _ = self._parse_day(parts[0], row, "date_range")
             end, _ = self._parse_day(parts[1], row, "date_range")
         elif "date" in columns:
@@ -265,7 +261,7 @@ class _Reader(_Cells):
         if end < start:
             name = "date_range" if "date_range" in columns else "end_date"
             raise self._error(
-                row, name, self._cell(record, name), f"the period ends before it starts ({start})"
+                row, name, self._cell(record, name), t("errors.import.ends_first", start=start)
             )
         return start, end, "day" if start == end else "summary"
 
@@ -291,14 +287,11 @@ class _Reader(_Cells):
                 continue
             if len(record) > width and not _is_blank(record[width:]):
                 raise ReportError(
-                    f"Row {row} has {len(record)} values but the header row has {width} "
-                    "columns: a value probably holds an unquoted separator."
+                    t("errors.import.row_too_long", row=row, got=len(record), width=width)
                 )
             if len(record) < width:
                 raise ReportError(
-                    f"Row {row} has {len(record)} values but the header row has {width} "
-                    "columns: the file looks cut off (an interrupted download?). Download "
-                    "the report again."
+                    t("errors.import.row_too_short", row=row, got=len(record), width=width)
                 )
             first = record[0].strip().casefold() if record else ""
             if first in _TOTAL_LABELS or not self._cell(record, key_name).strip():
@@ -306,12 +299,16 @@ class _Reader(_Cells):
                 continue
             if totals_row is not None:
                 raise ReportError(
-                    f'Row {row} comes after the totals row {totals_row} (first cell "Total" '
-                    f'or an empty "{self._header(key_name)}"). Remove the extra rows.'
+                    t(
+                        "errors.import.after_totals",
+                        row=row,
+                        totals=totals_row,
+                        column=self._header(key_name),
+                    )
                 )
             data.append((row, record))
         if not data:
-            raise ReportError("The file has a header row but no data rows.")
+            raise ReportError(t("errors.import.no_data_rows"))
         self._detect_decimal(data)
 
         periods: list[tuple[int, list[str], date, date, Granularity]] = []
@@ -338,13 +335,13 @@ class _Reader(_Cells):
             if self.layout.spec.kind in ("business", "asin"):
                 seen_key = (start, end, scopes[0])
                 if seen_key in first_row:
-                    what = "date" if self.layout.spec.kind == "business" else "ASIN"
+                    what = "date" if self.layout.spec.kind == "business" else "asin"
                     assert key_name is not None
                     raise self._error(
                         row,
                         key_name,
                         self._cell(record, key_name),
-                        f"the same {what} is already on row {first_row[seen_key]}",
+                        t(f"errors.import.same_{what}", row=first_row[seen_key]),
                     )
                 first_row[seen_key] = row
             values = {field.name: self._number(record, field, row) for field in self.metric_fields}
@@ -365,10 +362,12 @@ class _Reader(_Cells):
         if not sums:
             left_out = skipped[0]
             raise ReportError(
-                "Every row covers a period that straddles two months (row "
-                f"{left_out.rows[0]}: {left_out.start} … {left_out.end}), so none can be "
-                "counted. Download the report again for a range inside one month, or with "
-                "Time unit Daily."
+                t(
+                    "errors.import.all_straddle",
+                    row=left_out.rows[0],
+                    start=left_out.start,
+                    end=left_out.end,
+                )
             )
         currency = self._final_currency()
         if granularity == "day" and date_name == "date":
@@ -383,9 +382,13 @@ class _Reader(_Cells):
         code, seen = self.currency
         if expected is not None and code != expected:
             raise ReportError(
-                f'Row {seen.row}, column "{seen.column}", value "{seen.value}": amounts are in '
-                f"{code}, but marketplace {self.marketplace} reports in {expected}. Choose the "
-                "marketplace this report belongs to with --marketplace."
+                t(
+                    "errors.import.currency",
+                    **seen.place(),
+                    code=code,
+                    marketplace=self.marketplace,
+                    expected=expected,
+                )
             )
         return code
 
@@ -493,7 +496,7 @@ def read_report(
     if time_unit not in ("auto", "daily", "summary", "monthly"):
         raise ValueError(f"time_unit must be auto, daily, summary or monthly, got {time_unit!r}")
     if period is not None and period[1] < period[0]:
-        raise ReportError(f"The period ends ({period[1]}) before it starts ({period[0]}).")
+        raise ReportError(t("errors.import.period_reversed", start=period[0], end=period[1]))
     market = marketplace.strip().upper()
     known = find_marketplace(market)
     dollar = known.dollar if known else "USD"
@@ -504,9 +507,10 @@ def read_report(
     else:
         specs = list(_SPECS.values()) if kind == "auto" else [_SPECS[kind]]
     if not raw.strip():
-        raise ReportError("The file is empty.")
+        raise ReportError(t("errors.import.empty"))
     if period is not None and latest is not None and period[0] > latest:
-        raise ReportError(f"The period {period[0]} … {period[1]}: {future_day(period[0], latest)}")
+        why = future_day(period[0], latest)
+        raise ReportError(t("errors.import.period_future", start=period[0], end=period[1], why=why))
     options = _Options(time_unit=time_unit, period=period, ad_type=ad_type, latest=latest)
 
     sources: list[tuple[str, str, list[list[str]], str | None]] = []
@@ -527,21 +531,13 @@ def read_report(
             failure = failure or _wrong_kind(records, specs, first_cells, dollar)
             continue
         if layout.spec.kind == "asin" and period is None:
-            raise ReportError(
-                "This is the Detail Page Sales and Traffic by (Parent/Child) Item report. It "
-                "has no dates: it covers the range chosen when it was downloaded. Give that "
-                "range with --from DATE --to DATE, or --month YYYY-MM."
-            )
+            raise ReportError(t("errors.import.asin_no_dates"))
         if (
             layout.spec.kind == "asin"
             and period is not None
             and (period[0].year, period[0].month) != (period[1].year, period[1].month)
         ):
-            raise ReportError(
-                f"The range {period[0]} … {period[1]} straddles two months, so the "
-                "report's figures cannot be counted in either. Download it for a range "
-                "inside one month."
-            )
+            raise ReportError(t("errors.import.range_straddles", start=period[0], end=period[1]))
         reader = _Reader(
             layout,
             records,
@@ -557,16 +553,13 @@ def read_report(
             result = result.model_copy(update={"file_format": "xlsx", "sheet": sheet})
         return result
     if failure is None:
-        raise ReportError("The workbook has no worksheet with a report in it.")
+        raise ReportError(t("errors.import.no_sheet"))
     raise failure
 
 
 def future_day(day: date, latest: date) -> str:
     """Why a day after today is refused (the same rule as a figure typed by hand)."""
-    return (
-        f"{day} is after today ({latest}); a report only holds days that have passed "
-        "(check the date order, e.g. --date-order DMY)"
-    )
+    return t("errors.import.future_day", day=day, latest=latest)
 
 
 def _wrong_kind(
@@ -578,7 +571,11 @@ def _wrong_kind(
         layout, _ = _find_layout(records, others, dollar)
         if layout is not None:
             return ReportError(
-                f"This file is a {layout.spec.title}, not a {specs[0].title}. "
-                f"Expected:\n{_expected_headers(specs)}"
+                t(
+                    "errors.import.wrong_kind",
+                    found=layout.spec.title,
+                    wanted=specs[0].title,
+                    expected=_expected_headers(specs),
+                )
             )
     return _unknown_file(first_cells, specs)
